@@ -1,0 +1,700 @@
+//! The client: a bounded lock-free queue filled by callers, drained by one sender thread.
+//!
+//! A caller's track call copies its inputs, stamps the time and pushes; it never takes a lock
+//! unless the sender is asleep and must be woken, and never touches the network. When the queue
+//! is full the oldest event is displaced and counted. The sender sleeps until there is work or a
+//! deadline (no polling), sends batches, retries with backoff, and on shutdown sends what is left
+//! within the caller's time budget.
+//!
+//! Accounting holds at every moment: `enqueued = sent + dropped + failed + pending`, where pending
+//! counts events still queued or in a batch being sent.
+
+use std::sync::atomic::{fence, AtomicBool, AtomicU64, AtomicU8, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossbeam_queue::ArrayQueue;
+
+use crate::anonymize::Anonymizer;
+use crate::config::Config;
+use crate::event::{encode_batch, Event, EventKind, TrackError};
+use crate::log::Logger;
+use crate::transport::{Delivery, HttpTransport};
+
+/// How long dropping a [`Client`] waits for queued events to be sent.
+pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The queue-full warning is repeated at most this often while events keep being dropped.
+const DROP_WARNING_INTERVAL: Duration = Duration::from_secs(60);
+
+/// Counters since the client was created. See the module docs for how they add up.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Events accepted by track calls.
+    pub enqueued: u64,
+    /// Events the collector accepted.
+    pub sent: u64,
+    /// Events displaced from a full queue (the oldest go first).
+    pub dropped: u64,
+    /// Events given up on: refused by the collector, out of retries, or out of shutdown time.
+    pub failed: u64,
+    /// Repeated attempts to deliver a batch.
+    pub retries: u64,
+    /// Batches the collector accepted.
+    pub batches_sent: u64,
+}
+
+/// Why a flush returned before everything was sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlushError {
+    Timeout,
+    ShutDown,
+}
+
+impl std::fmt::Display for FlushError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            FlushError::Timeout => "events were still pending when the timeout passed",
+            FlushError::ShutDown => "the client was shut down",
+        })
+    }
+}
+
+impl std::error::Error for FlushError {}
+
+/// A telemetry client. Disabled clients hold nothing and do nothing. Enabled clients own a queue
+/// and a sender thread. Every method may be called from any number of threads at once.
+pub struct Client {
+    shared: Option<Arc<Shared>>,
+    shut_down: AtomicBool,
+    sender: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("enabled", &self.is_enabled())
+            .field("stats", &self.stats())
+            .finish()
+    }
+}
+
+impl Client {
+    /// Starts a client. Only an enabled config resolves the salt and starts the sender thread.
+    pub fn new(config: &Config) -> Self {
+        if !config.enabled() {
+            return Client::inert(false);
+        }
+        let logger = config.logger.clone();
+        let salt = crate::salt::resolve(config, &logger);
+        let shared = Arc::new(Shared::new(config, Anonymizer::new(salt)));
+        let worker = shared.clone();
+        let spawned = std::thread::Builder::new()
+            .name("mycelium-telemetry".into())
+            .spawn(move || worker.run());
+        match spawned {
+            Ok(handle) => Client {
+                shared: Some(shared),
+                shut_down: AtomicBool::new(false),
+                sender: Mutex::new(Some(handle)),
+            },
+            Err(error) => {
+                logger.warn(&format!(
+                    "telemetry disabled: cannot start the sender thread ({})",
+                    error.kind()
+                ));
+                Client::inert(false)
+            }
+        }
+    }
+
+    /// A client from the process environment (see [`Config::from_env`]).
+    pub fn from_env() -> Self {
+        Client::new(&Config::from_env())
+    }
+
+    /// A client with no queue and no thread; `shut_down` says whether it refuses calls.
+    pub(crate) fn inert(shut_down: bool) -> Self {
+        Client {
+            shared: None,
+            shut_down: AtomicBool::new(shut_down),
+            sender: Mutex::new(None),
+        }
+    }
+
+    /// True when events are being collected: enabled by configuration and not shut down.
+    pub fn is_enabled(&self) -> bool {
+        self.shared.is_some() && !self.shut_down.load(Ordering::Acquire)
+    }
+
+    /// Whether a track call would queue its event: `Ok(true)` enabled, `Ok(false)` disabled (the
+    /// call would do nothing), `Err` shut down. Lets a caller skip preparing an event.
+    pub fn accepting(&self) -> Result<bool, TrackError> {
+        self.active().map(|shared| shared.is_some())
+    }
+
+    fn active(&self) -> Result<Option<&Shared>, TrackError> {
+        if self.shut_down.load(Ordering::Acquire) {
+            return Err(TrackError::ShutDown);
+        }
+        Ok(self.shared.as_deref())
+    }
+
+    /// Records that an agent ran an operation. `metadata`, if given, is a JSON object; only
+    /// allowlisted keys with scalar values will leave.
+    pub fn track_agent_usage(
+        &self,
+        agent_id: &str,
+        operation: &str,
+        metadata: Option<&str>,
+    ) -> Result<(), TrackError> {
+        self.enqueue(|| EventKind::AgentUsage {
+            agent_id: agent_id.to_owned(),
+            operation: operation.to_owned(),
+            metadata: metadata.map(str::to_owned),
+        })
+    }
+
+    /// Records a measurement. `unit` defaults to `ms`; `tags`, if given, is a JSON object.
+    pub fn track_performance(
+        &self,
+        metric_name: &str,
+        value: f64,
+        unit: Option<&str>,
+        tags: Option<&str>,
+    ) -> Result<(), TrackError> {
+        self.enqueue(|| EventKind::Performance {
+            metric_name: metric_name.to_owned(),
+            value,
+            unit: unit.map(str::to_owned),
+            tags: tags.map(str::to_owned),
+        })
+    }
+
+    /// Records an error. Message and trace are scrubbed on the sender thread; `context`, if
+    /// given, is a JSON object filtered like metadata.
+    pub fn track_error(
+        &self,
+        error_type: &str,
+        error_message: &str,
+        stack_trace: Option<&str>,
+        context: Option<&str>,
+    ) -> Result<(), TrackError> {
+        self.enqueue(|| EventKind::Error {
+            error_type: error_type.to_owned(),
+            error_message: error_message.to_owned(),
+            stack_trace: stack_trace.map(str::to_owned),
+            context: context.map(str::to_owned),
+        })
+    }
+
+    /// Records the platform, its version, the architecture and this library's version.
+    pub fn track_system_info(&self) -> Result<(), TrackError> {
+        self.enqueue(|| EventKind::SystemInfo)
+    }
+
+    /// The caller's whole cost: refuse after shutdown, do nothing when disabled, else build the
+    /// event and push it. `kind` runs only when enabled, so a disabled client allocates nothing.
+    fn enqueue(&self, kind: impl FnOnce() -> EventKind) -> Result<(), TrackError> {
+        if let Some(shared) = self.active()? {
+            shared.push(Event::new(kind())?);
+        }
+        Ok(())
+    }
+
+    /// Waits until everything tracked before this call is sent or given up, or `timeout` passes.
+    pub fn flush(&self, timeout: Duration) -> Result<(), FlushError> {
+        if self.shut_down.load(Ordering::Acquire) {
+            return Err(FlushError::ShutDown);
+        }
+        let Some(shared) = &self.shared else {
+            return Ok(());
+        };
+        let target = shared.counters.enqueued.load(Ordering::SeqCst);
+        if shared.counters.completed() >= target {
+            return Ok(());
+        }
+        shared.flush_target.fetch_max(target, Ordering::SeqCst);
+        shared.wake_sender();
+        let deadline = Instant::now() + timeout;
+        if shared.wait_for_progress(deadline, || shared.counters.completed() >= target) {
+            Ok(())
+        } else {
+            Err(FlushError::Timeout)
+        }
+    }
+
+    /// Sends what is queued, stops the sender and refuses further calls. Returns within
+    /// `timeout` even if the collector never answers; a request still in flight then finishes
+    /// (bounded by the request timeout) on the detached sender thread, which then exits.
+    /// Returns true when the sender finished in time. Later calls do nothing and return true.
+    pub fn shutdown(&self, timeout: Duration) -> bool {
+        if self.shut_down.swap(true, Ordering::AcqRel) {
+            return true;
+        }
+        let Some(shared) = &self.shared else {
+            return true;
+        };
+        let deadline = Instant::now() + timeout;
+        shared.begin_closing(deadline);
+        let finished =
+            shared.wait_for_progress(deadline, || shared.sender_finished.load(Ordering::Acquire));
+        let handle = lock(&self.sender).take();
+        if finished {
+            if let Some(handle) = handle {
+                let _ = handle.join();
+            }
+        }
+        finished
+    }
+
+    /// A snapshot of the counters. All zero for a disabled client.
+    pub fn stats(&self) -> Stats {
+        self.shared
+            .as_ref()
+            .map_or_else(Stats::default, |shared| shared.counters.snapshot())
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        self.shutdown(DEFAULT_SHUTDOWN_TIMEOUT);
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic elsewhere while holding one of these locks leaves plain flags behind, which are
+    // still meaningful; telemetry must keep going rather than propagate the poison.
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[derive(Default)]
+struct Counters {
+    enqueued: AtomicU64,
+    sent: AtomicU64,
+    dropped: AtomicU64,
+    failed: AtomicU64,
+    retries: AtomicU64,
+    batches_sent: AtomicU64,
+}
+
+impl Counters {
+    fn completed(&self) -> u64 {
+        self.sent.load(Ordering::SeqCst)
+            + self.dropped.load(Ordering::SeqCst)
+            + self.failed.load(Ordering::SeqCst)
+    }
+
+    fn snapshot(&self) -> Stats {
+        // Read the outcomes before `enqueued`: every event is counted as enqueued before it can
+        // be sent, dropped or failed, so this order never shows more outcomes than events.
+        let sent = self.sent.load(Ordering::SeqCst);
+        let dropped = self.dropped.load(Ordering::SeqCst);
+        let failed = self.failed.load(Ordering::SeqCst);
+        let retries = self.retries.load(Ordering::SeqCst);
+        let batches_sent = self.batches_sent.load(Ordering::SeqCst);
+        Stats {
+            enqueued: self.enqueued.load(Ordering::SeqCst),
+            sent,
+            dropped,
+            failed,
+            retries,
+            batches_sent,
+        }
+    }
+}
+
+/// What the sender is doing, so that a push wakes it only when it needs waking.
+const SENDER_RUNNING: u8 = 0;
+/// Asleep with an empty queue: any push wakes it.
+const SENDER_IDLE: u8 = 1;
+/// Asleep with a partial batch until the flush interval ends: only a full batch wakes it early.
+const SENDER_WAITING_FOR_BATCH: u8 = 2;
+
+struct Wake {
+    /// Set by whoever wakes the sender; cleared when it wakes.
+    pending: bool,
+    /// Set by shutdown: send what is left, then stop, by this instant.
+    closing_deadline: Option<Instant>,
+}
+
+struct Shared {
+    queue: ArrayQueue<Event>,
+    counters: Counters,
+    /// Flushes wait for `completed()` to reach this; while it is ahead, partial batches go now.
+    flush_target: AtomicU64,
+    sender_state: AtomicU8,
+    sender_finished: AtomicBool,
+    wake: Mutex<Wake>,
+    wake_signal: Condvar,
+    progress: Mutex<()>,
+    progress_signal: Condvar,
+    batch_size: usize,
+    flush_interval: Duration,
+    request_timeout: Duration,
+    retry_attempts: u32,
+    retry_backoff: f64,
+    retry_initial_delay: Duration,
+    anonymizer: Anonymizer,
+    transport: HttpTransport,
+    logger: Logger,
+}
+
+impl Shared {
+    fn new(config: &Config, anonymizer: Anonymizer) -> Self {
+        Shared {
+            queue: ArrayQueue::new(config.queue_capacity() as usize),
+            counters: Counters::default(),
+            flush_target: AtomicU64::new(0),
+            sender_state: AtomicU8::new(SENDER_RUNNING),
+            sender_finished: AtomicBool::new(false),
+            wake: Mutex::new(Wake {
+                pending: false,
+                closing_deadline: None,
+            }),
+            wake_signal: Condvar::new(),
+            progress: Mutex::new(()),
+            progress_signal: Condvar::new(),
+            batch_size: config.batch_size() as usize,
+            flush_interval: config.flush_interval(),
+            request_timeout: config.timeout(),
+            retry_attempts: config.retry_attempts(),
+            retry_backoff: config.retry_backoff(),
+            retry_initial_delay: config.retry_initial_delay(),
+            anonymizer,
+            transport: HttpTransport::new(config.endpoint()),
+            logger: config.logger.clone(),
+        }
+    }
+
+    // ---- the caller's side -------------------------------------------------------------
+
+    fn push(&self, event: Event) {
+        // Counted before it is visible to the sender, so outcomes never outrun `enqueued`.
+        self.counters.enqueued.fetch_add(1, Ordering::SeqCst);
+        if self.queue.force_push(event).is_some() {
+            self.counters.dropped.fetch_add(1, Ordering::SeqCst);
+        }
+        // Pairs with the fence in `sleep`: either the sender sees this event when it re-checks
+        // the queue, or this thread sees the sender's sleeping state and wakes it.
+        fence(Ordering::SeqCst);
+        match self.sender_state.load(Ordering::SeqCst) {
+            SENDER_IDLE => self.wake_from(SENDER_IDLE),
+            SENDER_WAITING_FOR_BATCH if self.queue.len() >= self.batch_size => {
+                self.wake_from(SENDER_WAITING_FOR_BATCH)
+            }
+            _ => {}
+        }
+    }
+
+    /// Only the caller that moves the sender out of `state` takes the lock to wake it.
+    fn wake_from(&self, state: u8) {
+        if self
+            .sender_state
+            .compare_exchange(state, SENDER_RUNNING, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+        {
+            self.wake_sender();
+        }
+    }
+
+    fn wake_sender(&self) {
+        lock(&self.wake).pending = true;
+        self.wake_signal.notify_one();
+    }
+
+    fn begin_closing(&self, deadline: Instant) {
+        let mut wake = lock(&self.wake);
+        wake.closing_deadline = Some(deadline);
+        wake.pending = true;
+        drop(wake);
+        self.wake_signal.notify_one();
+    }
+
+    /// Waits, up to `deadline`, until `done()` holds. The sender signals after every batch.
+    fn wait_for_progress(&self, deadline: Instant, done: impl Fn() -> bool) -> bool {
+        let mut guard = lock(&self.progress);
+        loop {
+            if done() {
+                return true;
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return false;
+            }
+            guard = self
+                .progress_signal
+                .wait_timeout(guard, deadline - now)
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .0;
+        }
+    }
+
+    fn signal_progress(&self) {
+        drop(lock(&self.progress));
+        self.progress_signal.notify_all();
+    }
+
+    // ---- the sender thread -------------------------------------------------------------
+
+    fn run(&self) {
+        let mut jitter = Jitter::new();
+        let mut drop_warning = DropWarning::default();
+        // When the sender first saw the oldest event of the current partial batch.
+        let mut batch_started: Option<Instant> = None;
+        loop {
+            drop_warning.check(&self.counters, &self.logger);
+            let closing = self.closing_deadline();
+            let pending = self.queue.len();
+            if pending == 0 {
+                batch_started = None;
+                if closing.is_some() {
+                    break;
+                }
+                self.sleep(SENDER_IDLE, None);
+                continue;
+            }
+            let started = *batch_started.get_or_insert_with(Instant::now);
+            let due = pending >= self.batch_size
+                || closing.is_some()
+                || self.flush_requested()
+                || started.elapsed() >= self.flush_interval;
+            if !due {
+                self.sleep(
+                    SENDER_WAITING_FOR_BATCH,
+                    Some(started + self.flush_interval),
+                );
+                continue;
+            }
+            self.send_one_batch(&mut jitter);
+        }
+        self.sender_finished.store(true, Ordering::Release);
+        self.signal_progress();
+    }
+
+    fn closing_deadline(&self) -> Option<Instant> {
+        lock(&self.wake).closing_deadline
+    }
+
+    fn flush_requested(&self) -> bool {
+        self.flush_target.load(Ordering::SeqCst) > self.counters.completed()
+    }
+
+    /// Sleeps in `state` until woken or `until`, unless a reason to run appeared meanwhile.
+    fn sleep(&self, state: u8, until: Option<Instant>) {
+        let mut wake = lock(&self.wake);
+        self.sender_state.store(state, Ordering::SeqCst);
+        fence(Ordering::SeqCst);
+        let queued = self.queue.len();
+        let reason_to_run = match state {
+            SENDER_IDLE => queued > 0,
+            _ => queued >= self.batch_size,
+        } || wake.closing_deadline.is_some()
+            || self.flush_requested();
+        while !wake.pending && !reason_to_run {
+            match until {
+                None => {
+                    wake = self
+                        .wake_signal
+                        .wait(wake)
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                }
+                Some(until) => {
+                    let now = Instant::now();
+                    if now >= until {
+                        break;
+                    }
+                    wake = self
+                        .wake_signal
+                        .wait_timeout(wake, until - now)
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .0;
+                }
+            }
+        }
+        wake.pending = false;
+        self.sender_state.store(SENDER_RUNNING, Ordering::SeqCst);
+    }
+
+    fn send_one_batch(&self, jitter: &mut Jitter) {
+        let deadline = self.closing_deadline();
+        let out_of_time = deadline.is_some_and(|deadline| Instant::now() >= deadline);
+        let mut events = Vec::with_capacity(self.batch_size.min(self.queue.len()));
+        while events.len() < self.batch_size {
+            match self.queue.pop() {
+                // Past the shutdown deadline nothing more can be sent: skip the scrubbing.
+                Some(_) if out_of_time => events.push(serde_json::Value::Null),
+                Some(event) => events.push(event.to_wire(&self.anonymizer)),
+                None => break,
+            }
+        }
+        let count = events.len() as u64;
+        let delivered = !out_of_time && self.deliver(&encode_batch(events), jitter);
+        if delivered {
+            self.counters.sent.fetch_add(count, Ordering::SeqCst);
+            self.counters.batches_sent.fetch_add(1, Ordering::SeqCst);
+        } else {
+            self.counters.failed.fetch_add(count, Ordering::SeqCst);
+        }
+        self.signal_progress();
+    }
+
+    /// Delivers one batch, retrying what is worth retrying. False when it was given up.
+    fn deliver(&self, body: &[u8], jitter: &mut Jitter) -> bool {
+        let mut attempt = 0;
+        loop {
+            let Some(timeout) = self.time_left(self.request_timeout) else {
+                return false;
+            };
+            match self.transport.post(body, timeout) {
+                Delivery::Accepted => return true,
+                Delivery::Rejected { status } => {
+                    self.logger.warn(&format!(
+                        "the collector refused a batch (HTTP {status}); it was discarded"
+                    ));
+                    return false;
+                }
+                Delivery::Retryable { retry_after } => {
+                    if attempt >= self.retry_attempts {
+                        self.logger.warn(&format!(
+                            "a batch could not be delivered after {} attempts; it was discarded",
+                            attempt + 1
+                        ));
+                        return false;
+                    }
+                    attempt += 1;
+                    self.counters.retries.fetch_add(1, Ordering::SeqCst);
+                    let delay = retry_after.unwrap_or_else(|| self.backoff(attempt, jitter));
+                    if !self.pause(delay) {
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+
+    /// `initial × backoff^(attempt-1)`, scaled by a random factor in [0.5, 1] so that many
+    /// clients failing together do not retry together.
+    fn backoff(&self, attempt: u32, jitter: &mut Jitter) -> Duration {
+        let exponent = i32::try_from(attempt.saturating_sub(1)).unwrap_or(i32::MAX);
+        let factor = self.retry_backoff.powi(exponent) * jitter.next_factor();
+        self.retry_initial_delay
+            .mul_f64(factor.min(1e6))
+            .min(crate::transport::MAX_RETRY_AFTER)
+    }
+
+    /// `wanted`, cut to what is left before the shutdown deadline; `None` if nothing is left.
+    fn time_left(&self, wanted: Duration) -> Option<Duration> {
+        match self.closing_deadline() {
+            None => Some(wanted),
+            Some(deadline) => {
+                let left = deadline.checked_duration_since(Instant::now())?;
+                (!left.is_zero()).then(|| wanted.min(left))
+            }
+        }
+    }
+
+    /// Sleeps `delay` between retries, cut short by a shutdown deadline. False if that deadline
+    /// has passed, so the batch must be given up.
+    fn pause(&self, delay: Duration) -> bool {
+        let end = Instant::now() + delay;
+        let mut wake = lock(&self.wake);
+        loop {
+            let stop = wake
+                .closing_deadline
+                .map_or(end, |deadline| deadline.min(end));
+            let now = Instant::now();
+            if now >= stop {
+                return wake
+                    .closing_deadline
+                    .map_or(true, |deadline| now < deadline);
+            }
+            wake = self
+                .wake_signal
+                .wait_timeout(wake, stop - now)
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .0;
+        }
+    }
+}
+
+/// The rate-limited "queue full" warning, raised on the sender thread so that callers never
+/// write to stderr.
+#[derive(Default)]
+struct DropWarning {
+    reported: u64,
+    last_warned: Option<Instant>,
+}
+
+impl DropWarning {
+    fn check(&mut self, counters: &Counters, logger: &Logger) {
+        let dropped = counters.dropped.load(Ordering::Relaxed);
+        if dropped == self.reported {
+            return;
+        }
+        if self
+            .last_warned
+            .is_some_and(|at| at.elapsed() < DROP_WARNING_INTERVAL)
+        {
+            return;
+        }
+        logger.warn(&format!(
+            "telemetry queue full: {} events dropped so far (oldest first)",
+            dropped
+        ));
+        self.reported = dropped;
+        self.last_warned = Some(Instant::now());
+    }
+}
+
+/// xorshift64*, seeded from the OS: only spreads retries, so it need not be cryptographic.
+struct Jitter(u64);
+
+impl Jitter {
+    fn new() -> Self {
+        let mut seed = [0u8; 8];
+        let _ = crate::sys::fill_random(&mut seed);
+        Jitter(u64::from_le_bytes(seed) | 1)
+    }
+
+    /// Uniform in [0.5, 1].
+    fn next_factor(&mut self) -> f64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        let unit = (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64;
+        0.5 + unit / 2.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn disabled_client_accepts_and_does_nothing() {
+        let client = Client::new(&Config::new());
+        assert!(!client.is_enabled());
+        assert!(client.track_agent_usage("a", "b", Some("not json")).is_ok());
+        assert!(client.track_performance("m", f64::NAN, None, None).is_ok());
+        assert_eq!(client.flush(Duration::from_millis(1)), Ok(()));
+        assert_eq!(client.stats(), Stats::default());
+        assert!(client.shutdown(Duration::from_millis(1)));
+        assert_eq!(
+            client.track_system_info().unwrap_err(),
+            TrackError::ShutDown
+        );
+    }
+
+    #[test]
+    fn jitter_stays_in_range() {
+        let mut jitter = Jitter::new();
+        for _ in 0..10_000 {
+            let factor = jitter.next_factor();
+            assert!((0.5..=1.0).contains(&factor), "{factor}");
+        }
+    }
+}

@@ -1,0 +1,363 @@
+//! Events as the caller hands them over, and their anonymized wire form.
+//!
+//! A caller's thread only builds an [`Event`] (copies its strings, stamps the time); turning it
+//! into JSON, which scrubs and hashes, happens later on the sender thread. The wire format is the
+//! Python module's, documented in `docs/protocol.md` with a JSON Schema in `docs/`.
+
+use std::fmt;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use once_cell::sync::Lazy;
+use serde_json::{json, Map, Value};
+
+use crate::anonymize::{anonymize_message, anonymize_stack_trace, filter_metadata, Anonymizer};
+
+/// The `version` field of every batch.
+pub const PROTOCOL_VERSION: &str = "1.0";
+
+/// Why a track call was refused. Nothing is queued when one of these is returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrackError {
+    /// Metadata, tags or context is not a JSON object.
+    InvalidJson,
+    /// A value JSON cannot carry, such as a NaN or infinite metric value.
+    InvalidArgument,
+    /// The client was shut down.
+    ShutDown,
+}
+
+impl fmt::Display for TrackError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TrackError::InvalidJson => "metadata, tags and context must be a JSON object",
+            TrackError::InvalidArgument => "value must be a finite number",
+            TrackError::ShutDown => "the client was shut down",
+        })
+    }
+}
+
+impl std::error::Error for TrackError {}
+
+/// One tracked event, exactly as the caller gave it: nothing is scrubbed yet.
+#[derive(Debug)]
+pub(crate) struct Event {
+    timestamp: f64,
+    kind: EventKind,
+}
+
+#[derive(Debug)]
+pub(crate) enum EventKind {
+    AgentUsage {
+        agent_id: String,
+        operation: String,
+        metadata: Option<String>,
+    },
+    Performance {
+        metric_name: String,
+        value: f64,
+        unit: Option<String>,
+        tags: Option<String>,
+    },
+    Error {
+        error_type: String,
+        error_message: String,
+        stack_trace: Option<String>,
+        context: Option<String>,
+    },
+    SystemInfo,
+}
+
+/// Seconds since the Unix epoch, with sub-second precision, as the Python module's `time.time()`.
+pub(crate) fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |elapsed| elapsed.as_secs_f64())
+}
+
+/// Deeper JSON than this is refused at the door: the sender's parser would refuse it anyway
+/// (serde_json stops at 128), and metadata worth sending is flat.
+pub const MAX_JSON_DEPTH: usize = 64;
+
+/// Checks, without building it, that `text` is one JSON object nested at most
+/// [`MAX_JSON_DEPTH`] deep.
+pub(crate) fn check_json_object(text: &str) -> Result<(), TrackError> {
+    if !nesting_within(text, MAX_JSON_DEPTH) {
+        return Err(TrackError::InvalidJson);
+    }
+    let raw: &serde_json::value::RawValue =
+        serde_json::from_str(text).map_err(|_| TrackError::InvalidJson)?;
+    if raw.get().starts_with('{') {
+        Ok(())
+    } else {
+        Err(TrackError::InvalidJson)
+    }
+}
+
+/// True when no bracket in `text` (outside strings) is nested deeper than `limit`. Malformed
+/// input may pass; the parser that runs next rejects it.
+fn nesting_within(text: &str, limit: usize) -> bool {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for byte in text.bytes() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > limit {
+                    return false;
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    true
+}
+
+impl Event {
+    /// Stamps `kind` with the current time, after checking what a caller could get wrong.
+    pub(crate) fn new(kind: EventKind) -> Result<Self, TrackError> {
+        match &kind {
+            EventKind::AgentUsage { metadata, .. } => check_optional_object(metadata)?,
+            EventKind::Performance { value, tags, .. } => {
+                if !value.is_finite() {
+                    return Err(TrackError::InvalidArgument);
+                }
+                check_optional_object(tags)?;
+            }
+            EventKind::Error { context, .. } => check_optional_object(context)?,
+            EventKind::SystemInfo => {}
+        }
+        Ok(Event {
+            timestamp: unix_now(),
+            kind,
+        })
+    }
+
+    /// The anonymized wire form. Runs on the sender thread.
+    pub(crate) fn to_wire(&self, anonymizer: &Anonymizer) -> Value {
+        let mut fields = Map::new();
+        let event_type = match &self.kind {
+            EventKind::AgentUsage {
+                agent_id,
+                operation,
+                metadata,
+            } => {
+                fields.insert(
+                    "agent_id_hash".into(),
+                    anonymizer.hash_identifier(agent_id).into(),
+                );
+                fields.insert("operation".into(), anonymize_message(operation).into());
+                insert_filtered(&mut fields, "metadata", metadata);
+                "agent_usage"
+            }
+            EventKind::Performance {
+                metric_name,
+                value,
+                unit,
+                tags,
+            } => {
+                fields.insert("metric_name".into(), anonymize_message(metric_name).into());
+                fields.insert("value".into(), json!(value));
+                let unit = unit.as_deref().unwrap_or("ms");
+                fields.insert("unit".into(), anonymize_message(unit).into());
+                if let Some(tags) = parse_object(tags) {
+                    fields.insert(
+                        "tags".into(),
+                        Value::Object(anonymizer.anonymize_tags(&tags)),
+                    );
+                }
+                "performance"
+            }
+            EventKind::Error {
+                error_type,
+                error_message,
+                stack_trace,
+                context,
+            } => {
+                fields.insert("error_type".into(), anonymize_message(error_type).into());
+                fields.insert(
+                    "error_message".into(),
+                    anonymize_message(error_message).into(),
+                );
+                if let Some(trace) = stack_trace.as_deref().filter(|t| !t.is_empty()) {
+                    fields.insert("stack_trace".into(), anonymize_stack_trace(trace).into());
+                }
+                insert_filtered(&mut fields, "context", context);
+                "error"
+            }
+            EventKind::SystemInfo => {
+                let system = &*SYSTEM;
+                fields.insert("platform".into(), system.platform.clone().into());
+                fields.insert(
+                    "platform_version".into(),
+                    system.platform_version.clone().into(),
+                );
+                fields.insert("arch".into(), system.arch.clone().into());
+                fields.insert("library_version".into(), crate::VERSION.into());
+                "system_info"
+            }
+        };
+        fields.insert("event_type".into(), event_type.into());
+        fields.insert("timestamp".into(), json!(self.timestamp));
+        Value::Object(fields)
+    }
+}
+
+fn check_optional_object(text: &Option<String>) -> Result<(), TrackError> {
+    text.as_deref().map_or(Ok(()), check_json_object)
+}
+
+fn parse_object(text: &Option<String>) -> Option<Map<String, Value>> {
+    serde_json::from_str(text.as_deref()?).ok()
+}
+
+/// Adds `key` only when something survives the allowlist, as the Python module did.
+fn insert_filtered(fields: &mut Map<String, Value>, key: &str, text: &Option<String>) {
+    if let Some(object) = parse_object(text) {
+        let filtered = filter_metadata(&object);
+        if !filtered.is_empty() {
+            fields.insert(key.into(), Value::Object(filtered));
+        }
+    }
+}
+
+/// A batch body: `{"version":"1.0","timestamp":…,"events":[…]}`.
+pub(crate) fn encode_batch(events: Vec<Value>) -> Vec<u8> {
+    let body = json!({
+        "version": PROTOCOL_VERSION,
+        "timestamp": unix_now(),
+        "events": events,
+    });
+    serde_json::to_vec(&body).unwrap_or_default()
+}
+
+/// What `system_info` reports, read once: the names Python's `platform` module gives.
+struct SystemInfo {
+    platform: String,
+    platform_version: String,
+    arch: String,
+}
+
+static SYSTEM: Lazy<SystemInfo> = Lazy::new(|| {
+    let (release, machine) = crate::sys::kernel_release_and_machine();
+    SystemInfo {
+        platform: match std::env::consts::OS {
+            "linux" => "Linux",
+            "macos" => "Darwin",
+            "windows" => "Windows",
+            "freebsd" => "FreeBSD",
+            other => other,
+        }
+        .to_owned(),
+        platform_version: release,
+        arch: if machine.is_empty() {
+            std::env::consts::ARCH.to_owned()
+        } else {
+            machine
+        },
+    }
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn agent_usage(metadata: Option<&str>) -> Result<Event, TrackError> {
+        Event::new(EventKind::AgentUsage {
+            agent_id: "agent-1".into(),
+            operation: "run".into(),
+            metadata: metadata.map(str::to_owned),
+        })
+    }
+
+    #[test]
+    fn json_must_be_one_object() {
+        assert!(agent_usage(Some(r#"{"a":1}"#)).is_ok());
+        assert!(agent_usage(Some(" { } ")).is_ok());
+        for bad in [
+            "[1]",
+            "1",
+            "\"x\"",
+            "null",
+            "{",
+            "{\"a\":1} x",
+            "",
+            "{'a':1}",
+        ] {
+            assert_eq!(
+                agent_usage(Some(bad)).unwrap_err(),
+                TrackError::InvalidJson,
+                "{bad:?}"
+            );
+        }
+        let nested = |depth: usize| {
+            format!(
+                "{{\"a\":{}{}}}",
+                "[".repeat(depth - 1),
+                "]".repeat(depth - 1)
+            )
+        };
+        assert!(agent_usage(Some(&nested(MAX_JSON_DEPTH))).is_ok());
+        for depth in [MAX_JSON_DEPTH + 1, 100_000] {
+            assert!(matches!(
+                agent_usage(Some(&nested(depth))),
+                Err(TrackError::InvalidJson)
+            ));
+        }
+        // Brackets inside strings do not count.
+        let in_string = format!("{{\"a\":\"{}\\\"\"}}", "[".repeat(1000));
+        assert!(agent_usage(Some(&in_string)).is_ok(), "{in_string}");
+    }
+
+    #[test]
+    fn metric_values_must_be_finite() {
+        for value in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let event = Event::new(EventKind::Performance {
+                metric_name: "latency".into(),
+                value,
+                unit: None,
+                tags: None,
+            });
+            assert_eq!(event.unwrap_err(), TrackError::InvalidArgument);
+        }
+    }
+
+    #[test]
+    fn agent_usage_wire_form() {
+        let anonymizer = Anonymizer::new("salt");
+        let event = agent_usage(Some(r#"{"duration_ms":5,"prompt":"secret"}"#)).unwrap();
+        let wire = event.to_wire(&anonymizer);
+        assert_eq!(wire["event_type"], "agent_usage");
+        assert_eq!(wire["agent_id_hash"], anonymizer.hash_identifier("agent-1"));
+        assert_eq!(wire["operation"], "run");
+        assert_eq!(wire["metadata"], json!({"duration_ms": 5}));
+        assert!(wire["timestamp"].as_f64().unwrap() > 1.6e9);
+        // Nothing survives the allowlist: no metadata key at all.
+        let wire = agent_usage(Some(r#"{"prompt":"x"}"#))
+            .unwrap()
+            .to_wire(&anonymizer);
+        assert!(wire.get("metadata").is_none());
+    }
+
+    #[test]
+    fn system_info_names_the_platform() {
+        let wire = Event::new(EventKind::SystemInfo)
+            .unwrap()
+            .to_wire(&Anonymizer::new("s"));
+        assert_eq!(wire["platform"], "Linux");
+        assert_eq!(wire["arch"], std::env::consts::ARCH);
+        assert!(!wire["platform_version"].as_str().unwrap().is_empty());
+        assert_eq!(wire["library_version"], crate::VERSION);
+    }
+}

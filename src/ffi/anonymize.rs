@@ -1,0 +1,90 @@
+//! The anonymizer and version functions, for hosts that want to scrub or hash on their own.
+
+use std::ffi::c_char;
+
+use super::handles::{required_str, string_to_c};
+use crate::anonymize::{anonymize_message, anonymize_path, anonymize_stack_trace, Anonymizer};
+
+/// Hashes `identifier` with `salt`: lowercase hex SHA-256 of the identifier followed directly by
+/// the salt, 64 characters (the same as the Python module's `hash_identifier`).
+///
+/// Ownership: arguments borrowed; the caller owns the returned string and frees it with
+/// `mt_string_free`. Returns NULL if an argument is NULL or not valid UTF-8.
+/// Threads: any thread.
+#[no_mangle]
+pub extern "C" fn mt_hash_identifier(
+    salt: *const c_char,
+    identifier: *const c_char,
+) -> *mut c_char {
+    ffi_boundary! {
+        // SAFETY (both): documented contract: NULL or NUL-terminated strings alive during the call.
+        let salt = try_arg!(unsafe { required_str(salt) });
+        let identifier = try_arg!(unsafe { required_str(identifier) });
+        string_to_c(Anonymizer::new(salt).hash_identifier(identifier))
+    }
+}
+
+/// Removes the user from a path: home directories become `<user>/…`, separators become `/`,
+/// other paths keep at most their last three components.
+///
+/// Ownership: `path` borrowed; the caller owns the returned string and frees it with
+/// `mt_string_free`. Returns NULL if `path` is NULL or not valid UTF-8. Threads: any thread.
+#[no_mangle]
+pub extern "C" fn mt_anonymize_path(path: *const c_char) -> *mut c_char {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a NUL-terminated string alive during the call.
+        let path = try_arg!(unsafe { required_str(path) });
+        string_to_c(anonymize_path(path))
+    }
+}
+
+/// Scrubs free text as error messages are scrubbed before they leave: paths lose their user,
+/// URL credentials become `<user>:<password>`, email addresses become `<email>`.
+///
+/// Ownership: `message` borrowed; the caller owns the returned string and frees it with
+/// `mt_string_free`. Returns NULL if `message` is NULL or not valid UTF-8. Threads: any thread.
+#[no_mangle]
+pub extern "C" fn mt_anonymize_message(message: *const c_char) -> *mut c_char {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a NUL-terminated string alive during the call.
+        let message = try_arg!(unsafe { required_str(message) });
+        string_to_c(anonymize_message(message))
+    }
+}
+
+/// Scrubs a stack trace as error events scrub theirs; file names, line numbers and function
+/// names survive.
+///
+/// Ownership: `trace` borrowed; the caller owns the returned string and frees it with
+/// `mt_string_free`. Returns NULL if `trace` is NULL or not valid UTF-8. Threads: any thread.
+#[no_mangle]
+pub extern "C" fn mt_anonymize_stack_trace(trace: *const c_char) -> *mut c_char {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a NUL-terminated string alive during the call.
+        let trace = try_arg!(unsafe { required_str(trace) });
+        string_to_c(anonymize_stack_trace(trace))
+    }
+}
+
+/// Frees a string returned by this library. NULL does nothing.
+///
+/// Ownership: takes `text`, which must have come from an `mt_*` function documented as "the
+/// caller owns the returned string" and must not be used again. Threads: any thread.
+#[no_mangle]
+pub extern "C" fn mt_string_free(text: *mut c_char) {
+    ffi_boundary! {
+        if !text.is_null() {
+            // SAFETY: documented contract: a string from string_to_c (CString::into_raw), once.
+            drop(unsafe { std::ffi::CString::from_raw(text) });
+        }
+    }
+}
+
+/// The library's version, `MAJOR.MINOR.PATCH`, the same as the `MT_VERSION_*` macros of the
+/// header it was built with.
+///
+/// Ownership: static; do not free. Never NULL. Threads: any thread.
+#[no_mangle]
+pub extern "C" fn mt_version() -> *const c_char {
+    ffi_boundary! { concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast() }
+}

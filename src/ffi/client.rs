@@ -1,0 +1,316 @@
+//! `mt_client`: tracking, flushing, stats and shutdown, plus the process-wide client.
+
+use std::ffi::c_char;
+use std::time::Duration;
+
+use once_cell::sync::OnceCell;
+
+use super::config::mt_config;
+use super::handles::{borrow, into_handle, non_null, optional_str, required_str, take, Handle};
+use super::status::{mt_status, status_of};
+use crate::client::{Client, Stats};
+use crate::config::Config;
+
+/// A telemetry client. Created by `mt_client_new` (freed by `mt_shutdown`) or obtained from
+/// `mt_global` (never freed). Thread-safe: every function taking an `mt_client` may be called
+/// from any number of threads at once, except that `mt_shutdown` of a client from
+/// `mt_client_new` must not race with other calls on it (it frees the client).
+pub struct mt_client {
+    _opaque: [u8; 0],
+}
+
+impl Handle for mt_client {
+    type Target = Client;
+}
+
+/// Counters since the client was created. At every moment
+/// `enqueued = sent + dropped + failed + (events still queued or being sent)`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct mt_stats {
+    /// Events accepted by track calls.
+    pub enqueued: u64,
+    /// Events the collector accepted.
+    pub sent: u64,
+    /// Events displaced from a full queue (oldest first).
+    pub dropped: u64,
+    /// Events given up on: refused by the collector, out of retries, or out of shutdown time.
+    pub failed: u64,
+    /// Repeated delivery attempts.
+    pub retries: u64,
+    /// Batches the collector accepted.
+    pub batches_sent: u64,
+}
+
+impl From<Stats> for mt_stats {
+    fn from(stats: Stats) -> Self {
+        mt_stats {
+            enqueued: stats.enqueued,
+            sent: stats.sent,
+            dropped: stats.dropped,
+            failed: stats.failed,
+            retries: stats.retries,
+            batches_sent: stats.batches_sent,
+        }
+    }
+}
+
+static GLOBAL: OnceCell<Client> = OnceCell::new();
+
+fn global_handle(client: &'static Client) -> *mut mt_client {
+    (client as *const Client).cast_mut().cast()
+}
+
+fn is_global(client: *const mt_client) -> bool {
+    GLOBAL
+        .get()
+        .is_some_and(|global| std::ptr::eq(global_handle(global), client))
+}
+
+/// Creates a client. With telemetry disabled it starts nothing and every track call returns
+/// `MT_OK` without doing anything. Enabled, it resolves the salt and starts one sender thread.
+///
+/// `config`: borrowed and copied; NULL means "from the environment", as `mt_config_from_env`.
+/// Ownership: the caller owns the result and releases it with `mt_shutdown`.
+/// Returns NULL only if memory is exhausted. Threads: any thread.
+#[no_mangle]
+pub extern "C" fn mt_client_new(config: *const mt_config) -> *mut mt_client {
+    ffi_boundary! {
+        let client = if config.is_null() {
+            Client::from_env()
+        } else {
+            // SAFETY: documented contract: a live config from mt_config_new/_from_env.
+            let config: &Config = try_arg!(unsafe { borrow(config) });
+            Client::new(config)
+        };
+        into_handle(client)
+    }
+}
+
+/// True when the client is collecting: telemetry was enabled and the client is not shut down.
+/// Bindings may ask once and skip building events when it is false.
+///
+/// Ownership: `client` is borrowed. NULL gives false. Threads: any thread.
+#[no_mangle]
+pub extern "C" fn mt_client_is_enabled(client: *const mt_client) -> bool {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a live client.
+        let client = try_arg!(unsafe { borrow(client) });
+        client.is_enabled()
+    }
+}
+
+/// Checks the client and the required pointers, then says whether to go on: shut down gives
+/// `MT_ERR_SHUT_DOWN`, disabled gives `MT_OK` at once (the strings are not even read).
+///
+/// # Safety
+/// `client` is NULL or a live client.
+unsafe fn client_for_tracking<'a>(
+    client: *mut mt_client,
+    required: &[*const c_char],
+) -> Result<Option<&'a Client>, mt_status> {
+    // SAFETY: forwarded from the caller.
+    let client = unsafe { borrow(client) }?;
+    for &pointer in required {
+        non_null(pointer)?;
+    }
+    match client.accepting() {
+        Ok(true) => Ok(Some(client)),
+        Ok(false) => Ok(None),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Records that an agent ran an operation. `agent_id` is hashed with the salt before it leaves;
+/// `metadata_json`, if not NULL, must be one JSON object, of which only allowlisted keys with
+/// scalar values leave. Never blocks on I/O: the event is queued for the sender thread.
+///
+/// Ownership: all arguments borrowed and copied before return. `metadata_json` may be NULL.
+/// Threads: any thread, concurrently.
+/// Returns `MT_OK` (also when telemetry is disabled), `MT_ERR_NULL_ARGUMENT`,
+/// `MT_ERR_INVALID_UTF8`, `MT_ERR_INVALID_JSON` or `MT_ERR_SHUT_DOWN`; nothing is queued unless
+/// it returns `MT_OK`.
+#[no_mangle]
+pub extern "C" fn mt_track_agent_usage(
+    client: *mut mt_client,
+    agent_id: *const c_char,
+    operation: *const c_char,
+    metadata_json: *const c_char,
+) -> mt_status {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a live client.
+        let Some(client) = try_arg!(unsafe { client_for_tracking(client, &[agent_id, operation]) })
+        else {
+            return mt_status::MT_OK;
+        };
+        // SAFETY (all three): documented contract: NULL or NUL-terminated strings alive during
+        // the call.
+        let agent_id = try_arg!(unsafe { required_str(agent_id) });
+        let operation = try_arg!(unsafe { required_str(operation) });
+        let metadata = try_arg!(unsafe { optional_str(metadata_json) });
+        status_of(client.track_agent_usage(agent_id, operation, metadata))
+    }
+}
+
+/// Records a measurement. `unit` NULL means "ms". `tags_json`, if not NULL, must be one JSON
+/// object; identifier-like tags (keys ending in `_id`, `user`, `agent`) are hashed. `value` must
+/// be finite. Never blocks on I/O.
+///
+/// Ownership: all arguments borrowed and copied before return. `unit` and `tags_json` may be
+/// NULL. Threads: any thread, concurrently.
+/// Returns `MT_OK` (also when disabled), `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8`,
+/// `MT_ERR_INVALID_JSON`, `MT_ERR_INVALID_ARGUMENT` (NaN or infinite value) or
+/// `MT_ERR_SHUT_DOWN`; nothing is queued unless it returns `MT_OK`.
+#[no_mangle]
+pub extern "C" fn mt_track_performance(
+    client: *mut mt_client,
+    metric_name: *const c_char,
+    value: f64,
+    unit: *const c_char,
+    tags_json: *const c_char,
+) -> mt_status {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a live client.
+        let Some(client) = try_arg!(unsafe { client_for_tracking(client, &[metric_name]) }) else {
+            return mt_status::MT_OK;
+        };
+        // SAFETY (all three): documented contract: NULL or NUL-terminated strings alive during
+        // the call.
+        let metric_name = try_arg!(unsafe { required_str(metric_name) });
+        let unit = try_arg!(unsafe { optional_str(unit) });
+        let tags = try_arg!(unsafe { optional_str(tags_json) });
+        status_of(client.track_performance(metric_name, value, unit, tags))
+    }
+}
+
+/// Records an error. `error_message` and `stack_trace` are scrubbed of paths, credentials and
+/// emails before they leave; `context_json`, if not NULL, must be one JSON object and is
+/// filtered like metadata. Never blocks on I/O.
+///
+/// Ownership: all arguments borrowed and copied before return. `stack_trace` and
+/// `context_json` may be NULL. Threads: any thread, concurrently.
+/// Returns `MT_OK` (also when disabled), `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8`,
+/// `MT_ERR_INVALID_JSON` or `MT_ERR_SHUT_DOWN`; nothing is queued unless it returns `MT_OK`.
+#[no_mangle]
+pub extern "C" fn mt_track_error(
+    client: *mut mt_client,
+    error_type: *const c_char,
+    error_message: *const c_char,
+    stack_trace: *const c_char,
+    context_json: *const c_char,
+) -> mt_status {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a live client.
+        let Some(client) =
+            try_arg!(unsafe { client_for_tracking(client, &[error_type, error_message]) })
+        else {
+            return mt_status::MT_OK;
+        };
+        // SAFETY (all four): documented contract: NULL or NUL-terminated strings alive during
+        // the call.
+        let error_type = try_arg!(unsafe { required_str(error_type) });
+        let error_message = try_arg!(unsafe { required_str(error_message) });
+        let stack_trace = try_arg!(unsafe { optional_str(stack_trace) });
+        let context = try_arg!(unsafe { optional_str(context_json) });
+        status_of(client.track_error(error_type, error_message, stack_trace, context))
+    }
+}
+
+/// Records the platform, its version, the CPU architecture and this library's version.
+///
+/// Ownership: `client` is borrowed. Threads: any thread, concurrently.
+/// Returns `MT_OK` (also when disabled), `MT_ERR_NULL_ARGUMENT` or `MT_ERR_SHUT_DOWN`.
+#[no_mangle]
+pub extern "C" fn mt_track_system_info(client: *mut mt_client) -> mt_status {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a live client.
+        let Some(client) = try_arg!(unsafe { client_for_tracking(client, &[]) }) else {
+            return mt_status::MT_OK;
+        };
+        status_of(client.track_system_info())
+    }
+}
+
+/// Waits until every event tracked before this call has been sent or given up, or until
+/// `timeout_ms` passes. Blocks the calling thread (only it); sending happens on the sender.
+///
+/// Ownership: `client` is borrowed. Threads: any thread, concurrently.
+/// Returns `MT_OK` (also when disabled), `MT_ERR_NULL_ARGUMENT`, `MT_ERR_TIMEOUT` or
+/// `MT_ERR_SHUT_DOWN`.
+#[no_mangle]
+pub extern "C" fn mt_flush(client: *mut mt_client, timeout_ms: u32) -> mt_status {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a live client.
+        let client = try_arg!(unsafe { borrow(client) });
+        status_of(client.flush(Duration::from_millis(u64::from(timeout_ms))))
+    }
+}
+
+/// Copies the client's counters into `*out`. All zero for a disabled client.
+///
+/// Ownership: `client` is borrowed; `out` is written only on success.
+/// Threads: any thread, concurrently.
+/// Returns `MT_OK` or `MT_ERR_NULL_ARGUMENT`. Works after shutdown too (for the global client).
+#[no_mangle]
+pub extern "C" fn mt_client_stats(client: *const mt_client, out: *mut mt_stats) -> mt_status {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a live client.
+        let client = try_arg!(unsafe { borrow(client) });
+        try_arg!(non_null(out));
+        let stats = mt_stats::from(client.stats());
+        // SAFETY: `out` is non-NULL and, by contract, points to writable memory for an mt_stats.
+        unsafe { out.write(stats) };
+        mt_status::MT_OK
+    }
+}
+
+/// Sends what is still queued, stops the sender thread and frees the client, returning within
+/// `timeout_ms` even if the collector never answers (a request still in flight is then left to
+/// finish, bounded by the request timeout, on the detached sender thread). NULL does nothing.
+/// Given the global client, it shuts it down like `mt_global_shutdown` but does not free it.
+///
+/// Ownership: takes `client`, which must not be used again (except the global one, which then
+/// returns `MT_ERR_SHUT_DOWN` from track and flush calls).
+/// Threads: any thread, but no other thread may be using this client (from `mt_client_new`).
+#[no_mangle]
+pub extern "C" fn mt_shutdown(client: *mut mt_client, timeout_ms: u32) {
+    ffi_boundary! {
+        let timeout = Duration::from_millis(u64::from(timeout_ms));
+        if is_global(client) {
+            // SAFETY: the global client lives for the rest of the process.
+            if let Ok(global) = unsafe { borrow(client) } {
+                global.shutdown(timeout);
+            }
+            return;
+        }
+        // SAFETY: documented contract: NULL or a client from mt_client_new, not used again.
+        if let Some(client) = unsafe { take(client) } {
+            client.shutdown(timeout);
+        }
+    }
+}
+
+/// The process-wide client, configured from the environment the first time it is asked for.
+/// Every call returns the same pointer, which stays valid until the process exits, also after
+/// `mt_global_shutdown` (calls on it then return `MT_ERR_SHUT_DOWN`).
+///
+/// Ownership: the library owns it; never pass it to anything that frees.
+/// Returns NULL only if memory is exhausted. Threads: any thread, concurrently.
+#[no_mangle]
+pub extern "C" fn mt_global() -> *mut mt_client {
+    ffi_boundary! { global_handle(GLOBAL.get_or_init(Client::from_env)) }
+}
+
+/// Shuts the process-wide client down: sends what is queued within `timeout_ms`, then stops its
+/// sender. Later calls on it, from any thread, return `MT_ERR_SHUT_DOWN` safely; calling this
+/// again does nothing. If `mt_global` was never called, none is created and later `mt_global`
+/// calls return a client that is already shut down.
+///
+/// Threads: any thread, concurrently with calls on the global client.
+#[no_mangle]
+pub extern "C" fn mt_global_shutdown(timeout_ms: u32) {
+    ffi_boundary! {
+        let global = GLOBAL.get_or_init(|| Client::inert(true));
+        global.shutdown(Duration::from_millis(u64::from(timeout_ms)));
+    }
+}

@@ -1,0 +1,288 @@
+//! `mt_config`: settings built up by the host, then handed (by reference) to `mt_client_new`.
+
+use std::ffi::{c_char, c_int, c_void, CString};
+
+use super::handles::{borrow_mut, into_handle, required_str, take, Handle};
+use super::status::{mt_status, status_of};
+use crate::config::Config;
+use crate::log::LogLevel;
+
+/// Settings for a client. Created by `mt_config_new` or `mt_config_from_env`, freed by
+/// `mt_config_free`. Not thread-safe: use one config from one thread at a time. A client copies
+/// what it needs, so a config may be changed or freed as soon as `mt_client_new` returns.
+pub struct mt_config {
+    _opaque: [u8; 0],
+}
+
+impl Handle for mt_config {
+    type Target = Config;
+}
+
+/// Severity passed as the first argument of an `mt_log_callback`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mt_log_level {
+    MT_LOG_ERROR = 1,
+    MT_LOG_WARN = 2,
+    MT_LOG_INFO = 3,
+    MT_LOG_DEBUG = 4,
+}
+
+impl From<LogLevel> for mt_log_level {
+    fn from(level: LogLevel) -> Self {
+        match level {
+            LogLevel::Error => mt_log_level::MT_LOG_ERROR,
+            LogLevel::Warn => mt_log_level::MT_LOG_WARN,
+            LogLevel::Info => mt_log_level::MT_LOG_INFO,
+            LogLevel::Debug => mt_log_level::MT_LOG_DEBUG,
+        }
+    }
+}
+
+/// Receives the library's warnings instead of stderr. `level` is an `mt_log_level`; `message`
+/// is one line of UTF-8, valid only during the call; `user_data` is what was registered. It may
+/// be called from the library's sender thread or from the thread creating a client, so it must
+/// be thread-safe. Messages never contain the salt or unscrubbed tracked data.
+pub type mt_log_callback =
+    Option<unsafe extern "C" fn(level: c_int, message: *const c_char, user_data: *mut c_void)>;
+
+/// A registered C callback with its context pointer.
+struct CLogger {
+    callback: unsafe extern "C" fn(c_int, *const c_char, *mut c_void),
+    user_data: *mut c_void,
+}
+
+// SAFETY: `mt_config_set_log_callback` documents that the callback and its user_data must be
+// usable from any thread; the library only passes the pointer back, it never dereferences it.
+unsafe impl Send for CLogger {}
+// SAFETY: as above.
+unsafe impl Sync for CLogger {}
+
+impl CLogger {
+    fn log(&self, level: LogLevel, message: &str) {
+        let Ok(message) = CString::new(message) else {
+            return;
+        };
+        // SAFETY: the host registered this callback for exactly this signature; `message` is a
+        // valid NUL-terminated string that outlives the call.
+        unsafe {
+            (self.callback)(
+                mt_log_level::from(level) as c_int,
+                message.as_ptr(),
+                self.user_data,
+            )
+        };
+    }
+}
+
+/// Creates a config with every default, telemetry disabled.
+///
+/// Ownership: the caller owns the result and frees it with `mt_config_free`.
+/// Returns NULL only if memory is exhausted. Threads: any thread.
+#[no_mangle]
+pub extern "C" fn mt_config_new() -> *mut mt_config {
+    ffi_boundary! { into_handle(Config::new()) }
+}
+
+/// Creates a config from the environment: `TELEMETRY_ENABLED` must say yes (true/1/yes/on) and
+/// `DO_NOT_TRACK` must be unset, empty or `0`; the other `TELEMETRY_*` variables are read only
+/// then. An invalid value disables telemetry and writes one warning line to stderr naming the
+/// variable and its valid range (see docs/telemetry-configuration.md).
+///
+/// Ownership: the caller owns the result and frees it with `mt_config_free`.
+/// Returns NULL only if memory is exhausted. Threads: any thread.
+#[no_mangle]
+pub extern "C" fn mt_config_from_env() -> *mut mt_config {
+    ffi_boundary! { into_handle(Config::from_env()) }
+}
+
+/// Frees a config. NULL does nothing. Clients created from it are not affected.
+///
+/// Ownership: takes `config`, which must not be used again.
+/// Threads: any thread, but not while another thread uses the same config.
+#[no_mangle]
+pub extern "C" fn mt_config_free(config: *mut mt_config) {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a config from mt_config_new/_from_env, freed once.
+        drop(unsafe { take(config) });
+    }
+}
+
+/// Turns telemetry on or off. Turning it on here overrides `TELEMETRY_ENABLED`; `DO_NOT_TRACK`
+/// is honoured by `mt_config_from_env` and `mt_client_new(NULL)`, not by this setter, because a
+/// host that calls it has asked its user itself.
+///
+/// Ownership: `config` is borrowed. Threads: one thread at a time per config.
+/// Returns `MT_OK` or `MT_ERR_NULL_ARGUMENT`.
+#[no_mangle]
+pub extern "C" fn mt_config_set_enabled(config: *mut mt_config, enabled: bool) -> mt_status {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a live config used by this thread only.
+        let config = try_arg!(unsafe { borrow_mut(config) });
+        config.set_enabled(enabled);
+        mt_status::MT_OK
+    }
+}
+
+/// Sets the collector URL. No scheme means `https://`; `http://` is accepted only for loopback
+/// hosts (127.0.0.0/8, ::1, localhost); a user or password in the URL is refused.
+///
+/// Ownership: both borrowed; `url` is copied. Threads: one thread at a time per config.
+/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or
+/// `MT_ERR_INVALID_CONFIG_VALUE` (the endpoint is then unchanged).
+#[no_mangle]
+pub extern "C" fn mt_config_set_endpoint(config: *mut mt_config, url: *const c_char) -> mt_status {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a live config used by this thread only.
+        let config = try_arg!(unsafe { borrow_mut(config) });
+        // SAFETY: documented contract: NULL or a NUL-terminated string alive during the call.
+        let url = try_arg!(unsafe { required_str(url) });
+        status_of(config.set_endpoint(url))
+    }
+}
+
+/// Sets the request timeout in whole seconds, 1 to 30 (default 5).
+///
+/// Ownership: `config` is borrowed. Threads: one thread at a time per config.
+/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_CONFIG_VALUE`.
+#[no_mangle]
+pub extern "C" fn mt_config_set_timeout_secs(config: *mut mt_config, secs: u32) -> mt_status {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a live config used by this thread only.
+        let config = try_arg!(unsafe { borrow_mut(config) });
+        status_of(config.set_timeout_secs(secs))
+    }
+}
+
+/// Sets how many events make a full batch, 1 to 1000 (default 100).
+///
+/// Ownership: `config` is borrowed. Threads: one thread at a time per config.
+/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_CONFIG_VALUE`.
+#[no_mangle]
+pub extern "C" fn mt_config_set_batch_size(config: *mut mt_config, size: u32) -> mt_status {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a live config used by this thread only.
+        let config = try_arg!(unsafe { borrow_mut(config) });
+        status_of(config.set_batch_size(size))
+    }
+}
+
+/// Sets how many times a failed batch is retried, 0 to 10 (default 3).
+///
+/// Ownership: `config` is borrowed. Threads: one thread at a time per config.
+/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_CONFIG_VALUE`.
+#[no_mangle]
+pub extern "C" fn mt_config_set_retry_attempts(config: *mut mt_config, attempts: u32) -> mt_status {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a live config used by this thread only.
+        let config = try_arg!(unsafe { borrow_mut(config) });
+        status_of(config.set_retry_attempts(attempts))
+    }
+}
+
+/// Sets the factor between successive retry delays, 1.0 to 10.0 (default 2.0). NaN is refused.
+///
+/// Ownership: `config` is borrowed. Threads: one thread at a time per config.
+/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_CONFIG_VALUE`.
+#[no_mangle]
+pub extern "C" fn mt_config_set_retry_backoff(config: *mut mt_config, factor: f64) -> mt_status {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a live config used by this thread only.
+        let config = try_arg!(unsafe { borrow_mut(config) });
+        status_of(config.set_retry_backoff(factor))
+    }
+}
+
+/// Sets the salt identifiers are hashed with, instead of the per-installation salt file. It is
+/// never sent and never logged.
+///
+/// Ownership: both borrowed; `salt` is copied. Threads: one thread at a time per config.
+/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or
+/// `MT_ERR_INVALID_CONFIG_VALUE` (empty salt).
+#[no_mangle]
+pub extern "C" fn mt_config_set_salt(config: *mut mt_config, salt: *const c_char) -> mt_status {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a live config used by this thread only.
+        let config = try_arg!(unsafe { borrow_mut(config) });
+        // SAFETY: documented contract: NULL or a NUL-terminated string alive during the call.
+        let salt = try_arg!(unsafe { required_str(salt) });
+        status_of(config.set_salt(salt))
+    }
+}
+
+/// Sets where the per-installation salt is kept (like `TELEMETRY_SALT_FILE`), instead of
+/// `$XDG_CONFIG_HOME/mycelium/telemetry_salt` or `~/.config/mycelium/telemetry_salt`.
+///
+/// Ownership: both borrowed; `path` is copied. Threads: one thread at a time per config.
+/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or
+/// `MT_ERR_INVALID_CONFIG_VALUE` (empty path).
+#[no_mangle]
+pub extern "C" fn mt_config_set_salt_file(
+    config: *mut mt_config,
+    path: *const c_char,
+) -> mt_status {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a live config used by this thread only.
+        let config = try_arg!(unsafe { borrow_mut(config) });
+        // SAFETY: documented contract: NULL or a NUL-terminated string alive during the call.
+        let path = try_arg!(unsafe { required_str(path) });
+        status_of(config.set_salt_file(path))
+    }
+}
+
+/// Sets the longest a partial batch waits before it is sent, 10 to 3600000 ms (default 5000).
+///
+/// Ownership: `config` is borrowed. Threads: one thread at a time per config.
+/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_CONFIG_VALUE`.
+#[no_mangle]
+pub extern "C" fn mt_config_set_flush_interval_ms(
+    config: *mut mt_config,
+    millis: u32,
+) -> mt_status {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a live config used by this thread only.
+        let config = try_arg!(unsafe { borrow_mut(config) });
+        status_of(config.set_flush_interval_ms(millis))
+    }
+}
+
+/// Sets how many events the queue holds, 1 to 1000000 (default 8192). When it is full, each new
+/// event displaces the oldest, which is counted as dropped.
+///
+/// Ownership: `config` is borrowed. Threads: one thread at a time per config.
+/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_CONFIG_VALUE`.
+#[no_mangle]
+pub extern "C" fn mt_config_set_queue_capacity(config: *mut mt_config, capacity: u32) -> mt_status {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a live config used by this thread only.
+        let config = try_arg!(unsafe { borrow_mut(config) });
+        status_of(config.set_queue_capacity(capacity))
+    }
+}
+
+/// Sends the library's warnings to `callback` instead of stderr; NULL restores stderr.
+/// The callback must be thread-safe (see `mt_log_callback`) and, with `user_data`, must stay
+/// valid for as long as any client created from this config exists.
+///
+/// Ownership: `config` is borrowed; `user_data` is passed back untouched, never freed.
+/// Threads: one thread at a time per config.
+/// Returns `MT_OK` or `MT_ERR_NULL_ARGUMENT` (for `config`).
+#[no_mangle]
+pub extern "C" fn mt_config_set_log_callback(
+    config: *mut mt_config,
+    callback: mt_log_callback,
+    user_data: *mut c_void,
+) -> mt_status {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a live config used by this thread only.
+        let config = try_arg!(unsafe { borrow_mut(config) });
+        match callback {
+            Some(callback) => {
+                let logger = CLogger { callback, user_data };
+                config.set_logger(move |level, message| logger.log(level, message));
+            }
+            None => config.reset_logger(),
+        }
+        mt_status::MT_OK
+    }
+}

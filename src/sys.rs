@@ -1,0 +1,43 @@
+//! The two operating-system calls the Rust API needs, kept together so that, outside the C
+//! layer, this is the only place with `unsafe`.
+
+use std::io;
+
+/// Fills `buf` from the kernel's CSPRNG (getrandom(2)).
+pub(crate) fn fill_random(buf: &mut [u8]) -> io::Result<()> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        let rest = &mut buf[filled..];
+        // SAFETY: `rest` is a valid, writable buffer of `rest.len()` bytes for the whole call.
+        let got = unsafe { libc::getrandom(rest.as_mut_ptr().cast(), rest.len(), 0) };
+        if got < 0 {
+            let error = io::Error::last_os_error();
+            if error.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(error);
+        }
+        filled += got as usize;
+    }
+    Ok(())
+}
+
+/// The kernel release and machine name from uname(2), as Python's `platform.release()` and
+/// `platform.machine()` report them. Empty strings if the call fails.
+pub(crate) fn kernel_release_and_machine() -> (String, String) {
+    // SAFETY: `utsname` is plain old data; all-zero is a valid value to pass to uname(2).
+    let mut names: libc::utsname = unsafe { std::mem::zeroed() };
+    // SAFETY: `names` is a valid, writable utsname for the duration of the call.
+    if unsafe { libc::uname(&mut names) } != 0 {
+        return (String::new(), String::new());
+    }
+    let text = |field: &[libc::c_char]| {
+        let bytes: Vec<u8> = field
+            .iter()
+            .take_while(|&&c| c != 0)
+            .map(|&c| c as u8)
+            .collect();
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    (text(&names.release), text(&names.machine))
+}

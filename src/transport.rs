@@ -1,0 +1,113 @@
+//! One HTTP POST of one batch, and what its answer means for retrying.
+//!
+//! Redirects are never followed: a collector that moves answers 3xx, which is treated like any
+//! other refusal, so a batch can never be bounced to plain http or to another host.
+
+use std::time::Duration;
+
+/// The `User-Agent` of every request.
+pub const USER_AGENT: &str = concat!("mycelium-telemetry/", env!("CARGO_PKG_VERSION"));
+
+/// The longest `Retry-After` the sender honours; a longer one is cut to this.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// What one attempt to deliver a batch came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    /// Any 2xx.
+    Accepted,
+    /// Connection errors, timeouts, 5xx and 429: worth another attempt, after `retry_after` if
+    /// the collector asked for a delay.
+    Retryable { retry_after: Option<Duration> },
+    /// Other answers (4xx, 3xx, 1xx): the collector will not take this batch.
+    Rejected { status: i32 },
+}
+
+/// Posts JSON batches to one endpoint.
+#[derive(Debug, Clone)]
+pub struct HttpTransport {
+    endpoint: String,
+}
+
+impl HttpTransport {
+    pub fn new(endpoint: impl Into<String>) -> Self {
+        HttpTransport {
+            endpoint: endpoint.into(),
+        }
+    }
+
+    /// POSTs `body` once. `timeout` bounds the whole exchange; it is rounded up to whole seconds
+    /// because that is the HTTP client's granularity.
+    pub fn post(&self, body: &[u8], timeout: Duration) -> Delivery {
+        let timeout_secs = timeout.as_secs() + u64::from(timeout.subsec_nanos() > 0);
+        let answer = minreq::post(&self.endpoint)
+            .with_header("Content-Type", "application/json")
+            .with_header("User-Agent", USER_AGENT)
+            .with_body(body)
+            .with_timeout(timeout_secs.max(1))
+            .with_follow_redirects(false)
+            .send();
+        match answer {
+            Ok(response) => classify(response.status_code, |name| {
+                response
+                    .headers
+                    .iter()
+                    .find(|(key, _)| key.eq_ignore_ascii_case(name))
+                    .map(|(_, value)| value.as_str())
+            }),
+            Err(_) => Delivery::Retryable { retry_after: None },
+        }
+    }
+}
+
+fn classify<'a>(status: i32, header: impl Fn(&str) -> Option<&'a str>) -> Delivery {
+    match status {
+        200..=299 => Delivery::Accepted,
+        429 | 500..=599 => Delivery::Retryable {
+            retry_after: header("retry-after").and_then(parse_retry_after),
+        },
+        _ => Delivery::Rejected { status },
+    }
+}
+
+/// `Retry-After` in delay-seconds form, capped at [`MAX_RETRY_AFTER`]. The HTTP-date form is
+/// ignored (the normal backoff applies): it needs a trusted clock to mean anything.
+fn parse_retry_after(value: &str) -> Option<Duration> {
+    let secs: u64 = value.trim().parse().ok()?;
+    Some(Duration::from_secs(secs).min(MAX_RETRY_AFTER))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_classes() {
+        let none = |_: &str| None;
+        assert_eq!(classify(200, none), Delivery::Accepted);
+        assert_eq!(classify(204, none), Delivery::Accepted);
+        assert_eq!(
+            classify(503, none),
+            Delivery::Retryable { retry_after: None }
+        );
+        assert_eq!(
+            classify(429, |_| Some("7")),
+            Delivery::Retryable {
+                retry_after: Some(Duration::from_secs(7))
+            }
+        );
+        assert_eq!(
+            classify(500, |_| Some("86400")),
+            Delivery::Retryable {
+                retry_after: Some(MAX_RETRY_AFTER)
+            }
+        );
+        assert_eq!(
+            classify(503, |_| Some("Wed, 21 Oct 2015 07:28:00 GMT")),
+            Delivery::Retryable { retry_after: None }
+        );
+        for status in [400, 401, 403, 404, 413, 301, 302, 307, 308] {
+            assert_eq!(classify(status, none), Delivery::Rejected { status });
+        }
+    }
+}
