@@ -130,59 +130,6 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * Hashes `identifier` with `salt`: lowercase hex SHA-256 of the identifier followed directly by
- * the salt, 64 characters (the same as the Python module's `hash_identifier`).
- *
- * Ownership: arguments borrowed; the caller owns the returned string and frees it with
- * `mt_string_free`. Returns NULL if an argument is NULL or not valid UTF-8.
- * Threads: any thread.
- */
-char *mt_hash_identifier(const char *salt, const char *identifier);
-
-/**
- * Removes the user from a path: home directories become `<user>/…`, separators become `/`,
- * other paths keep at most their last three components.
- *
- * Ownership: `path` borrowed; the caller owns the returned string and frees it with
- * `mt_string_free`. Returns NULL if `path` is NULL or not valid UTF-8. Threads: any thread.
- */
-char *mt_anonymize_path(const char *path);
-
-/**
- * Scrubs free text as error messages are scrubbed before they leave: paths lose their user,
- * URL credentials become `<user>:<password>`, email addresses become `<email>`.
- *
- * Ownership: `message` borrowed; the caller owns the returned string and frees it with
- * `mt_string_free`. Returns NULL if `message` is NULL or not valid UTF-8. Threads: any thread.
- */
-char *mt_anonymize_message(const char *message);
-
-/**
- * Scrubs a stack trace as error events scrub theirs; file names, line numbers and function
- * names survive.
- *
- * Ownership: `trace` borrowed; the caller owns the returned string and frees it with
- * `mt_string_free`. Returns NULL if `trace` is NULL or not valid UTF-8. Threads: any thread.
- */
-char *mt_anonymize_stack_trace(const char *trace);
-
-/**
- * Frees a string returned by this library. NULL does nothing.
- *
- * Ownership: takes `text`, which must have come from an `mt_*` function documented as "the
- * caller owns the returned string" and must not be used again. Threads: any thread.
- */
-void mt_string_free(char *text);
-
-/**
- * The library's version, `MAJOR.MINOR.PATCH`, the same as the `MT_VERSION_*` macros of the
- * header it was built with.
- *
- * Ownership: static; do not free. Never NULL. Threads: any thread.
- */
-const char *mt_version(void);
-
-/**
  * Creates a client. With telemetry disabled it starts nothing and every track call returns
  * `MT_OK` without doing anything. Enabled, it resolves the salt and starts one sender thread.
  *
@@ -423,6 +370,70 @@ enum mt_status mt_config_set_queue_capacity(struct mt_config *config, uint32_t c
  * Returns `MT_OK` or `MT_ERR_NULL_ARGUMENT` (for `config`).
  */
 enum mt_status mt_config_set_log_callback(struct mt_config *config, mt_log_callback callback, void *user_data);
+
+/**
+ * Hashes `identifier` with `salt`: lowercase hex SHA-256 of the identifier followed directly by
+ * the salt, 64 characters (the same as the Python module's `hash_identifier`).
+ *
+ * Ownership: arguments borrowed; the caller owns the returned string and frees it with
+ * `mt_string_free`. Returns NULL if an argument is NULL or not valid UTF-8.
+ * Threads: any thread.
+ */
+char *mt_hash_identifier(const char *salt, const char *identifier);
+
+/**
+ * Removes the user from a path: home directories become `<user>/…`, separators become `/`,
+ * other paths keep at most their last three components.
+ *
+ * Ownership: `path` borrowed; the caller owns the returned string and frees it with
+ * `mt_string_free`. Returns NULL if `path` is NULL or not valid UTF-8. Threads: any thread.
+ */
+char *mt_anonymize_path(const char *path);
+
+/**
+ * Scrubs free text as error messages are scrubbed before they leave: paths lose their user,
+ * URL credentials become `<user>:<password>`, email addresses become `<email>`.
+ *
+ * Ownership: `message` borrowed; the caller owns the returned string and frees it with
+ * `mt_string_free`. Returns NULL if `message` is NULL or not valid UTF-8. Threads: any thread.
+ */
+char *mt_anonymize_message(const char *message);
+
+/**
+ * Scrubs a stack trace as error events scrub theirs; file names, line numbers and function
+ * names survive.
+ *
+ * Ownership: `trace` borrowed; the caller owns the returned string and frees it with
+ * `mt_string_free`. Returns NULL if `trace` is NULL or not valid UTF-8. Threads: any thread.
+ */
+char *mt_anonymize_stack_trace(const char *trace);
+
+/**
+ * Frees a string returned by this library. NULL does nothing.
+ *
+ * Ownership: takes `text`, which must have come from an `mt_*` function documented as "the
+ * caller owns the returned string" and must not be used again. Threads: any thread.
+ */
+void mt_string_free(char *text);
+
+/**
+ * Names the language runtime hosting the library, for example `python 3.11.7` or
+ * `node 20.20.2`; every later `system_info` event, from every client in the process, reports
+ * it as `runtime`. Bindings call this once when they load.
+ *
+ * Ownership: `runtime` borrowed and copied. Threads: any thread.
+ * Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or `MT_ERR_INVALID_ARGUMENT`
+ * (empty, longer than 64 bytes, or not printable ASCII).
+ */
+enum mt_status mt_set_runtime(const char *runtime);
+
+/**
+ * The library's version, `MAJOR.MINOR.PATCH`, the same as the `MT_VERSION_*` macros of the
+ * header it was built with.
+ *
+ * Ownership: static; do not free. Never NULL. Threads: any thread.
+ */
+const char *mt_version(void);
 
 /**
  * A short English description of a status, for logs.

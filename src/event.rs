@@ -5,6 +5,7 @@
 //! Python module's, documented in `docs/protocol.md` with a JSON Schema in `docs/`.
 
 use std::fmt;
+use std::sync::{Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use once_cell::sync::Lazy;
@@ -205,6 +206,9 @@ impl Event {
                 );
                 fields.insert("arch".into(), system.arch.clone().into());
                 fields.insert("library_version".into(), crate::VERSION.into());
+                if let Some(runtime) = host_runtime() {
+                    fields.insert("runtime".into(), runtime.into());
+                }
                 "system_info"
             }
         };
@@ -240,6 +244,31 @@ pub(crate) fn encode_batch(events: Vec<Value>) -> Vec<u8> {
         "events": events,
     });
     serde_json::to_vec(&body).unwrap_or_default()
+}
+
+/// The longest runtime description [`set_host_runtime`] accepts.
+pub const MAX_RUNTIME_LEN: usize = 64;
+
+static HOST_RUNTIME: Mutex<Option<String>> = Mutex::new(None);
+
+/// Names the language runtime hosting this library (for example `python 3.11.7`), reported by
+/// every later `system_info` event of every client in the process. Bindings call it once when
+/// they load. Refused unless it is 1 to [`MAX_RUNTIME_LEN`] printable ASCII characters, which
+/// keeps anything but a name and a version out.
+pub fn set_host_runtime(runtime: &str) -> Result<(), TrackError> {
+    let printable = runtime.bytes().all(|b| b.is_ascii_graphic() || b == b' ');
+    if runtime.trim().is_empty() || runtime.len() > MAX_RUNTIME_LEN || !printable {
+        return Err(TrackError::InvalidArgument);
+    }
+    *HOST_RUNTIME.lock().unwrap_or_else(PoisonError::into_inner) = Some(runtime.to_owned());
+    Ok(())
+}
+
+fn host_runtime() -> Option<String> {
+    HOST_RUNTIME
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone()
 }
 
 /// What `system_info` reports, read once: the names Python's `platform` module gives.
@@ -359,5 +388,21 @@ mod tests {
         assert_eq!(wire["arch"], std::env::consts::ARCH);
         assert!(!wire["platform_version"].as_str().unwrap().is_empty());
         assert_eq!(wire["library_version"], crate::VERSION);
+    }
+
+    #[test]
+    fn host_runtime_is_validated_and_reported() {
+        for bad in ["", "   ", "python\n3.11", "ünïcode 1.0", &"x".repeat(65)] {
+            assert_eq!(
+                set_host_runtime(bad),
+                Err(TrackError::InvalidArgument),
+                "{bad:?}"
+            );
+        }
+        set_host_runtime("python 3.11.7").unwrap();
+        let wire = Event::new(EventKind::SystemInfo)
+            .unwrap()
+            .to_wire(&Anonymizer::new("s"));
+        assert_eq!(wire["runtime"], "python 3.11.7");
     }
 }

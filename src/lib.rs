@@ -34,7 +34,7 @@ pub mod transport;
 pub use anonymize::Anonymizer;
 pub use client::{Client, FlushError, Stats};
 pub use config::{Config, ConfigError, Setting};
-pub use event::TrackError;
+pub use event::{set_host_runtime, TrackError};
 pub use log::LogLevel;
 
 /// This library's version, as in `Cargo.toml`.

@@ -19,9 +19,9 @@
 mod boundary;
 mod handles;
 
-pub mod anonymize;
 pub mod client;
 pub mod config;
+pub mod process;
 pub mod status;
 
 pub use status::mt_status;

@@ -1,9 +1,12 @@
-//! The anonymizer and version functions, for hosts that want to scrub or hash on their own.
+//! Process-wide functions: the anonymizer (for hosts that scrub or hash on their own), the
+//! host runtime's name, the version and freeing returned strings.
 
 use std::ffi::c_char;
 
 use super::handles::{required_str, string_to_c};
+use super::status::{mt_status, status_of};
 use crate::anonymize::{anonymize_message, anonymize_path, anonymize_stack_trace, Anonymizer};
+use crate::event::set_host_runtime;
 
 /// Hashes `identifier` with `salt`: lowercase hex SHA-256 of the identifier followed directly by
 /// the salt, 64 characters (the same as the Python module's `hash_identifier`).
@@ -77,6 +80,22 @@ pub extern "C" fn mt_string_free(text: *mut c_char) {
             // SAFETY: documented contract: a string from string_to_c (CString::into_raw), once.
             drop(unsafe { std::ffi::CString::from_raw(text) });
         }
+    }
+}
+
+/// Names the language runtime hosting the library, for example `python 3.11.7` or
+/// `node 20.20.2`; every later `system_info` event, from every client in the process, reports
+/// it as `runtime`. Bindings call this once when they load.
+///
+/// Ownership: `runtime` borrowed and copied. Threads: any thread.
+/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or `MT_ERR_INVALID_ARGUMENT`
+/// (empty, longer than 64 bytes, or not printable ASCII).
+#[no_mangle]
+pub extern "C" fn mt_set_runtime(runtime: *const c_char) -> mt_status {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a NUL-terminated string alive during the call.
+        let runtime = try_arg!(unsafe { required_str(runtime) });
+        status_of(set_host_runtime(runtime))
     }
 }
 
