@@ -129,9 +129,11 @@ fn is_drive(part: &str) -> bool {
 /// `File "…"`, `at "…"`, `in "…"`: a quoted path in a trace or message.
 static QUOTED_PATH: Lazy<Regex> =
     Lazy::new(|| Regex::new(r#"(?i)((?:File |at |in )")([^"]+)(")"#).expect("valid regex"));
-/// An unquoted Unix home path, up to the next whitespace.
-static UNIX_HOME_PATH: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"(?i)/(?:home|users)/\S+|/root(?:/\S*)?").expect("valid regex"));
+/// An unquoted Unix home path, up to the next whitespace. It must start a word (not follow a
+/// letter, digit, `/`, `:` or `.`), so `mysql://root:pw@` or `/srv/home/x` is not taken for one.
+static UNIX_HOME_PATH: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)(^|[^\w/:.])(/(?:home|users)/\S+|/root(?:/\S*)?)").expect("valid regex")
+});
 /// An unquoted Windows path, not preceded by a letter or digit (so `http://` is not one).
 static WINDOWS_PATH: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"(^|[^A-Za-z0-9])([A-Z]:[/\\]\S+)").expect("valid regex"));
@@ -145,14 +147,17 @@ static EMAIL: Lazy<Regex> = Lazy::new(|| {
 /// Scrubs free text: paths lose their user, URL credentials become `<user>:<password>`, email
 /// addresses become `<email>`. File names, line numbers and error type names survive.
 pub fn anonymize_message(message: &str) -> String {
-    let text = QUOTED_PATH.replace_all(message, |caps: &Captures| {
+    // Credentials first: a user name such as `root` in a URL must not be taken for a path.
+    let text = URL_CREDENTIALS.replace_all(message, "://<user>:<password>@");
+    let text = QUOTED_PATH.replace_all(&text, |caps: &Captures| {
         format!("{}{}{}", &caps[1], anonymize_path(&caps[2]), &caps[3])
     });
-    let text = UNIX_HOME_PATH.replace_all(&text, |caps: &Captures| anonymize_path(&caps[0]));
+    let text = UNIX_HOME_PATH.replace_all(&text, |caps: &Captures| {
+        format!("{}{}", &caps[1], anonymize_path(&caps[2]))
+    });
     let text = WINDOWS_PATH.replace_all(&text, |caps: &Captures| {
         format!("{}{}", &caps[1], anonymize_path(&caps[2]))
     });
-    let text = URL_CREDENTIALS.replace_all(&text, "://<user>:<password>@");
     EMAIL.replace_all(&text, "<email>").into_owned()
 }
 
