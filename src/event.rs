@@ -11,7 +11,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use once_cell::sync::Lazy;
 use serde_json::{json, Map, Value};
 
-use crate::anonymize::{anonymize_message, anonymize_stack_trace, filter_metadata, Anonymizer};
+use crate::anonymize::limits::{MAX_MESSAGE_BYTES, MAX_NAME_BYTES, MAX_STACK_TRACE_BYTES};
+use crate::anonymize::{scrub_bounded, Anonymizer};
 
 /// The `version` field of every batch.
 pub const PROTOCOL_VERSION: &str = "1.0";
@@ -158,8 +159,8 @@ impl Event {
                     "agent_id_hash".into(),
                     anonymizer.hash_identifier(agent_id).into(),
                 );
-                fields.insert("operation".into(), anonymize_message(operation).into());
-                insert_filtered(&mut fields, "metadata", metadata);
+                fields.insert("operation".into(), name(operation).into());
+                insert_filtered(anonymizer, &mut fields, "metadata", metadata);
                 "agent_usage"
             }
             EventKind::Performance {
@@ -168,10 +169,10 @@ impl Event {
                 unit,
                 tags,
             } => {
-                fields.insert("metric_name".into(), anonymize_message(metric_name).into());
+                fields.insert("metric_name".into(), name(metric_name).into());
                 fields.insert("value".into(), json!(value));
                 let unit = unit.as_deref().unwrap_or("ms");
-                fields.insert("unit".into(), anonymize_message(unit).into());
+                fields.insert("unit".into(), name(unit).into());
                 if let Some(tags) = parse_object(tags) {
                     fields.insert(
                         "tags".into(),
@@ -186,15 +187,18 @@ impl Event {
                 stack_trace,
                 context,
             } => {
-                fields.insert("error_type".into(), anonymize_message(error_type).into());
+                fields.insert("error_type".into(), name(error_type).into());
                 fields.insert(
                     "error_message".into(),
-                    anonymize_message(error_message).into(),
+                    scrub_bounded(error_message, MAX_MESSAGE_BYTES).into(),
                 );
                 if let Some(trace) = stack_trace.as_deref().filter(|t| !t.is_empty()) {
-                    fields.insert("stack_trace".into(), anonymize_stack_trace(trace).into());
+                    fields.insert(
+                        "stack_trace".into(),
+                        scrub_bounded(trace, MAX_STACK_TRACE_BYTES).into(),
+                    );
                 }
-                insert_filtered(&mut fields, "context", context);
+                insert_filtered(anonymizer, &mut fields, "context", context);
                 "error"
             }
             EventKind::SystemInfo => {
@@ -226,10 +230,20 @@ fn parse_object(text: &Option<String>) -> Option<Map<String, Value>> {
     serde_json::from_str(text.as_deref()?).ok()
 }
 
+/// Names (operation, metric, unit, error type): scrubbed and bounded like everything else.
+fn name(text: &str) -> String {
+    scrub_bounded(text, MAX_NAME_BYTES)
+}
+
 /// Adds `key` only when something survives the allowlist, as the Python module did.
-fn insert_filtered(fields: &mut Map<String, Value>, key: &str, text: &Option<String>) {
+fn insert_filtered(
+    anonymizer: &Anonymizer,
+    fields: &mut Map<String, Value>,
+    key: &str,
+    text: &Option<String>,
+) {
     if let Some(object) = parse_object(text) {
-        let filtered = filter_metadata(&object);
+        let filtered = anonymizer.filter_metadata(&object);
         if !filtered.is_empty() {
             fields.insert(key.into(), Value::Object(filtered));
         }

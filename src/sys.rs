@@ -1,4 +1,4 @@
-//! The two operating-system calls the Rust API needs, kept together so that, outside the C
+//! The few operating-system calls the Rust API needs, kept together so that, outside the C
 //! layer, this is the only place with `unsafe`.
 
 use std::io;
@@ -40,4 +40,17 @@ pub(crate) fn kernel_release_and_machine() -> (String, String) {
         String::from_utf8_lossy(&bytes).into_owned()
     };
     (text(&names.release), text(&names.machine))
+}
+
+/// The machine's host name from gethostname(2), if it has one.
+pub(crate) fn host_name() -> Option<String> {
+    let mut buf = [0u8; 256];
+    // SAFETY: `buf` is valid and writable for `buf.len()` bytes; gethostname NUL-terminates
+    // within that length on success (the last byte stays 0 in any case).
+    if unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len() - 1) } != 0 {
+        return None;
+    }
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    let name = String::from_utf8_lossy(&buf[..end]).trim().to_owned();
+    (!name.is_empty()).then_some(name)
 }

@@ -1,0 +1,256 @@
+//! Turns what an application tracks into what may leave the machine.
+//!
+//! Everything here runs on the sender thread (or when a host calls the `mt_anonymize_*`
+//! functions directly), never on a caller's tracking path. The rules start from the Python
+//! module this library replaces, so that hashes and scrubbed text stay comparable:
+//! `hash_identifier` is `sha256(identifier + salt)` exactly as it computed it. On top of it:
+//! many more kinds of secrets and personal data ([`scrub`]), bounded field sizes ([`limits`]),
+//! and a metadata allowlist that an application may extend but never weaken.
+
+mod checks;
+mod identity;
+pub mod limits;
+mod paths;
+mod scrub;
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+pub use identity::Identity;
+pub use scrub::Scrubber;
+
+/// Metadata (and error context) keys that may leave, when their value is a scalar.
+pub const METADATA_ALLOWLIST: &[&str] = &[
+    "duration_ms",
+    "success",
+    "retry_count",
+    "cache_hit",
+    "result_count",
+    "status_code",
+];
+
+/// Words that make a metadata key secret-looking: its value never leaves, allowlisted or not.
+const SECRET_KEY_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "private_key",
+    "access_key",
+    "credential",
+    "auth",
+    "cookie",
+    "session",
+    "signature",
+];
+
+/// True when a metadata key's name says its value is a secret.
+pub fn is_secret_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase().replace('-', "_");
+    SECRET_KEY_WORDS.iter().any(|word| key.contains(word))
+}
+
+/// Hashes identifiers with a per-installation salt and filters structured fields. The salt is
+/// never exposed.
+#[derive(Clone)]
+pub struct Anonymizer {
+    salt: String,
+    extra_metadata_keys: Arc<[String]>,
+}
+
+impl std::fmt::Debug for Anonymizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Anonymizer { salt: <hidden> }")
+    }
+}
+
+impl Anonymizer {
+    pub fn new(salt: impl Into<String>) -> Self {
+        Anonymizer::with_metadata_keys(salt, Vec::new())
+    }
+
+    /// An anonymizer whose metadata allowlist also admits `extra_keys` (secret-looking keys
+    /// are still dropped).
+    pub fn with_metadata_keys(salt: impl Into<String>, extra_keys: Vec<String>) -> Self {
+        Anonymizer {
+            salt: salt.into(),
+            extra_metadata_keys: extra_keys.into(),
+        }
+    }
+
+    /// Lowercase hex SHA-256 of the identifier followed directly by the salt.
+    pub fn hash_identifier(&self, identifier: &str) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(identifier.as_bytes());
+        hasher.update(self.salt.as_bytes());
+        hex(&hasher.finalize())
+    }
+
+    /// Metadata and error context: only allowlisted, not secret-looking keys with scalar values
+    /// survive, at most [`limits::MAX_FIELDS`] of them; strings are scrubbed and bounded.
+    pub fn filter_metadata(&self, metadata: &Map<String, Value>) -> Map<String, Value> {
+        metadata
+            .iter()
+            .filter(|(key, _)| self.is_allowed_key(key))
+            .filter_map(|(key, value)| Some((key.clone(), scrub_scalar(value)?)))
+            .take(limits::MAX_FIELDS)
+            .collect()
+    }
+
+    fn is_allowed_key(&self, key: &str) -> bool {
+        let listed = METADATA_ALLOWLIST.contains(&key)
+            || self.extra_metadata_keys.iter().any(|extra| extra == key);
+        listed && !is_secret_key(key)
+    }
+
+    /// Performance tags: values of identifier-like keys (ending in `_id`, or `user`, `agent`)
+    /// are hashed, other secret-looking keys are dropped, other scalar values are scrubbed like
+    /// messages, nested values are dropped; at most [`limits::MAX_FIELDS`] tags.
+    pub fn anonymize_tags(&self, tags: &Map<String, Value>) -> Map<String, Value> {
+        tags.iter()
+            .filter_map(|(key, value)| {
+                // Identifier-like keys are hashed, even `session_id`; other secret-looking
+                // keys have nothing worth keeping.
+                let value = if is_identifier_key(key) {
+                    Value::String(self.hash_identifier(&scalar_text(value)?))
+                } else if is_secret_key(key) {
+                    return None;
+                } else {
+                    scrub_scalar(value)?
+                };
+                Some((limits::bounded(key, limits::MAX_NAME_BYTES), value))
+            })
+            .take(limits::MAX_FIELDS)
+            .collect()
+    }
+}
+
+fn is_identifier_key(key: &str) -> bool {
+    key.ends_with("_id") || key == "user" || key == "agent"
+}
+
+/// The text a scalar is hashed as; `None` for arrays and objects.
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Array(_) | Value::Object(_) => None,
+        other => Some(other.to_string()),
+    }
+}
+
+/// Scalars pass (strings scrubbed and bounded); arrays and objects are dropped.
+fn scrub_scalar(value: &Value) -> Option<Value> {
+    match value {
+        Value::String(text) => Some(Value::String(scrub_bounded(text, limits::MAX_NAME_BYTES))),
+        Value::Array(_) | Value::Object(_) => None,
+        scalar => Some(scalar.clone()),
+    }
+}
+
+/// Scrubs `text` and bounds the result to `max_bytes`. Very long input is cut (at a word
+/// boundary, well beyond what can be kept) before scrubbing, so a 10 MB message costs little.
+pub fn scrub_bounded(text: &str, max_bytes: usize) -> String {
+    let scrubbed = Scrubber::for_this_process().scrub(limits::pre_cut(text, max_bytes));
+    limits::bounded(&scrubbed, max_bytes)
+}
+
+/// What may leave of one path: home directories become `<user>/…`, macOS temp folders
+/// `<tmp>/…`, UNC shares lose host and share, other paths keep their last three components.
+pub fn anonymize_path(path: &str) -> String {
+    Scrubber::for_this_process().scrub_path(path)
+}
+
+/// Scrubs free text: secrets, personal numbers, network identifiers, emails, paths and this
+/// user's own login, home and host name each become a placeholder (see [`Scrubber`]).
+pub fn anonymize_message(message: &str) -> String {
+    Scrubber::for_this_process().scrub(message)
+}
+
+/// Scrubs a stack trace with the message rules; each frame keeps its file name, line and column
+/// numbers and function name, in the trace formats of Python, Node.js, Go, Rust, Java, Ruby and
+/// .NET.
+pub fn anonymize_stack_trace(trace: &str) -> String {
+    Scrubber::for_this_process().scrub(trace)
+}
+
+/// Lowercase hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        out.push(DIGITS[usize::from(byte >> 4)] as char);
+        out.push(DIGITS[usize::from(byte & 0xf)] as char);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn hash_is_sha256_of_identifier_then_salt() {
+        let anonymizer = Anonymizer::new("test_salt");
+        // sha256("agent-42test_salt"), computed independently with Python's hashlib.
+        assert_eq!(
+            anonymizer.hash_identifier("agent-42"),
+            "f48cf14137e4d6fd49bd5c906a3c81424ab9410985563d95725a599b4d8943fc"
+        );
+    }
+
+    #[test]
+    fn hashes_are_consistent_64_hex_and_salt_dependent() {
+        let a = Anonymizer::new("salt-a");
+        let b = Anonymizer::new("salt-b");
+        let hash = a.hash_identifier("user@example.com");
+        assert_eq!(hash.len(), 64);
+        assert!(hash.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f')));
+        assert_eq!(hash, a.hash_identifier("user@example.com"));
+        assert_ne!(hash, b.hash_identifier("user@example.com"));
+        assert_ne!(hash, a.hash_identifier("user@example.org"));
+    }
+
+    #[test]
+    fn python_trace_keeps_file_names_and_lines() {
+        let trace = "Traceback (most recent call last):\n  File \"/home/alice/proj/app.py\", line 42, in main\n    run()\n  File \"/usr/lib/python3.11/json/decoder.py\", line 355, in raw_decode\nValueError: bad input from alice@example.com";
+        let scrubbed = anonymize_stack_trace(trace);
+        assert!(!scrubbed.contains("alice"), "{scrubbed}");
+        assert!(scrubbed.contains("File \"<user>/proj/app.py\", line 42, in main"));
+        assert!(scrubbed.contains("File \"python3.11/json/decoder.py\", line 355"));
+        assert!(scrubbed.contains("ValueError: bad input from <email>"));
+    }
+
+    #[test]
+    fn metadata_allowlist_drops_unknown_keys_and_nested_values() {
+        let metadata = json!({
+            "duration_ms": 12.5, "success": true, "retry_count": 2, "cache_hit": null,
+            "result_count": {"nested": 1}, "status_code": [200],
+            "prompt": "write my essay", "code": "fn main() {}", "user_email": "a@b.co"
+        });
+        let filtered = Anonymizer::new("s").filter_metadata(metadata.as_object().unwrap());
+        assert_eq!(
+            Value::Object(filtered),
+            json!({"duration_ms": 12.5, "success": true, "retry_count": 2, "cache_hit": null})
+        );
+    }
+
+    #[test]
+    fn identifier_like_tags_are_hashed() {
+        let anonymizer = Anonymizer::new("s");
+        let tags = json!({"session_id": "abc", "user": "bob", "agent": "coder", "model": "m1",
+                          "count_id": 7, "nested": {"x": 1}});
+        let out = anonymizer.anonymize_tags(tags.as_object().unwrap());
+        assert_eq!(out["session_id"], anonymizer.hash_identifier("abc"));
+        assert_eq!(out["user"], anonymizer.hash_identifier("bob"));
+        assert_eq!(out["agent"], anonymizer.hash_identifier("coder"));
+        assert_eq!(out["count_id"], anonymizer.hash_identifier("7"));
+        assert_eq!(out["model"], "m1");
+        assert!(!out.contains_key("nested"));
+    }
+}
