@@ -372,6 +372,40 @@ enum mt_status mt_config_set_queue_capacity(struct mt_config *config, uint32_t c
 enum mt_status mt_config_set_log_callback(struct mt_config *config, mt_log_callback callback, void *user_data);
 
 /**
+ * Lets metadata and error-context values under `key` leave, beyond the built-in allowlist
+ * (`duration_ms`, `success`, `retry_count`, `cache_hit`, `result_count`, `status_code`). The
+ * scrubber still runs on every value; an application can extend the allowlist, never weaken
+ * the scrubber. Secret-looking keys (containing password, token, secret, session, auth, …)
+ * are refused. At most 32 keys may be added; adding one twice is harmless.
+ *
+ * Ownership: both borrowed; `key` is copied. Threads: one thread at a time per config.
+ * Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or
+ * `MT_ERR_INVALID_CONFIG_VALUE` (empty, over 64 bytes, characters other than
+ * `A-Z a-z 0-9 _ . -`, secret-looking, or one key too many).
+ */
+enum mt_status mt_config_allow_metadata_key(struct mt_config *config, const char *key);
+
+/**
+ * Local-only mode (like `TELEMETRY_OUTPUT=file:<path>`): each batch is appended to `path` as
+ * one JSON line holding exactly the bytes the HTTP transport would have sent, and no socket is
+ * ever opened. The file is created with mode 0600. Use it to inspect what would leave.
+ *
+ * Ownership: both borrowed; `path` is copied. Threads: one thread at a time per config.
+ * Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or
+ * `MT_ERR_INVALID_CONFIG_VALUE` (empty path).
+ */
+enum mt_status mt_config_set_output_file(struct mt_config *config, const char *path);
+
+/**
+ * Logs each outgoing batch, exactly as sent, at `MT_LOG_DEBUG` (like `TELEMETRY_DEBUG=1`):
+ * one line on stderr, or to the log callback if one is set.
+ *
+ * Ownership: `config` is borrowed. Threads: one thread at a time per config.
+ * Returns `MT_OK` or `MT_ERR_NULL_ARGUMENT`.
+ */
+enum mt_status mt_config_set_debug(struct mt_config *config, bool debug);
+
+/**
  * Hashes `identifier` with `salt`: lowercase hex SHA-256 of the identifier followed directly by
  * the salt, 64 characters (the same as the Python module's `hash_identifier`).
  *

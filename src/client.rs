@@ -20,7 +20,7 @@ use crate::anonymize::Anonymizer;
 use crate::config::Config;
 use crate::event::{encode_batch, Event, EventKind, TrackError};
 use crate::log::Logger;
-use crate::transport::{Delivery, HttpTransport};
+use crate::transport::{Delivery, Transport};
 
 /// How long dropping a [`Client`] waits for queued events to be sent.
 pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(2);
@@ -88,7 +88,9 @@ impl Client {
         }
         let logger = config.logger.clone();
         let salt = crate::salt::resolve(config, &logger);
-        let shared = Arc::new(Shared::new(config, Anonymizer::new(salt)));
+        let anonymizer =
+            Anonymizer::with_metadata_keys(salt, config.extra_metadata_keys().to_vec());
+        let shared = Arc::new(Shared::new(config, anonymizer));
         let worker = shared.clone();
         let spawned = std::thread::Builder::new()
             .name("mycelium-telemetry".into())
@@ -339,7 +341,9 @@ struct Shared {
     retry_backoff: f64,
     retry_initial_delay: Duration,
     anonymizer: Anonymizer,
-    transport: HttpTransport,
+    transport: Transport,
+    /// `TELEMETRY_DEBUG`: log each outgoing batch as sent.
+    debug: bool,
     logger: Logger,
 }
 
@@ -365,7 +369,8 @@ impl Shared {
             retry_backoff: config.retry_backoff(),
             retry_initial_delay: config.retry_initial_delay(),
             anonymizer,
-            transport: HttpTransport::new(config.endpoint()),
+            transport: Transport::from_config(config),
+            debug: config.debug(),
             logger: config.logger.clone(),
         }
     }
@@ -544,12 +549,18 @@ impl Shared {
 
     /// Delivers one batch, retrying what is worth retrying. False when it was given up.
     fn deliver(&self, body: &[u8], jitter: &mut Jitter) -> bool {
+        if self.debug {
+            self.logger.log(
+                crate::LogLevel::Debug,
+                &format!("outgoing batch: {}", String::from_utf8_lossy(body)),
+            );
+        }
         let mut attempt = 0;
         loop {
             let Some(timeout) = self.time_left(self.request_timeout) else {
                 return false;
             };
-            match self.transport.post(body, timeout) {
+            match self.transport.deliver(body, timeout) {
                 Delivery::Accepted => return true,
                 Delivery::Rejected { status } => {
                     self.logger.warn(&format!(

@@ -42,6 +42,9 @@ pub enum Setting {
     SaltFile,
     FlushInterval,
     QueueCapacity,
+    Debug,
+    Output,
+    MetadataKey,
 }
 
 impl Setting {
@@ -58,6 +61,9 @@ impl Setting {
             Setting::SaltFile => "TELEMETRY_SALT_FILE",
             Setting::FlushInterval => "TELEMETRY_FLUSH_INTERVAL_MS",
             Setting::QueueCapacity => "TELEMETRY_QUEUE_CAPACITY",
+            Setting::Debug => "TELEMETRY_DEBUG",
+            Setting::Output => "TELEMETRY_OUTPUT",
+            Setting::MetadataKey => "metadata allowlist key",
         }
     }
 
@@ -76,6 +82,11 @@ impl Setting {
             Setting::SaltFile => "a non-empty file path",
             Setting::FlushInterval => "whole milliseconds from 10 to 3600000",
             Setting::QueueCapacity => "a whole number from 1 to 1000000",
+            Setting::Debug => "true/1/yes/on prints each outgoing batch to stderr",
+            Setting::Output => "file:<path> to write batches to a local file instead of sending them",
+            Setting::MetadataKey => {
+                "1 to 64 characters of A-Z a-z 0-9 _ . -, not secret-looking, at most 32 keys"
+            }
         }
     }
 }
@@ -114,8 +125,14 @@ pub struct Config {
     salt_file: Option<PathBuf>,
     flush_interval: Duration,
     queue_capacity: u32,
+    debug: bool,
+    output_file: Option<PathBuf>,
+    extra_metadata_keys: Vec<String>,
     pub(crate) logger: Logger,
 }
+
+/// How many keys an application may add to the metadata allowlist.
+pub const MAX_EXTRA_METADATA_KEYS: usize = 32;
 
 impl Default for Config {
     fn default() -> Self {
@@ -131,6 +148,9 @@ impl Default for Config {
             salt_file: None,
             flush_interval: Duration::from_millis(u64::from(DEFAULT_FLUSH_INTERVAL_MS)),
             queue_capacity: DEFAULT_QUEUE_CAPACITY,
+            debug: false,
+            output_file: None,
+            extra_metadata_keys: Vec::new(),
             logger: Logger::default(),
         }
     }
@@ -150,6 +170,9 @@ impl fmt::Debug for Config {
             .field("salt_file", &self.salt_file)
             .field("flush_interval", &self.flush_interval)
             .field("queue_capacity", &self.queue_capacity)
+            .field("debug", &self.debug)
+            .field("output_file", &self.output_file)
+            .field("extra_metadata_keys", &self.extra_metadata_keys)
             .finish()
     }
 }
@@ -192,7 +215,7 @@ impl Config {
         if do_not_track(text("DO_NOT_TRACK").as_deref()) {
             return Ok(Config::default());
         }
-        let enabled = text(Setting::Enabled.env_var()).is_some_and(|v| parse_enabled(&v));
+        let enabled = text(Setting::Enabled.env_var()).is_some_and(|v| parse_yes(&v));
         if !enabled {
             return Ok(Config::default());
         }
@@ -227,6 +250,18 @@ impl Config {
         }
         if let Some(value) = lookup(Setting::SaltFile.env_var()).filter(|v| !v.is_empty()) {
             config.set_salt_file(PathBuf::from(value))?;
+        }
+        config.debug = text(Setting::Debug.env_var()).is_some_and(|v| parse_yes(&v));
+        if let Some(value) = text(Setting::Output.env_var()) {
+            match value.trim().strip_prefix("file:") {
+                Some(path) => config.set_output_file(path.trim())?,
+                None if value.trim().eq_ignore_ascii_case("http") => {}
+                None => {
+                    return Err(ConfigError {
+                        setting: Setting::Output,
+                    })
+                }
+            }
         }
         Ok(config)
     }
@@ -309,6 +344,47 @@ impl Config {
         Ok(())
     }
 
+    /// Logs each outgoing batch, exactly as sent, at debug level (stderr by default).
+    pub fn set_debug(&mut self, debug: bool) {
+        self.debug = debug;
+    }
+
+    /// Local-only mode: append each batch, as one JSON line of exactly the bytes the HTTP
+    /// transport would send, to `path` (created with mode 0600), and open no socket.
+    pub fn set_output_file(&mut self, path: impl Into<PathBuf>) -> Result<(), ConfigError> {
+        let path = path.into();
+        if path.as_os_str().is_empty() {
+            return Err(ConfigError {
+                setting: Setting::Output,
+            });
+        }
+        self.output_file = Some(path);
+        Ok(())
+    }
+
+    /// Lets metadata and error-context values under `key` leave, beyond the built-in allowlist.
+    /// Secret-looking keys (password, token, session, …) are refused here and dropped anyway;
+    /// the scrubber still runs on every value. Adding a key twice is harmless.
+    pub fn allow_metadata_key(&mut self, key: &str) -> Result<(), ConfigError> {
+        let well_formed = (1..=64).contains(&key.len())
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
+        let refused = ConfigError {
+            setting: Setting::MetadataKey,
+        };
+        if !well_formed || crate::anonymize::is_secret_key(key) {
+            return Err(refused);
+        }
+        if !self.extra_metadata_keys.iter().any(|k| k == key) {
+            if self.extra_metadata_keys.len() >= MAX_EXTRA_METADATA_KEYS {
+                return Err(refused);
+            }
+            self.extra_metadata_keys.push(key.to_owned());
+        }
+        Ok(())
+    }
+
     /// Where warnings go instead of stderr. The function may be called from the sender thread.
     pub fn set_logger(&mut self, log: impl Fn(crate::LogLevel, &str) + Send + Sync + 'static) {
         self.logger = Logger::custom(Arc::new(log));
@@ -346,6 +422,15 @@ impl Config {
     pub fn queue_capacity(&self) -> u32 {
         self.queue_capacity
     }
+    pub fn debug(&self) -> bool {
+        self.debug
+    }
+    pub fn output_file(&self) -> Option<&PathBuf> {
+        self.output_file.as_ref()
+    }
+    pub fn extra_metadata_keys(&self) -> &[String] {
+        &self.extra_metadata_keys
+    }
     pub(crate) fn salt(&self) -> Option<&str> {
         self.salt.as_deref()
     }
@@ -362,7 +447,7 @@ fn do_not_track(value: Option<&str>) -> bool {
     })
 }
 
-fn parse_enabled(value: &str) -> bool {
+fn parse_yes(value: &str) -> bool {
     matches!(
         value.trim().to_ascii_lowercase().as_str(),
         "true" | "1" | "yes" | "on"
@@ -636,5 +721,56 @@ mod tests {
         assert_eq!(config.salt_file(), Some(&PathBuf::from("/tmp/x/salt")));
         assert!(!format!("{config:?}").contains("pepper"));
         assert!(Config::new().set_salt("").is_err());
+    }
+
+    #[test]
+    fn debug_and_local_only_output() {
+        let config = Config::try_from_lookup(lookup(&[
+            ("TELEMETRY_ENABLED", "1"),
+            ("TELEMETRY_DEBUG", "1"),
+            ("TELEMETRY_OUTPUT", "file:/tmp/mt-batches.jsonl"),
+        ]))
+        .unwrap();
+        assert!(config.debug());
+        assert_eq!(
+            config.output_file(),
+            Some(&PathBuf::from("/tmp/mt-batches.jsonl"))
+        );
+        for bad in ["file:", "ftp:/x", "stdout"] {
+            let error = Config::try_from_lookup(lookup(&[
+                ("TELEMETRY_ENABLED", "1"),
+                ("TELEMETRY_OUTPUT", bad),
+            ]))
+            .err();
+            assert_eq!(error.map(|e| e.setting), Some(Setting::Output), "{bad}");
+        }
+        let http = Config::try_from_lookup(lookup(&[
+            ("TELEMETRY_ENABLED", "1"),
+            ("TELEMETRY_OUTPUT", "http"),
+        ]))
+        .unwrap();
+        assert_eq!(http.output_file(), None);
+    }
+
+    #[test]
+    fn the_metadata_allowlist_can_grow_but_not_with_secrets() {
+        let mut config = Config::new();
+        config.allow_metadata_key("model_name").unwrap();
+        config.allow_metadata_key("model_name").unwrap();
+        assert_eq!(config.extra_metadata_keys(), ["model_name"]);
+        for bad in [
+            "",
+            "api_token",
+            "user_password",
+            "SessionId",
+            "has space",
+            &"k".repeat(65),
+        ] {
+            assert!(config.allow_metadata_key(bad).is_err(), "{bad:?}");
+        }
+        for i in 1..MAX_EXTRA_METADATA_KEYS {
+            config.allow_metadata_key(&format!("k{i}")).unwrap();
+        }
+        assert!(config.allow_metadata_key("one_too_many").is_err());
     }
 }

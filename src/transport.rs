@@ -1,9 +1,15 @@
-//! One HTTP POST of one batch, and what its answer means for retrying.
+//! Where a batch goes: one HTTP POST (and what its answer means for retrying), or, in
+//! local-only mode, one line appended to a file.
 //!
 //! Redirects are never followed: a collector that moves answers 3xx, which is treated like any
 //! other refusal, so a batch can never be bounced to plain http or to another host.
 
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::PathBuf;
 use std::time::Duration;
+
+use crate::config::Config;
 
 /// The `User-Agent` of every request.
 pub const USER_AGENT: &str = concat!("mycelium-telemetry/", env!("CARGO_PKG_VERSION"));
@@ -21,6 +27,59 @@ pub enum Delivery {
     Retryable { retry_after: Option<Duration> },
     /// Other answers (4xx, 3xx, 1xx): the collector will not take this batch.
     Rejected { status: i32 },
+}
+
+/// The destination of every batch of one client.
+#[derive(Debug, Clone)]
+pub enum Transport {
+    Http(HttpTransport),
+    /// Local-only mode: no socket is ever opened.
+    File(FileTransport),
+}
+
+impl Transport {
+    pub fn from_config(config: &Config) -> Self {
+        match config.output_file() {
+            Some(path) => Transport::File(FileTransport { path: path.clone() }),
+            None => Transport::Http(HttpTransport::new(config.endpoint())),
+        }
+    }
+
+    /// Delivers `body` once; `timeout` bounds a network exchange.
+    pub fn deliver(&self, body: &[u8], timeout: Duration) -> Delivery {
+        match self {
+            Transport::Http(http) => http.post(body, timeout),
+            Transport::File(file) => file.append(body),
+        }
+    }
+}
+
+/// Appends each batch, exactly the bytes the HTTP transport would send, plus a newline.
+#[derive(Debug, Clone)]
+pub struct FileTransport {
+    path: PathBuf,
+}
+
+impl FileTransport {
+    pub fn append(&self, body: &[u8]) -> Delivery {
+        let written = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .mode(0o600)
+            .open(&self.path)
+            .and_then(|mut file| {
+                // One write per line, so concurrent writers never interleave inside a batch.
+                let mut line = Vec::with_capacity(body.len() + 1);
+                line.extend_from_slice(body);
+                line.push(b'\n');
+                file.write_all(&line)
+            });
+        match written {
+            Ok(()) => Delivery::Accepted,
+            // A full disk may clear up: retry like a network error.
+            Err(_) => Delivery::Retryable { retry_after: None },
+        }
+    }
 }
 
 /// Posts JSON batches to one endpoint.

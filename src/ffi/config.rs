@@ -286,3 +286,63 @@ pub extern "C" fn mt_config_set_log_callback(
         mt_status::MT_OK
     }
 }
+
+/// Lets metadata and error-context values under `key` leave, beyond the built-in allowlist
+/// (`duration_ms`, `success`, `retry_count`, `cache_hit`, `result_count`, `status_code`). The
+/// scrubber still runs on every value; an application can extend the allowlist, never weaken
+/// the scrubber. Secret-looking keys (containing password, token, secret, session, auth, …)
+/// are refused. At most 32 keys may be added; adding one twice is harmless.
+///
+/// Ownership: both borrowed; `key` is copied. Threads: one thread at a time per config.
+/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or
+/// `MT_ERR_INVALID_CONFIG_VALUE` (empty, over 64 bytes, characters other than
+/// `A-Z a-z 0-9 _ . -`, secret-looking, or one key too many).
+#[no_mangle]
+pub extern "C" fn mt_config_allow_metadata_key(
+    config: *mut mt_config,
+    key: *const c_char,
+) -> mt_status {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a live config used by this thread only.
+        let config = try_arg!(unsafe { borrow_mut(config) });
+        // SAFETY: documented contract: NULL or a NUL-terminated string alive during the call.
+        let key = try_arg!(unsafe { required_str(key) });
+        status_of(config.allow_metadata_key(key))
+    }
+}
+
+/// Local-only mode (like `TELEMETRY_OUTPUT=file:<path>`): each batch is appended to `path` as
+/// one JSON line holding exactly the bytes the HTTP transport would have sent, and no socket is
+/// ever opened. The file is created with mode 0600. Use it to inspect what would leave.
+///
+/// Ownership: both borrowed; `path` is copied. Threads: one thread at a time per config.
+/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or
+/// `MT_ERR_INVALID_CONFIG_VALUE` (empty path).
+#[no_mangle]
+pub extern "C" fn mt_config_set_output_file(
+    config: *mut mt_config,
+    path: *const c_char,
+) -> mt_status {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a live config used by this thread only.
+        let config = try_arg!(unsafe { borrow_mut(config) });
+        // SAFETY: documented contract: NULL or a NUL-terminated string alive during the call.
+        let path = try_arg!(unsafe { required_str(path) });
+        status_of(config.set_output_file(path))
+    }
+}
+
+/// Logs each outgoing batch, exactly as sent, at `MT_LOG_DEBUG` (like `TELEMETRY_DEBUG=1`):
+/// one line on stderr, or to the log callback if one is set.
+///
+/// Ownership: `config` is borrowed. Threads: one thread at a time per config.
+/// Returns `MT_OK` or `MT_ERR_NULL_ARGUMENT`.
+#[no_mangle]
+pub extern "C" fn mt_config_set_debug(config: *mut mt_config, debug: bool) -> mt_status {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a live config used by this thread only.
+        let config = try_arg!(unsafe { borrow_mut(config) });
+        config.set_debug(debug);
+        mt_status::MT_OK
+    }
+}
