@@ -55,9 +55,10 @@ static AUTHORIZATION: Lazy<Regex> = Lazy::new(|| {
         r#"(?i)\b((?:proxy-)?authorization["']?\s*[:=]\s*["']?)(?:(bearer|basic|digest|token|negotiate|ntlm)\s+)?([^\s"',;]+)"#,
     )
 });
-/// A bare `Bearer <token>` or `Basic <base64>`.
+/// A bare `Bearer <token>`, `Basic <base64>` or `token <value>`; [`looks_random`] decides, so
+/// that "token validation failed" stays.
 static BEARER: Lazy<Regex> =
-    Lazy::new(|| regex(r"(?i)\b(bearer|basic)\s+([A-Za-z0-9._~+/-]{8,}=*)"));
+    Lazy::new(|| regex(r"(?i)\b(bearer|basic|token)\s+([A-Za-z0-9._~+/-]{8,}=*)"));
 /// User and password in any URL's authority.
 static URL_USERINFO: Lazy<Regex> =
     Lazy::new(|| regex(r"(?i)\b([a-z][a-z0-9+.-]*://)([^\s/@:]+)(:[^\s/@]*)?@"));
@@ -199,7 +200,15 @@ fn scrub_secrets(text: &str) -> String {
             None => format!("{}<secret>", &caps[1]),
         })
         .into_owned();
-    text = BEARER.replace_all(&text, "$1 <secret>").into_owned();
+    text = BEARER
+        .replace_all(&text, |caps: &Captures| {
+            if looks_random(&caps[2]) {
+                format!("{} <secret>", &caps[1])
+            } else {
+                caps[0].to_owned()
+            }
+        })
+        .into_owned();
     if text.contains("://") {
         text = URL_USERINFO
             .replace_all(&text, |caps: &Captures| match caps.get(3) {
@@ -240,6 +249,13 @@ fn is_secret_value(name: &str, value: &str) -> bool {
         "password" | "passwd" | "passphrase" | "pwd" | "secret"
     );
     password_like || value.len() >= 8 || (value.len() >= 4 && entropy(value) >= 2.0)
+}
+
+/// Letters mixed with digits, or long and random: a credential rather than a word.
+fn looks_random(value: &str) -> bool {
+    let letters = value.bytes().any(|b| b.is_ascii_alphabetic());
+    let digits = value.bytes().any(|b| b.is_ascii_digit());
+    (letters && digits) || (value.len() >= 20 && entropy(value) >= 3.5)
 }
 
 fn scrub_network(text: &str) -> String {
@@ -409,6 +425,8 @@ mod tests {
             "took 12:30:45",
             "use std::fmt::Display and a::b",
             "build 1234567812345678 done",
+            "token validation failed",
+            "bearer authentication required",
         ] {
             assert_eq!(scrub(text), text);
         }
