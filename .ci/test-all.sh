@@ -30,14 +30,22 @@ protocol_schema() {
     python3 -m pytest -q tests/protocol
 }
 
+fuzz_anonymizer() {
+    # cargo-fuzz needs the nightly toolchain, which this machine kind ships with rustup.
+    command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --quiet || return 1
+    cargo +nightly fuzz run anonymizer -- -max_total_time="${MT_FUZZ_SECONDS:-30}"
+}
+
 # Everything below links against the release library; build it (and the quickstart) once.
 cargo build --release --lib --example quickstart || { echo "release build failed"; exit 1; }
 
 run_suite "rust: fmt and clippy" rust_checks
 run_suite "rust: tests" cargo test
 run_suite "protocol schema" protocol_schema
-for suite in tests/c/test.sh bindings/*/test.sh; do
-    [ -f "$suite" ] && run_suite "${suite%/test.sh}" bash "$suite"
+run_suite "fuzz: anonymizer" fuzz_anonymizer
+# Each suite installs what it needs and fails loudly when a toolchain is missing.
+for suite in tests/c bindings/python bindings/node bindings/go bindings/ruby; do
+    run_suite "$suite" bash "$suite/test.sh"
 done
 
 echo

@@ -78,7 +78,10 @@ fn local_only_mode_writes_the_bytes_that_would_be_sent_and_nothing_goes_out() {
     let client = Client::new(&config);
     track_sample(&client);
     track_sample(&client);
-    assert!(collector.requests().is_empty(), "nothing went to the network");
+    assert!(
+        collector.requests().is_empty(),
+        "nothing went to the network"
+    );
 
     let written = std::fs::read_to_string(&path).unwrap();
     let printed: Vec<String> = lines

@@ -95,8 +95,9 @@ static IPV6_CANDIDATE: Lazy<Regex> = Lazy::new(|| {
 static IPV4: Lazy<Regex> = Lazy::new(|| {
     regex(r"\b(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\b")
 });
-/// 13 to 19 digits, optionally grouped by single spaces or dashes; [`passes_luhn`] decides.
-static CARD_CANDIDATE: Lazy<Regex> = Lazy::new(|| regex(r"\b\d(?:[ -]?\d){12,18}\b"));
+/// A run of digits, optionally grouped by single spaces or dashes; [`cards_in_run`] looks for
+/// card numbers inside it. No word boundary is required: `ID4111111111111111` holds a card too.
+static DIGIT_RUN: Lazy<Regex> = Lazy::new(|| regex(r"\d(?:[ -]?\d)*"));
 static IBAN_CANDIDATE: Lazy<Regex> =
     Lazy::new(|| regex(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b"));
 static SSN: Lazy<Regex> = Lazy::new(|| regex(r"\b\d{3}-\d{2}-\d{4}\b"));
@@ -289,16 +290,69 @@ fn scrub_numbers(text: &str) -> String {
     if text.bytes().filter(u8::is_ascii_digit).count() < 9 {
         return text.to_owned();
     }
-    let text = replace_checked(text, &CARD_CANDIDATE, "<card>", |found, _, _| {
-        passes_luhn(found)
-    });
-    let text = replace_checked(&text, &IBAN_CANDIDATE, "<iban>", |found, _, _| {
+    // IBANs first: their digits must not be mistaken for part of a card.
+    let text = replace_checked(text, &IBAN_CANDIDATE, "<iban>", |found, _, _| {
         passes_iban(found)
     });
+    let text = DIGIT_RUN
+        .replace_all(&text, |caps: &Captures| cards_in_run(&caps[0]))
+        .into_owned();
     let text = replace_checked(&text, &SSN, "<ssn>", |found, _, _| plausible_ssn(found));
     replace_checked(&text, &PHONE, "<phone>", |found, _, _| {
         (8..=15).contains(&found.bytes().filter(u8::is_ascii_digit).count())
     })
+}
+
+/// Replaces every card number inside a run of digit groups. A card spans whole groups and holds
+/// 13 to 19 digits that pass Luhn; the run may carry other numbers before or after it
+/// (`order 12 4111 1111 1111 1111 2`). An ungrouped run must be a card as a whole, so a long
+/// number such as an id is not mistaken for a card by a chance window.
+fn cards_in_run(run: &str) -> String {
+    if run.bytes().filter(u8::is_ascii_digit).count() < 13 {
+        return run.to_owned();
+    }
+    // (start, end) byte offsets of each group of digits.
+    let mut groups = Vec::new();
+    let mut start = 0;
+    for (i, byte) in run.bytes().enumerate() {
+        if byte == b' ' || byte == b'-' {
+            groups.push((start, i));
+            start = i + 1;
+        }
+    }
+    groups.push((start, run.len()));
+
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut first = 0;
+    while first < groups.len() {
+        match card_ending_at(run, &groups, first) {
+            Some(last) => {
+                out.push_str(&run[copied..groups[first].0]);
+                out.push_str("<card>");
+                copied = groups[last].1;
+                first = last + 1;
+            }
+            None => first += 1,
+        }
+    }
+    out.push_str(&run[copied..]);
+    out
+}
+
+/// The last group of the shortest card starting at group `first`, if there is one.
+fn card_ending_at(run: &str, groups: &[(usize, usize)], first: usize) -> Option<usize> {
+    let mut digits = 0;
+    for (last, &(start, end)) in groups.iter().enumerate().skip(first) {
+        digits += end - start;
+        if digits > 19 {
+            return None;
+        }
+        if digits >= 13 && passes_luhn(&run[groups[first].0..end]) {
+            return Some(last);
+        }
+    }
+    None
 }
 
 /// Replaces each match for which `accept(match, text, start)` holds.
@@ -466,6 +520,15 @@ mod tests {
         let cases = [
             ("card 4111 1111 1111 1111 declined", "card <card> declined"),
             ("card 5500-0000-0000-0004", "card <card>"),
+            (
+                "ID4111111111111111 and x-4111-1111-1111-1111-7",
+                "ID<card> and x-<card>-7",
+            ),
+            (
+                "order 12 4111 1111 1111 1111 2 items",
+                "order 12 <card> 2 items",
+            ),
+            ("two 4111111111111111 5500000000000004", "two <card> <card>"),
             ("iban GB82 WEST 1234 5698 7654 32 ok", "iban <iban> ok"),
             ("iban DE89370400440532013000", "iban <iban>"),
             ("ssn 123-45-6789", "ssn <ssn>"),
