@@ -1,0 +1,344 @@
+// The C++ binding against a real HTTP collector on 127.0.0.1 (tests/c/collector.c).
+#include <mycelium/telemetry.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <limits>
+#include <map>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "collector.h"
+
+namespace telemetry = mycelium::telemetry;
+using namespace std::literals;
+
+namespace {
+
+// sha256("alice@example.com" + "test-salt"), computed once with Python's hashlib.
+constexpr const char* kAliceHash =
+    "3226f6231ac5f91637090121edd8a2e6b99cf6aaad2d22713129098c0a765415";
+
+class CollectorTest : public ::testing::Test {
+ protected:
+  void SetUp() override { collector_ = collector_start(); }
+  void TearDown() override { collector_stop(collector_); }
+
+  telemetry::Config enabled_config() const {
+    return telemetry::Config()
+        .enabled(true)
+        .endpoint(collector_endpoint(collector_))
+        .salt("test-salt")
+        .flush_interval(50ms);
+  }
+
+  std::string bodies() const {
+    std::string all;
+    for (std::size_t index = 0; index < collector_count(collector_); ++index) {
+      all += collector_body(collector_, index);
+      all += '\n';
+    }
+    return all;
+  }
+
+  mt_test_collector* collector_ = nullptr;
+};
+
+#define EXPECT_SENT(needle) EXPECT_NE(bodies().find(needle), std::string::npos) << bodies()
+#define EXPECT_NOT_SENT(needle) EXPECT_EQ(bodies().find(needle), std::string::npos) << bodies()
+
+TEST_F(CollectorTest, EventsArriveInTheWireFormatWithPersonalDataRemoved) {
+  telemetry::Client client(enabled_config());
+  ASSERT_TRUE(client.enabled());
+
+  client.track_agent_usage("alice@example.com", "summarize",
+                           {{"duration_ms", 12}, {"prompt", "secret prompt"}});
+  client.track_performance("latency", 12.5, "ms", {{"user_id", "alice"}});
+  client.track_error("ConnectionError",
+                     "cannot open /home/alice/project/app.py for alice@example.com via "
+                     "postgres://admin:hunter2@db/x",
+                     "  File \"/home/alice/project/app.py\", line 42, in main",
+                     {{"retry_count", 2}, {"hostname", "alice-laptop"}});
+  client.track_system_info();
+  ASSERT_TRUE(client.flush(10s));
+
+  const telemetry::Stats stats = client.stats();
+  EXPECT_EQ(stats.enqueued, 4u);
+  EXPECT_EQ(stats.sent, 4u);
+  EXPECT_EQ(stats.failed, 0u);
+  ASSERT_EQ(collector_count(collector_), stats.batches_sent);
+  for (std::size_t index = 0; index < collector_count(collector_); ++index) {
+    EXPECT_STREQ(collector_method(collector_, index), "POST");
+    EXPECT_STREQ(collector_path(collector_, index), "/v1/events");
+    EXPECT_STREQ(collector_content_type(collector_, index), "application/json");
+    EXPECT_EQ(collector_user_agent(collector_, index),
+              "mycelium-telemetry/"s + std::string(telemetry::version()));
+  }
+
+  EXPECT_SENT("\"version\":\"1.0\"");
+  EXPECT_SENT("\"agent_id_hash\":\""s + kAliceHash + "\"");
+  EXPECT_SENT("\"metadata\":{\"duration_ms\":12}");
+  EXPECT_SENT("\"user_id\":\"" + telemetry::hash_identifier("test-salt", "alice") + "\"");
+  EXPECT_SENT("\"unit\":\"ms\"");
+  EXPECT_SENT("<user>/project/app.py");
+  EXPECT_SENT("<email>");
+  EXPECT_SENT("postgres://<user>:<password>@db/x");
+  EXPECT_SENT("\"context\":{\"retry_count\":2}");
+  EXPECT_SENT("\"event_type\":\"system_info\"");
+  EXPECT_NOT_SENT("alice");
+  EXPECT_NOT_SENT("hunter2");
+  EXPECT_NOT_SENT("secret prompt");
+  EXPECT_NOT_SENT("test-salt");
+}
+
+TEST_F(CollectorTest, InitializerListMetadataKeepsItsJsonTypes) {
+  telemetry::Client client(enabled_config());
+  client.track_agent_usage("agent", "typed",
+                           {{"duration_ms", 12.0},
+                            {"success", true},
+                            {"cache_hit", false},
+                            {"retry_count", std::uint8_t{2}},
+                            {"result_count", -3},
+                            {"status_code", nullptr},
+                            {"not_allowlisted", "dropped"}});
+  client.track_agent_usage("agent", "strings", {{"status_code", "quote\" backslash\\ nl\n \x01 é"}});
+  ASSERT_TRUE(client.flush(10s));
+
+  EXPECT_SENT("\"duration_ms\":12.0");  // a double stays a double
+  EXPECT_SENT("\"success\":true");
+  EXPECT_SENT("\"cache_hit\":false");
+  EXPECT_SENT("\"retry_count\":2");  // an integer stays an integer
+  EXPECT_NOT_SENT("\"retry_count\":2.0");
+  EXPECT_SENT("\"result_count\":-3");
+  EXPECT_SENT("\"status_code\":null");
+  EXPECT_NOT_SENT("not_allowlisted");
+  // The library parsed our JSON and wrote the string back: escaping was right both ways.
+  EXPECT_SENT("\"status_code\":\"quote\\\" backslash\\\\ nl\\n \\u0001 é\"");
+  EXPECT_EQ(client.stats().sent, 2u);
+}
+
+TEST_F(CollectorTest, FieldsCanBeBuiltFromAnyMapOfScalars) {
+  const std::map<std::string, int> counters{{"retry_count", 3}, {"result_count", 7}};
+  telemetry::Client client(enabled_config());
+  client.track_agent_usage("agent", "from-map", telemetry::Fields(counters.begin(), counters.end()));
+  ASSERT_TRUE(client.flush(10s));
+  EXPECT_SENT("\"metadata\":{\"result_count\":7,\"retry_count\":3}");
+}
+
+TEST_F(CollectorTest, DestructorSendsWhatIsQueued) {
+  {
+    // Nothing would be sent for an hour but for the destructor's shutdown.
+    telemetry::Client client(enabled_config().flush_interval(1h));
+    client.track_agent_usage("agent", "tracked-just-before-destruction");
+    EXPECT_EQ(collector_count(collector_), 0u);
+  }
+  EXPECT_EQ(collector_count(collector_), 1u);
+  EXPECT_SENT("tracked-just-before-destruction");
+}
+
+TEST_F(CollectorTest, MovedFromClientIsInert) {
+  telemetry::Client original(enabled_config());
+  telemetry::Client moved(std::move(original));
+  EXPECT_FALSE(original.enabled());  // NOLINT(bugprone-use-after-move): that is the test
+  EXPECT_EQ(original.native_handle(), nullptr);
+  EXPECT_NO_THROW(original.track_agent_usage("agent", "on-moved-from"));
+  EXPECT_TRUE(original.flush(1s));
+  EXPECT_EQ(original.stats().enqueued, 0u);
+
+  EXPECT_TRUE(moved.enabled());
+  moved.track_agent_usage("agent", "on-moved-to");
+  ASSERT_TRUE(moved.flush(10s));
+  EXPECT_SENT("on-moved-to");
+  EXPECT_NOT_SENT("on-moved-from");
+}
+
+TEST_F(CollectorTest, MoveAssignmentShutsTheReplacedClientDown) {
+  telemetry::Client target(enabled_config().flush_interval(1h));
+  target.track_agent_usage("agent", "queued-in-replaced-client");
+  telemetry::Client source(enabled_config());
+  target = std::move(source);
+  // The replaced client was shut down, which sent its queue.
+  EXPECT_EQ(collector_count(collector_), 1u);
+  EXPECT_SENT("queued-in-replaced-client");
+  EXPECT_TRUE(target.enabled());
+  EXPECT_FALSE(source.enabled());  // NOLINT(bugprone-use-after-move): that is the test
+}
+
+TEST_F(CollectorTest, ConcurrentTrackingFromManyThreads) {
+  telemetry::Client client(enabled_config().batch_size(10));
+  std::vector<std::thread> threads;
+  for (int thread = 0; thread < 4; ++thread) {
+    threads.emplace_back([&client] {
+      for (int event = 0; event < 25; ++event) {
+        client.track_performance("latency", event, "ms", {{"worker_id", "w"}});
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  ASSERT_TRUE(client.flush(10s));
+  EXPECT_EQ(client.stats().sent, 100u);
+  EXPECT_EQ(client.stats().dropped, 0u);
+}
+
+void expect_caller_mistakes_throw(const telemetry::ClientRef& client) {
+  const auto status_of = [](auto&& call) {
+    try {
+      call();
+    } catch (const telemetry::Error& error) {
+      return error.status();
+    }
+    return MT_OK;
+  };
+  EXPECT_EQ(status_of([&] { client.track_performance("m", std::nan(""), "ms"); }),
+            MT_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(status_of([&] { client.track_performance("m", HUGE_VAL, "ms"); }),
+            MT_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(status_of([&] { client.track_agent_usage("ali\0ce"sv, "op"); }),
+            MT_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(status_of([&] { client.track_error("type", "bad \xff\xfe utf-8"); }),
+            MT_ERR_INVALID_UTF8);
+  EXPECT_EQ(status_of([&] { client.track_agent_usage("a", "op", {{"duration_ms", std::numeric_limits<double>::infinity()}}); }),
+            MT_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(status_of([&] { client.track_agent_usage("a", "op", {{"status_code", "\xc0\xaf"}}); }),
+            MT_ERR_INVALID_UTF8);
+  // Error is a std::invalid_argument, so generic handlers catch it too.
+  EXPECT_THROW(client.track_agent_usage(std::string_view("\0", 1), "op"), std::invalid_argument);
+}
+
+TEST_F(CollectorTest, CallerMistakesThrowWhetherOrNotTelemetryIsEnabled) {
+  telemetry::Client enabled(enabled_config());
+  expect_caller_mistakes_throw(enabled);
+  EXPECT_EQ(enabled.stats().enqueued, 0u);
+
+  telemetry::Client disabled{telemetry::Config()};
+  ASSERT_FALSE(disabled.enabled());
+  expect_caller_mistakes_throw(disabled);
+}
+
+TEST(Config, OutOfRangeSettingsThrowWhenTheClientIsCreated) {
+  const auto status_of = [](const telemetry::Config& config) {
+    try {
+      telemetry::Client client(config);
+    } catch (const telemetry::Error& error) {
+      return error.status();
+    }
+    return MT_OK;
+  };
+  EXPECT_EQ(status_of(telemetry::Config().timeout(0s)), MT_ERR_INVALID_CONFIG_VALUE);
+  EXPECT_EQ(status_of(telemetry::Config().timeout(31s)), MT_ERR_INVALID_CONFIG_VALUE);
+  // Out of uint32 range must not wrap around into a valid value.
+  EXPECT_EQ(status_of(telemetry::Config().flush_interval(std::chrono::hours(1193 * 1000))),
+            MT_ERR_INVALID_CONFIG_VALUE);
+  EXPECT_EQ(status_of(telemetry::Config().flush_interval(-5ms)), MT_ERR_INVALID_CONFIG_VALUE);
+  EXPECT_EQ(status_of(telemetry::Config().batch_size(0)), MT_ERR_INVALID_CONFIG_VALUE);
+  EXPECT_EQ(status_of(telemetry::Config().retry_backoff(std::nan(""))),
+            MT_ERR_INVALID_CONFIG_VALUE);
+  EXPECT_EQ(status_of(telemetry::Config().endpoint("http://example.com/v1/events")),
+            MT_ERR_INVALID_CONFIG_VALUE);
+  EXPECT_EQ(status_of(telemetry::Config().salt("")), MT_ERR_INVALID_CONFIG_VALUE);
+  EXPECT_EQ(status_of(telemetry::Config().timeout(30s).batch_size(1000)), MT_OK);
+  // Text that C would read cut short is refused at once.
+  EXPECT_THROW(telemetry::Config().endpoint("http://127.0.0.1\0evil"sv), telemetry::Error);
+}
+
+TEST_F(CollectorTest, ShutDownClientThrowsShutDownError) {
+  static_assert(!std::is_base_of_v<std::invalid_argument, telemetry::ShutDownError>);
+  telemetry::Client client(enabled_config());
+  client.track_agent_usage("agent", "before-shutdown");
+  client.shutdown(2s);
+  EXPECT_SENT("before-shutdown");
+  EXPECT_FALSE(client.enabled());
+  EXPECT_THROW(client.track_agent_usage("agent", "after-shutdown"), telemetry::ShutDownError);
+  EXPECT_THROW(client.track_system_info(), telemetry::ShutDownError);
+  EXPECT_THROW(client.flush(1s), telemetry::ShutDownError);
+  EXPECT_THROW(client.stats(), telemetry::ShutDownError);
+  EXPECT_NO_THROW(client.shutdown(1s));
+}
+
+TEST(Global, ShutDownGlobalClientThrowsShutDownError) {
+  const telemetry::ClientRef global = telemetry::global();
+  EXPECT_EQ(global.native_handle(), telemetry::global().native_handle());
+  telemetry::shutdown_global(100ms);
+  EXPECT_FALSE(global.enabled());
+  EXPECT_THROW(global.track_agent_usage("agent", "op"), telemetry::ShutDownError);
+  EXPECT_THROW(global.flush(10ms), telemetry::ShutDownError);
+  EXPECT_EQ(global.stats().enqueued, 0u);
+}
+
+TEST(Network, TroubleNeverThrows) {
+  mt_test_collector* gone = collector_start();
+  const std::string endpoint = collector_endpoint(gone);
+  collector_stop(gone);  // nothing listens on that port any more
+
+  telemetry::Client client(
+      telemetry::Config().enabled(true).endpoint(endpoint).salt("s").retry_attempts(0));
+  EXPECT_NO_THROW(client.track_agent_usage("agent", "op"));
+  EXPECT_NO_THROW(EXPECT_TRUE(client.flush(10s)));  // given up on counts as done
+  EXPECT_EQ(client.stats().failed, 1u);
+  EXPECT_EQ(client.stats().sent, 0u);
+}
+
+TEST(Environment, DisabledUnlessTheUserOptedIn) {
+  for (const char* name : {"TELEMETRY_ENABLED", "DO_NOT_TRACK", "TELEMETRY_ENDPOINT"}) {
+    ASSERT_EQ(unsetenv(name), 0);
+  }
+  telemetry::Client client = telemetry::Client::from_env();
+  EXPECT_FALSE(client.enabled());
+  EXPECT_NO_THROW(client.track_agent_usage("agent", "op", {{"duration_ms", 1}}));
+  EXPECT_TRUE(client.flush(1s));
+  EXPECT_EQ(client.stats().enqueued, 0u);
+  EXPECT_FALSE(telemetry::global().enabled());
+
+  ASSERT_EQ(setenv("TELEMETRY_ENABLED", "1", 1), 0);
+  ASSERT_EQ(setenv("DO_NOT_TRACK", "1", 1), 0);
+  EXPECT_FALSE(telemetry::Client::from_env().enabled());
+}
+
+TEST_F(CollectorTest, SetRuntimeNamesTheCxxStandard) {
+  telemetry::set_runtime();
+  telemetry::Client client(enabled_config());
+  client.track_system_info();
+  ASSERT_TRUE(client.flush(10s));
+  EXPECT_SENT("\"runtime\":\"c++ " + std::to_string(__cplusplus) + "\"");
+  EXPECT_THROW(telemetry::set_runtime(""), telemetry::Error);
+}
+
+TEST(Anonymizer, WrappersReturnOwnedStrings) {
+  EXPECT_EQ(telemetry::hash_identifier("test-salt", "alice@example.com"), kAliceHash);
+  EXPECT_EQ(telemetry::anonymize_path("/home/alice/project/app.py"), "<user>/project/app.py");
+  EXPECT_EQ(telemetry::anonymize_message("mail alice@example.com"), "mail <email>");
+  const std::string trace = telemetry::anonymize_stack_trace(
+      "  File \"/home/alice/project/app.py\", line 42, in main");
+  EXPECT_NE(trace.find("<user>/project/app.py"), std::string::npos) << trace;
+  EXPECT_NE(trace.find("line 42, in main"), std::string::npos) << trace;
+  EXPECT_THROW(telemetry::anonymize_message("cut\0short"sv), telemetry::Error);
+  EXPECT_THROW(telemetry::hash_identifier("salt", "\xff"), telemetry::Error);
+}
+
+TEST(Version, MatchesTheHeader) {
+  const std::string expected = std::to_string(MT_VERSION_MAJOR) + "." +
+                               std::to_string(MT_VERSION_MINOR) + "." +
+                               std::to_string(MT_VERSION_PATCH);
+  EXPECT_EQ(telemetry::version(), expected);
+}
+
+TEST(Value, ScalarsConvertToTheRightAlternative) {
+  using telemetry::Value;
+  EXPECT_TRUE(std::holds_alternative<std::int64_t>(Value(12).variant()));
+  EXPECT_TRUE(std::holds_alternative<std::int64_t>(Value(12u).variant()));
+  EXPECT_TRUE(std::holds_alternative<double>(Value(1.5f).variant()));
+  EXPECT_TRUE(std::holds_alternative<bool>(Value(true).variant()));
+  EXPECT_TRUE(std::holds_alternative<std::string>(Value("text").variant()));
+  EXPECT_TRUE(std::holds_alternative<std::string>(Value("text"s).variant()));
+  EXPECT_TRUE(std::holds_alternative<std::nullptr_t>(Value().variant()));
+  static_assert(!std::is_constructible_v<Value, int*>, "pointers must not turn into bools");
+  EXPECT_THROW(Value(std::numeric_limits<std::uint64_t>::max()), telemetry::Error);
+  EXPECT_THROW(Value(static_cast<const char*>(nullptr)), telemetry::Error);
+}
+
+}  // namespace

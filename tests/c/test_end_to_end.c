@@ -1,0 +1,115 @@
+/* Everything a host does, against a real collector: four kinds of events full of personal data
+ * go in, and what arrives is in the wire format, with the personal data hashed or scrubbed. */
+#include "test_support.h"
+
+/* sha256("alice@example.com" + "test-salt"), computed once with Python's hashlib. */
+#define ALICE_HASH "3226f6231ac5f91637090121edd8a2e6b99cf6aaad2d22713129098c0a765415"
+
+static void check_requests(mt_test_collector *collector) {
+  char user_agent[64];
+  snprintf(user_agent, sizeof user_agent, "mycelium-telemetry/%s", mt_version());
+  size_t count = collector_count(collector);
+  for (size_t index = 0; index < count; index++) {
+    CHECK_STREQ(collector_method(collector, index), "POST");
+    CHECK_STREQ(collector_path(collector, index), "/v1/events");
+    CHECK_STREQ(collector_content_type(collector, index), "application/json");
+    CHECK_STREQ(collector_user_agent(collector, index), user_agent);
+    const char *body = collector_body(collector, index);
+    CHECK(strncmp(body, "{", 1) == 0);
+    CHECK(strstr(body, "\"version\":\"1.0\"") != NULL);
+    CHECK(strstr(body, "\"events\":[") != NULL);
+  }
+}
+
+static void check_events(mt_test_collector *collector) {
+  CHECK(collector_occurrences(collector, "\"event_type\":") == 4);
+
+  CHECK_SENT(collector, "\"event_type\":\"agent_usage\"");
+  CHECK_SENT(collector, "\"agent_id_hash\":\"" ALICE_HASH "\"");
+  CHECK_SENT(collector, "\"operation\":\"summarize\"");
+  /* Only the allowlisted key survives. */
+  CHECK_SENT(collector, "\"metadata\":{\"duration_ms\":12}");
+
+  CHECK_SENT(collector, "\"event_type\":\"performance\"");
+  CHECK_SENT(collector, "\"metric_name\":\"latency\"");
+  CHECK_SENT(collector, "\"value\":12.5");
+  CHECK_SENT(collector, "\"unit\":\"ms\"");
+  char *hashed_user = mt_hash_identifier("test-salt", "alice");
+  CHECK(hashed_user != NULL);
+  char hashed_user_tag[96];
+  snprintf(hashed_user_tag, sizeof hashed_user_tag, "\"user_id\":\"%s\"", hashed_user);
+  mt_string_free(hashed_user);
+  CHECK_SENT(collector, hashed_user_tag);
+  CHECK_SENT(collector, "\"region\":\"eu\"");
+
+  CHECK_SENT(collector, "\"event_type\":\"error\"");
+  CHECK_SENT(collector, "\"error_type\":\"ConnectionError\"");
+  CHECK_SENT(collector, "<user>/project/app.py");
+  CHECK_SENT(collector, "<email>");
+  CHECK_SENT(collector, "postgres://<user>:<password>@db/x");
+  CHECK_SENT(collector, "File \\\"<user>/project/app.py\\\", line 42, in main");
+  CHECK_SENT(collector, "\"context\":{\"retry_count\":2}");
+
+  CHECK_SENT(collector, "\"event_type\":\"system_info\"");
+  CHECK_SENT(collector, "\"platform\":\"Linux\"");
+  char library_version[64];
+  snprintf(library_version, sizeof library_version, "\"library_version\":\"%s\"", mt_version());
+  CHECK_SENT(collector, library_version);
+
+  CHECK_NOT_SENT(collector, "alice");
+  CHECK_NOT_SENT(collector, "hunter2");
+  CHECK_NOT_SENT(collector, "admin");
+  CHECK_NOT_SENT(collector, "secret prompt");
+  CHECK_NOT_SENT(collector, "prompt");
+  CHECK_NOT_SENT(collector, "hostname");
+  CHECK_NOT_SENT(collector, "test-salt");
+}
+
+int main(void) {
+  char *hash = mt_hash_identifier("test-salt", "alice@example.com");
+  CHECK_STREQ(hash, ALICE_HASH);
+  mt_string_free(hash);
+
+  mt_test_collector *collector = collector_start();
+  mt_config *config = test_enabled_config(collector);
+  mt_client *client = mt_client_new(config);
+  /* The client copied what it needs. */
+  mt_config_free(config);
+  CHECK(client != NULL);
+  CHECK(mt_client_is_enabled(client));
+
+  CHECK_STATUS(mt_track_agent_usage(client, "alice@example.com", "summarize",
+                                    "{\"duration_ms\":12,\"prompt\":\"secret prompt\"}"),
+               MT_OK);
+  CHECK_STATUS(mt_track_performance(client, "latency", 12.5, NULL,
+                                    "{\"user_id\":\"alice\",\"region\":\"eu\"}"),
+               MT_OK);
+  CHECK_STATUS(
+      mt_track_error(client, "ConnectionError",
+                     "cannot open /home/alice/project/app.py for alice@example.com "
+                     "via postgres://admin:hunter2@db/x",
+                     "Traceback (most recent call last):\n"
+                     "  File \"/home/alice/project/app.py\", line 42, in main",
+                     "{\"retry_count\":2,\"hostname\":\"alice-laptop\"}"),
+      MT_OK);
+  CHECK_STATUS(mt_track_system_info(client), MT_OK);
+  CHECK_STATUS(mt_flush(client, 10000), MT_OK);
+
+  mt_stats stats;
+  CHECK_STATUS(mt_client_stats(client, &stats), MT_OK);
+  CHECK(stats.enqueued == 4);
+  CHECK(stats.sent == 4);
+  CHECK(stats.dropped == 0);
+  CHECK(stats.failed == 0);
+  CHECK(stats.batches_sent >= 1);
+  /* The collector records a batch before answering it, so after the flush all are here. */
+  CHECK(collector_count(collector) == stats.batches_sent);
+
+  check_requests(collector);
+  check_events(collector);
+
+  mt_shutdown(client, 2000);
+  collector_stop(collector);
+  puts("end to end: ok");
+  return 0;
+}
