@@ -1,0 +1,159 @@
+"""Telemetry settings, validated by the native library."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from typing import Iterator, Optional
+
+from . import _native
+from ._native import lib
+
+DEFAULT_ENDPOINT = "https://mycelium-telemetry.sornsen.io"
+
+_YES = ("true", "1", "yes", "on")
+
+
+class TelemetryConfig:
+    """Settings for a :class:`~mycelium_telemetry.TelemetryClient`.
+
+    Telemetry is off unless ``enabled=True``. Every value is checked by the native library when
+    the config is created and again when a client is made from it; a value out of range raises
+    ``ValueError`` and a value of the wrong type ``TypeError``.
+
+    Args:
+        enabled: Whether to collect anything at all (default False).
+        endpoint: Collector URL. No scheme means ``https://``; ``http://`` is accepted only for
+            loopback hosts (127.0.0.0/8, ::1, localhost); a user or password in it is refused.
+        timeout: Request timeout in whole seconds, 1 to 30.
+        batch_size: Events per full batch, 1 to 1000.
+        retry_attempts: Retries of a failed batch, 0 to 10.
+        retry_backoff: Factor between successive retry delays, 1.0 to 10.0.
+        salt: Salt identifiers are hashed with; None uses a per-installation salt kept in
+            ``salt_file`` (by default ``~/.config/mycelium/telemetry_salt``).
+        salt_file: Where the per-installation salt is kept, when ``salt`` is None.
+        flush_interval_ms: Longest a partial batch waits, 10 to 3600000 (default 5000).
+        queue_capacity: Events held before the oldest are dropped, 1 to 1000000 (default 8192).
+    """
+
+    def __init__(
+        self,
+        *,
+        enabled: bool = False,
+        endpoint: str = DEFAULT_ENDPOINT,
+        timeout: int = 5,
+        batch_size: int = 100,
+        retry_attempts: int = 3,
+        retry_backoff: float = 2.0,
+        salt: Optional[str] = None,
+        salt_file: Optional[str] = None,
+        flush_interval_ms: Optional[int] = None,
+        queue_capacity: Optional[int] = None,
+    ) -> None:
+        self.enabled = enabled
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self.batch_size = batch_size
+        self.retry_attempts = retry_attempts
+        self.retry_backoff = retry_backoff
+        self.salt = salt
+        self.salt_file = salt_file
+        self.flush_interval_ms = flush_interval_ms
+        self.queue_capacity = queue_capacity
+        self._from_environment = False
+        with self._native():
+            pass  # building it is the validation
+
+    @classmethod
+    def from_env(cls) -> "TelemetryConfig":
+        """The configuration the ``TELEMETRY_*`` environment variables describe.
+
+        A client made from it is configured by the native library straight from the
+        environment (see docs/telemetry-configuration.md), so the attributes other than
+        ``enabled`` keep their defaults and changing them has no effect. ``enabled`` says
+        whether ``TELEMETRY_ENABLED`` opts in and ``DO_NOT_TRACK`` does not veto; a variable with
+        an invalid value still disables the client, which
+        :meth:`TelemetryClient.is_enabled() <mycelium_telemetry.TelemetryClient.is_enabled>`
+        reports. Setting ``enabled = False`` on it does turn telemetry off.
+        """
+        config = cls()
+        config.enabled = _environment_opts_in()
+        config._from_environment = True
+        return config
+
+    def is_enabled(self) -> bool:
+        """Whether this configuration asks for telemetry."""
+        return bool(self.enabled)
+
+    def __repr__(self) -> str:
+        # The salt is a secret: hashes can be reversed by whoever knows it.
+        salt = None if self.salt is None else "<hidden>"
+        return (
+            f"TelemetryConfig(enabled={self.enabled!r}, endpoint={self.endpoint!r}, "
+            f"timeout={self.timeout!r}, batch_size={self.batch_size!r}, "
+            f"retry_attempts={self.retry_attempts!r}, retry_backoff={self.retry_backoff!r}, "
+            f"salt={salt}, salt_file={self.salt_file!r}, "
+            f"flush_interval_ms={self.flush_interval_ms!r}, queue_capacity={self.queue_capacity!r})"
+        )
+
+    @contextmanager
+    def _native(self) -> Iterator[int]:
+        """A native ``mt_config`` holding these settings, freed when the block ends."""
+        pointer = lib.mt_config_from_env() if self._from_environment else lib.mt_config_new()
+        if not pointer:
+            raise MemoryError("mt_config_new returned NULL")
+        try:
+            if self._from_environment:
+                if not self.enabled:
+                    self._set(pointer, "enabled", lib.mt_config_set_enabled, False)
+            else:
+                self._apply(pointer)
+            yield pointer
+        finally:
+            lib.mt_config_free(pointer)
+
+    def _apply(self, pointer: int) -> None:
+        # Converting first means a TypeError leaves no setting half-applied in a surprising way.
+        settings = [
+            ("enabled", lib.mt_config_set_enabled, bool(self.enabled)),
+            ("endpoint", lib.mt_config_set_endpoint, _native.encode(self.endpoint, "endpoint")),
+            ("timeout", lib.mt_config_set_timeout_secs, _native.uint32(self.timeout, "timeout")),
+            ("batch_size", lib.mt_config_set_batch_size, _native.uint32(self.batch_size, "batch_size")),
+            (
+                "retry_attempts",
+                lib.mt_config_set_retry_attempts,
+                _native.uint32(self.retry_attempts, "retry_attempts"),
+            ),
+            ("retry_backoff", lib.mt_config_set_retry_backoff, _float(self.retry_backoff, "retry_backoff")),
+        ]
+        optional = [
+            ("salt", lib.mt_config_set_salt, self.salt, _native.encode),
+            ("salt_file", lib.mt_config_set_salt_file, self.salt_file, _native.encode),
+            ("flush_interval_ms", lib.mt_config_set_flush_interval_ms, self.flush_interval_ms, _native.uint32),
+            ("queue_capacity", lib.mt_config_set_queue_capacity, self.queue_capacity, _native.uint32),
+        ]
+        settings += [(name, setter, convert(value, name)) for name, setter, value, convert in optional if value is not None]
+        for name, setter, value in settings:
+            self._set(pointer, name, setter, value)
+
+    def _set(self, pointer: int, name: str, setter, value) -> None:
+        status = setter(pointer, value)
+        shown = "<hidden>" if name == "salt" else repr(getattr(self, name))
+        mistake = _native.caller_mistake(status, f"TelemetryConfig {name}={shown} was refused")
+        if mistake is not None:
+            raise mistake
+        if status != _native.MT_OK:
+            raise RuntimeError(f"setting {name} failed: {_native.status_message(status)}")
+
+
+def _float(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number, not {type(value).__name__}")
+    return float(value)
+
+
+def _environment_opts_in() -> bool:
+    """The on/off rule of ``mt_config_from_env``, which the C ABI cannot be asked about."""
+    opted_in = os.environ.get("TELEMETRY_ENABLED", "").strip().lower() in _YES
+    do_not_track = os.environ.get("DO_NOT_TRACK", "").strip() not in ("", "0")
+    return opted_in and not do_not_track
