@@ -1,0 +1,110 @@
+// Type declarations for the mycelium-telemetry Node binding (index.js).
+
+/** Options of a {@link Config}; each is checked by the native library when the Config is built. */
+export interface ConfigOptions {
+  /** Turns telemetry on or off (default off). Overrides TELEMETRY_ENABLED. */
+  enabled?: boolean;
+  /** Collector URL. No scheme means https://; http:// only for loopback hosts. */
+  endpoint?: string;
+  /** Request timeout in whole seconds, 1 to 30 (default 5). */
+  timeoutSecs?: number;
+  /** Events per full batch, 1 to 1000 (default 100). */
+  batchSize?: number;
+  /** Retries of a failed batch, 0 to 10 (default 3). */
+  retryAttempts?: number;
+  /** Factor between successive retry delays, 1.0 to 10.0 (default 2.0). */
+  retryBackoff?: number;
+  /** Salt identifiers are hashed with, instead of the per-installation salt file. Never sent. */
+  salt?: string;
+  /** Where the per-installation salt is kept. */
+  saltFile?: string;
+  /** Longest a partial batch waits before it is sent, 10 to 3600000 ms (default 5000). */
+  flushIntervalMs?: number;
+  /** Events the queue holds, 1 to 1000000 (default 8192); when full the oldest is dropped. */
+  queueCapacity?: number;
+}
+
+/** Client settings. Wrong types throw TypeError; out-of-range values throw RangeError. */
+export class Config {
+  /** Every default (telemetry disabled), then `options`. */
+  constructor(options?: ConfigOptions);
+  /** Reads TELEMETRY_* and DO_NOT_TRACK now, then applies `overrides`. */
+  static fromEnv(overrides?: ConfigOptions): Config;
+}
+
+/** Metadata, tags or context: a plain object or Map that serializes to a JSON object. */
+export type Fields = Record<string, unknown> | Map<string, unknown>;
+
+/** Counters since the client was created, as plain numbers. */
+export interface Stats {
+  /** Events accepted by track calls. */
+  enqueued: number;
+  /** Events the collector accepted. */
+  sent: number;
+  /** Events displaced from a full queue. */
+  dropped: number;
+  /** Events given up on (refused, out of retries, out of shutdown time). */
+  failed: number;
+  /** Repeated delivery attempts. */
+  retries: number;
+  /** Batches the collector accepted. */
+  batchesSent: number;
+}
+
+export class Client {
+  /** A Config, the options for one, or nothing to configure from the environment. */
+  constructor(config?: Config | ConfigOptions | null);
+  /** True while the client is collecting: enabled and not shut down. */
+  readonly enabled: boolean;
+  trackAgentUsage(agentId: string, operation: string, metadata?: Fields | null): void;
+  /** `value` must be finite; `unit` defaults to "ms". */
+  trackPerformance(metricName: string, value: number, unit?: string | null, tags?: Fields | null): void;
+  trackError(errorType: string, errorMessage: string, stackTrace?: string | null, context?: Fields | null): void;
+  /** Uses the error's name, message and stack. */
+  trackError(error: Error, context?: Fields | null): void;
+  trackSystemInfo(): void;
+  /** Resolves true when everything tracked before is sent or given up, false on timeout. */
+  flush(timeoutMs?: number): Promise<boolean>;
+  /** Throws ShutDownError after shutdown(), except on the global client. */
+  stats(): Stats;
+  /** Sends what is queued, stops and releases the client. Idempotent. */
+  shutdown(timeoutMs?: number): Promise<void>;
+}
+
+/** Errors this module defines; `status` is the C ABI status, `code` its name. */
+export class TelemetryError extends Error {
+  readonly status: number;
+  readonly code: string;
+}
+
+/** A client was used after shutdown. */
+export class ShutDownError extends TelemetryError {}
+
+export const Status: Readonly<{
+  OK: 0;
+  ERR_NULL_ARGUMENT: 1;
+  ERR_INVALID_UTF8: 2;
+  ERR_INVALID_JSON: 3;
+  ERR_INVALID_ARGUMENT: 4;
+  ERR_INVALID_CONFIG_VALUE: 10;
+  ERR_SHUT_DOWN: 20;
+  ERR_TIMEOUT: 21;
+  ERR_INTERNAL: 99;
+}>;
+
+/** The process-wide client, configured from the environment on first use. */
+export function getGlobalClient(): Client;
+/** Shuts the process-wide client down; later calls on it throw ShutDownError. */
+export function shutdownGlobal(timeoutMs?: number): Promise<void>;
+
+/** Lowercase hex SHA-256 of `identifier` followed by `salt`. */
+export function hashIdentifier(salt: string, identifier: string): string;
+/** `/home/alice/x/y.py` → `<user>/x/y.py`. */
+export function anonymizePath(path: string): string;
+/** Scrubs home paths, URL credentials and email addresses. */
+export function anonymizeMessage(message: string): string;
+/** Scrubs a stack trace; file names, line numbers and functions survive. */
+export function anonymizeStackTrace(trace: string): string;
+
+/** The native library's version, MAJOR.MINOR.PATCH. */
+export const version: string;
