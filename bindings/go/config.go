@@ -1,0 +1,192 @@
+package telemetry
+
+/*
+#include "mycelium_telemetry.h"
+
+extern void goTelemetryLog(int level, char *message, void *user_data);
+
+// Adapts the exported Go function to mt_log_callback's exact type (const char *).
+static void log_to_go(int level, const char *message, void *user_data) {
+	goTelemetryLog(level, (char *)message, user_data);
+}
+
+static enum mt_status set_go_log_callback(struct mt_config *config, uintptr_t logger_id) {
+	return mt_config_set_log_callback(config, log_to_go, (void *)logger_id);
+}
+*/
+import "C"
+
+import (
+	"fmt"
+	"log/slog"
+	"math"
+	"time"
+)
+
+// NoRetries, as Config.RetryAttempts, gives up on a batch after its first failed attempt
+// (zero keeps the library's default).
+const NoRetries = -1
+
+// Config holds client settings. Zero values keep the library's defaults (documented in
+// docs/telemetry-configuration.md); a value the library refuses makes NewClient return an error
+// that matches ErrInvalidConfig and names the field.
+type Config struct {
+	// Enabled turns telemetry on. A Config from ConfigFromEnv decides from TELEMETRY_ENABLED and
+	// DO_NOT_TRACK instead, unless this is set to true (the host asked its user itself).
+	Enabled bool
+	// Endpoint is the collector URL; http:// is accepted only for loopback hosts.
+	Endpoint string
+	// Timeout bounds each request: whole seconds, 1s to 30s.
+	Timeout time.Duration
+	// BatchSize is how many events make a full batch, 1 to 1000.
+	BatchSize int
+	// RetryAttempts is how often a failed batch is retried, 1 to 10, or NoRetries.
+	RetryAttempts int
+	// RetryBackoff is the factor between successive retry delays, 1.0 to 10.0.
+	RetryBackoff float64
+	// Salt replaces the per-installation salt identifiers are hashed with. Never sent.
+	Salt string
+	// SaltFile is where the per-installation salt is kept.
+	SaltFile string
+	// FlushInterval is the longest a partial batch waits: whole milliseconds, 10ms to 1h.
+	FlushInterval time.Duration
+	// QueueCapacity is how many events wait at most; beyond it the oldest are dropped.
+	QueueCapacity int
+	// Logger receives the library's warnings (refused batches, unreachable collector) instead of
+	// stderr. It is called from the library's sender thread.
+	Logger *slog.Logger
+
+	fromEnv bool
+}
+
+// ConfigFromEnv returns a Config that reads TELEMETRY_* and DO_NOT_TRACK when NewClient is
+// called. Fields set on it override the environment.
+func ConfigFromEnv() *Config {
+	return &Config{fromEnv: true}
+}
+
+// newCConfig builds the library's config; the caller frees it with mt_config_free. A non-zero
+// loggerID routes the library's warnings to that registered logger.
+func (cfg *Config) newCConfig(loggerID uintptr) (*C.struct_mt_config, error) {
+	var config *C.struct_mt_config
+	if cfg.fromEnv {
+		config = C.mt_config_from_env()
+	} else {
+		config = C.mt_config_new()
+	}
+	if config == nil {
+		return nil, fmt.Errorf("telemetry: NewClient: %w (out of memory)", ErrInternal)
+	}
+	if err := cfg.apply(config, loggerID); err != nil {
+		C.mt_config_free(config)
+		return nil, err
+	}
+	return config, nil
+}
+
+func (cfg *Config) apply(config *C.struct_mt_config, loggerID uintptr) error {
+	if cfg.Enabled {
+		C.mt_config_set_enabled(config, true)
+	}
+	if cfg.Endpoint != "" {
+		if err := setString(config, "Endpoint", cfg.Endpoint, func(value *C.char) C.enum_mt_status {
+			return C.mt_config_set_endpoint(config, value)
+		}); err != nil {
+			return err
+		}
+	}
+	if cfg.Salt != "" {
+		if err := setString(config, "Salt", cfg.Salt, func(value *C.char) C.enum_mt_status {
+			return C.mt_config_set_salt(config, value)
+		}); err != nil {
+			return err
+		}
+	}
+	if cfg.SaltFile != "" {
+		if err := setString(config, "SaltFile", cfg.SaltFile, func(value *C.char) C.enum_mt_status {
+			return C.mt_config_set_salt_file(config, value)
+		}); err != nil {
+			return err
+		}
+	}
+	if cfg.Timeout != 0 {
+		if cfg.Timeout%time.Second != 0 {
+			return invalidConfig("Timeout", cfg.Timeout, "must be whole seconds")
+		}
+		if err := setUint32("Timeout", cfg.Timeout, int64(cfg.Timeout/time.Second), func(value C.uint32_t) C.enum_mt_status {
+			return C.mt_config_set_timeout_secs(config, value)
+		}); err != nil {
+			return err
+		}
+	}
+	if cfg.FlushInterval != 0 {
+		if cfg.FlushInterval%time.Millisecond != 0 {
+			return invalidConfig("FlushInterval", cfg.FlushInterval, "must be whole milliseconds")
+		}
+		if err := setUint32("FlushInterval", cfg.FlushInterval, cfg.FlushInterval.Milliseconds(), func(value C.uint32_t) C.enum_mt_status {
+			return C.mt_config_set_flush_interval_ms(config, value)
+		}); err != nil {
+			return err
+		}
+	}
+	if cfg.BatchSize != 0 {
+		if err := setUint32("BatchSize", cfg.BatchSize, int64(cfg.BatchSize), func(value C.uint32_t) C.enum_mt_status {
+			return C.mt_config_set_batch_size(config, value)
+		}); err != nil {
+			return err
+		}
+	}
+	if cfg.RetryAttempts != 0 {
+		attempts := max(cfg.RetryAttempts, 0)
+		if err := setUint32("RetryAttempts", cfg.RetryAttempts, int64(attempts), func(value C.uint32_t) C.enum_mt_status {
+			return C.mt_config_set_retry_attempts(config, value)
+		}); err != nil {
+			return err
+		}
+	}
+	if cfg.QueueCapacity != 0 {
+		if err := setUint32("QueueCapacity", cfg.QueueCapacity, int64(cfg.QueueCapacity), func(value C.uint32_t) C.enum_mt_status {
+			return C.mt_config_set_queue_capacity(config, value)
+		}); err != nil {
+			return err
+		}
+	}
+	if cfg.RetryBackoff != 0 {
+		if C.mt_config_set_retry_backoff(config, C.double(cfg.RetryBackoff)) != C.MT_OK {
+			return invalidConfig("RetryBackoff", cfg.RetryBackoff, "must be from 1.0 to 10.0")
+		}
+	}
+	if loggerID != 0 {
+		C.set_go_log_callback(config, C.uintptr_t(loggerID))
+	}
+	return nil
+}
+
+func invalidConfig(field string, value any, why string) error {
+	return fmt.Errorf("telemetry: Config.%s = %v: %w: %s", field, value, ErrInvalidConfig, why)
+}
+
+func setString(config *C.struct_mt_config, field, value string, set func(*C.char) C.enum_mt_status) error {
+	var args cStrings
+	defer func() { args.free() }()
+	if err := args.add("Config", field, value, false); err != nil {
+		return err
+	}
+	switch status := set(args[0]); status {
+	case C.MT_OK:
+		return nil
+	case C.MT_ERR_INVALID_CONFIG_VALUE:
+		return invalidConfig(field, fmt.Sprintf("%q", value), "refused by the library (see docs/telemetry-configuration.md)")
+	default:
+		return statusError("Config."+field, status)
+	}
+}
+
+// setUint32 range-checks in Go first, so a value too large for uint32 cannot wrap around into
+// one the library would accept.
+func setUint32(field string, shown any, value int64, set func(C.uint32_t) C.enum_mt_status) error {
+	if value < 0 || value > math.MaxUint32 || set(C.uint32_t(value)) != C.MT_OK {
+		return invalidConfig(field, shown, "out of range (see docs/telemetry-configuration.md)")
+	}
+	return nil
+}

@@ -1,0 +1,3 @@
+module github.com/mycelium-telemetry/mycelium-telemetry/bindings/go
+
+go 1.24
