@@ -1,0 +1,76 @@
+# frozen_string_literal: true
+
+require_relative "native"
+require_relative "arguments"
+
+module MyceliumTelemetry
+  # Settings for a Client. The native library validates every value; one it refuses raises
+  # ArgumentError and leaves that setting unchanged. A Client copies its config, so a config may
+  # be changed or dropped after the client is created. Not thread-safe: use one config from one
+  # thread at a time.
+  #
+  #   config = MyceliumTelemetry::Config.new(enabled: true, endpoint: "https://t.example.com/v1/events")
+  class Config
+    # Builds a config from the library's defaults (telemetry disabled); each keyword left nil
+    # keeps its default. Units: +timeout+ whole seconds (1..30), +flush_interval_ms+
+    # milliseconds (10..3_600_000), +retry_backoff+ a factor (1.0..10.0).
+    def initialize(enabled: false, **settings)
+      @pointer = self.class.send(:own, Native.mt_config_new)
+      update(enabled: enabled, **settings)
+    end
+
+    # Reads the TELEMETRY_* environment variables (and DO_NOT_TRACK) like the library does for a
+    # client created without a config; +settings+ then override what the environment said.
+    def self.from_env(**settings)
+      config = allocate
+      config.instance_variable_set(:@pointer, own(Native.mt_config_from_env))
+      config.update(**settings)
+    end
+
+    # Changes the given settings, leaving the others as they are. Returns self.
+    def update(enabled: nil, endpoint: nil, timeout: nil, batch_size: nil, retry_attempts: nil,
+               retry_backoff: nil, salt: nil, salt_file: nil, flush_interval_ms: nil, queue_capacity: nil)
+      set(:enabled, enabled) { Native.mt_config_set_enabled(@pointer, enabled ? true : false) }
+      set(:endpoint, endpoint) { Native.mt_config_set_endpoint(@pointer, Arguments.string(endpoint, "endpoint")) }
+      set(:timeout, timeout) { Native.mt_config_set_timeout_secs(@pointer, Arguments.uint32(timeout, "timeout")) }
+      set(:batch_size, batch_size) { Native.mt_config_set_batch_size(@pointer, Arguments.uint32(batch_size, "batch_size")) }
+      set(:retry_attempts, retry_attempts) do
+        Native.mt_config_set_retry_attempts(@pointer, Arguments.uint32(retry_attempts, "retry_attempts"))
+      end
+      set(:retry_backoff, retry_backoff) do
+        Native.mt_config_set_retry_backoff(@pointer, Arguments.float(retry_backoff, "retry_backoff"))
+      end
+      set(:salt, salt) { Native.mt_config_set_salt(@pointer, Arguments.string(salt, "salt")) }
+      set(:salt_file, salt_file) { Native.mt_config_set_salt_file(@pointer, Arguments.string(salt_file, "salt_file")) }
+      set(:flush_interval_ms, flush_interval_ms) do
+        Native.mt_config_set_flush_interval_ms(@pointer, Arguments.uint32(flush_interval_ms, "flush_interval_ms"))
+      end
+      set(:queue_capacity, queue_capacity) do
+        Native.mt_config_set_queue_capacity(@pointer, Arguments.uint32(queue_capacity, "queue_capacity"))
+      end
+      self
+    end
+
+    # The native mt_config*, for Client. Internal.
+    def to_native
+      @pointer
+    end
+
+    def self.own(pointer)
+      raise NoMemoryError, "mycelium-telemetry could not allocate a config" if pointer.null?
+
+      FFI::AutoPointer.new(pointer, Native.method(:mt_config_free))
+    end
+    private_class_method :own
+
+    private
+
+    def set(name, value)
+      return if value.nil?
+
+      # The salt is a secret: it never goes into a message that may end up in a log.
+      shown = name == :salt ? "" : " #{value.inspect}"
+      Native.check!(yield, "invalid #{name}#{shown}")
+    end
+  end
+end

@@ -1,0 +1,113 @@
+# frozen_string_literal: true
+
+require_relative "test_helper"
+
+class ErrorsTest < TelemetryTest
+  Config = MyceliumTelemetry::Config
+
+  def test_invalid_config_values_raise_argument_error
+    error = assert_raises(ArgumentError) { Config.new(timeout: 0) }
+    assert_match(/timeout/, error.message)
+    assert_raises(ArgumentError) { Config.new(timeout: 31) }
+    assert_raises(ArgumentError) { Config.new(batch_size: 0) }
+    assert_raises(ArgumentError) { Config.new(retry_attempts: 11) }
+    assert_raises(ArgumentError) { Config.new(retry_backoff: Float::NAN) }
+    assert_raises(ArgumentError) { Config.new(flush_interval_ms: 5) }
+    assert_raises(ArgumentError) { Config.new(queue_capacity: 0) }
+    assert_raises(ArgumentError) { Config.new(queue_capacity: -1) }
+    assert_raises(ArgumentError) { Config.new(endpoint: "http://telemetry.example.com/v1/events") }
+    assert_raises(ArgumentError) { Config.new(endpoint: "https://user:pw@telemetry.example.com/") }
+    assert_raises(TypeError) { Config.new(timeout: "5") }
+    assert_raises(TypeError) { Config.new(endpoint: 42) }
+    salt_error = assert_raises(ArgumentError) { Config.new(salt: "") }
+    assert_match(/salt/, salt_error.message)
+    assert_raises(ArgumentError) { Config.new(unknown_setting: 1) }
+  end
+
+  def test_a_valid_config_accepts_every_setting
+    config = Config.new(enabled: true, endpoint: "https://telemetry.example.com/v1/events", timeout: 30,
+                        batch_size: 1000, retry_attempts: 0, retry_backoff: 1.5, salt: "s",
+                        salt_file: "/tmp/mt-salt", flush_interval_ms: 10, queue_capacity: 1)
+    assert_same config, config.update(enabled: false)
+    client = MyceliumTelemetry::Client.new(config)
+    refute client.enabled?
+    client.shutdown
+  end
+
+  def test_caller_mistakes_on_an_enabled_client_raise_and_queue_nothing
+    collector = start_collector
+    client = MyceliumTelemetry::Client.new(enabled_config(collector))
+
+    assert_raises(ArgumentError) { client.track_performance("latency", Float::NAN) }
+    assert_raises(ArgumentError) { client.track_performance("latency", Float::INFINITY) }
+    assert_raises(TypeError) { client.track_performance("latency", "12") }
+    assert_raises(ArgumentError) { client.track_agent_usage("alice", "op", { duration_ms: Float::NAN }) }
+    assert_raises(ArgumentError) { client.track_agent_usage("alice", "op", { note: "\xff".b }) }
+    cyclic = {}
+    cyclic[:self] = cyclic
+    assert_raises(ArgumentError) { client.track_error("E", "m", context: cyclic) }
+    assert_raises(TypeError) { client.track_agent_usage("alice", "op", '{"duration_ms": 1}') }
+    assert_raises(TypeError) { client.track_performance("latency", 1, tags: [1, 2]) }
+    assert_raises(TypeError) { client.track_agent_usage(nil, "op") }
+    assert_raises(TypeError) { client.track_error("E", nil) }
+    assert_raises(ArgumentError) { client.track_agent_usage("al\0ice", "op") }
+    assert_raises(ArgumentError) { client.track_error("E", "bad \xff bytes".b) }
+    assert_raises(TypeError) { client.track_exception("not an exception") }
+    assert_raises(ArgumentError) { client.flush(timeout: -1) }
+    assert_raises(TypeError) { MyceliumTelemetry::Client.new({ enabled: true }) }
+
+    assert client.flush(timeout: 5)
+    assert_equal 0, client.stats.enqueued
+    assert_empty collector.requests
+  ensure
+    client&.shutdown
+  end
+
+  def test_symbols_and_other_encodings_are_accepted
+    collector = start_collector
+    MyceliumTelemetry::Client.open(enabled_config(collector)) do |client|
+      client.track_agent_usage(:alice, :summarize, { "duration_ms" => 3, success: true })
+      client.track_error("E", "caf\xE9".dup.force_encoding(Encoding::ISO_8859_1))
+    end
+
+    usage, error = collector.events
+    assert_equal expected_hash("alice"), usage["agent_id_hash"]
+    assert_equal "summarize", usage["operation"]
+    assert_equal({ "duration_ms" => 3, "success" => true }, usage["metadata"])
+    assert_equal "café", error["error_message"]
+  end
+
+  def test_calls_after_shutdown_raise_shut_down_error
+    collector = start_collector
+    client = MyceliumTelemetry::Client.new(enabled_config(collector))
+    client.shutdown
+
+    refute client.enabled?
+    assert_raises(MyceliumTelemetry::ShutDownError) { client.track_agent_usage("alice", "op") }
+    assert_raises(MyceliumTelemetry::ShutDownError) { client.track_performance("latency", 1) }
+    assert_raises(MyceliumTelemetry::ShutDownError) { client.track_error("E", "m") }
+    assert_raises(MyceliumTelemetry::ShutDownError) { client.track_system_info }
+    assert_raises(MyceliumTelemetry::ShutDownError) { client.flush }
+    assert_raises(MyceliumTelemetry::ShutDownError) { client.stats }
+    assert_nil client.shutdown, "a second shutdown does nothing"
+    assert_kind_of MyceliumTelemetry::Error, MyceliumTelemetry::ShutDownError.new
+  end
+
+  def test_a_disabled_client_also_reports_shutdown
+    client = MyceliumTelemetry::Client.new(Config.new)
+    client.shutdown
+    assert_raises(MyceliumTelemetry::ShutDownError) { client.track_agent_usage("alice", "op") }
+  end
+
+  def test_shutdown_waits_for_a_flush_running_on_another_thread
+    silent = start_collector(respond: false)
+    client = MyceliumTelemetry::Client.new(enabled_config(silent, timeout: 1, retry_attempts: 0))
+    client.track_agent_usage("alice", "op")
+
+    flushing = Thread.new { client.flush(timeout: 0.5) }
+    # Peeks at the in-flight count so shutdown starts only once the flush is really waiting.
+    sleep 0.01 until client.instance_variable_get(:@calls_in_flight).positive? || !flushing.alive?
+    client.shutdown(timeout: 0.2)
+    assert_equal false, flushing.value, "the flush finished on its own, not on a freed client"
+  end
+end
