@@ -146,10 +146,17 @@ impl Scrubber {
         }
     }
 
-    /// What may leave of one path (see [`path_without_user`]), also losing this user's home.
+    /// What may leave of one path (see [`path_without_user`]), also losing this user's home and
+    /// anything the text rules catch in its names (an email as a folder name, say). Input that
+    /// is not one path, such as a whole message, is scrubbed as text instead, so that nothing
+    /// escapes because it was handed to the wrong function.
     pub fn scrub_path(&self, path: &str) -> String {
         let path = self.without_home(path);
-        self.without_identity(&path_without_user(&path))
+        if is_one_path(&path) {
+            self.scrub(&path_without_user(&path))
+        } else {
+            self.scrub(&path)
+        }
     }
 
     /// Scrubs free text. Runs on the sender thread.
@@ -177,6 +184,19 @@ impl Scrubber {
         }
         text
     }
+}
+
+/// Starts like an absolute path, or has no spaces at all (a relative path).
+fn is_one_path(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let drive = bytes.len() >= 3
+        && bytes[0].is_ascii_alphabetic()
+        && bytes[1] == b':'
+        && matches!(bytes[2], b'/' | b'\\');
+    drive
+        || text.starts_with(['/', '~', '\\'])
+        || text.get(..7).is_some_and(|s| s.eq_ignore_ascii_case("file://"))
+        || !text.contains(char::is_whitespace)
 }
 
 fn word_regex(word: &str) -> Regex {
