@@ -6,7 +6,7 @@
 //! components: enough to find the file in a project, too little to name its owner.
 
 use once_cell::sync::Lazy;
-use regex_lite::{Captures, Regex};
+use regex::{Captures, Regex};
 
 fn regex(pattern: &str) -> Regex {
     Regex::new(pattern).expect("the built-in patterns are valid")

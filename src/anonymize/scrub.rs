@@ -9,7 +9,7 @@
 use std::net::Ipv6Addr;
 
 use once_cell::sync::Lazy;
-use regex_lite::{Captures, Regex};
+use regex::{Captures, Regex};
 
 use super::checks::{entropy, passes_iban, passes_luhn, plausible_ssn};
 use super::identity::Identity;
@@ -195,12 +195,14 @@ fn is_one_path(text: &str) -> bool {
         && matches!(bytes[2], b'/' | b'\\');
     drive
         || text.starts_with(['/', '~', '\\'])
-        || text.get(..7).is_some_and(|s| s.eq_ignore_ascii_case("file://"))
+        || text
+            .get(..7)
+            .is_some_and(|s| s.eq_ignore_ascii_case("file://"))
         || !text.contains(char::is_whitespace)
 }
 
 fn word_regex(word: &str) -> Regex {
-    regex(&format!(r"(?i)\b{}\b", regex_lite::escape(word)))
+    regex(&format!(r"(?i)\b{}\b", regex::escape(word)))
 }
 
 fn scrub_secrets(text: &str) -> String {
