@@ -50,7 +50,16 @@ fn inputs() -> Vec<String> {
             "",
             "plain text",
             "ünïcødé /home/zoë/ファイル.txt",
-            "C:\\Users\\x\\y",
+            // Bare paths, so that the path-only rules are compared across languages too.
+            "/opt/company/team/app/main.py",
+            r"C:\Users\alice\Documents\code.py",
+            r"C:\Program Files\Tool\bin\tool.exe",
+            r"\\fileserver\alice$\docs\report.docx",
+            "/private/var/folders/zz/zyxw_1234/T/tmp.txt",
+            "~alice/notes.txt",
+            "src/main.rs",
+            "file:///Users/ann/site/index.html",
+            "/data/jo@example.com/a.txt",
         ]
         .map(String::from),
     );
