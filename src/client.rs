@@ -12,6 +12,7 @@
 use std::sync::atomic::{fence, AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
+
 use std::time::{Duration, Instant};
 
 use crossbeam_queue::ArrayQueue;
@@ -19,6 +20,7 @@ use crossbeam_queue::ArrayQueue;
 use crate::anonymize::Anonymizer;
 use crate::config::Config;
 use crate::event::{encode_batch, Event, EventKind, TrackError};
+use crate::fork::ForkSlot;
 use crate::log::Logger;
 use crate::transport::{Delivery, Transport};
 
@@ -65,10 +67,24 @@ impl std::error::Error for FlushError {}
 
 /// A telemetry client. Disabled clients hold nothing and do nothing. Enabled clients own a queue
 /// and a sender thread. Every method may be called from any number of threads at once.
+///
+/// After `fork()`, a client used in the child gets a queue and a sender thread of its own; the
+/// events the parent had queued stay the parent's to send (see `fork.rs`).
 pub struct Client {
-    shared: Option<Arc<Shared>>,
+    core: Option<Core>,
     shut_down: AtomicBool,
-    sender: Mutex<Option<JoinHandle<()>>>,
+}
+
+/// What an enabled client has: the running machinery, and what it takes to start it again in a
+/// forked child.
+struct Core {
+    slot: ForkSlot<Shared>,
+    blueprint: Blueprint,
+}
+
+struct Blueprint {
+    config: Config,
+    anonymizer: Anonymizer,
 }
 
 impl std::fmt::Debug for Client {
@@ -86,23 +102,26 @@ impl Client {
         if !config.enabled() {
             return Client::inert(false);
         }
-        let logger = config.logger.clone();
-        let salt = crate::salt::resolve(config, &logger);
+        let salt = crate::salt::resolve(config, &config.logger);
         let anonymizer =
             Anonymizer::with_metadata_keys(salt, config.extra_metadata_keys().to_vec());
-        let shared = Arc::new(Shared::new(config, anonymizer));
-        let worker = shared.clone();
-        let spawned = std::thread::Builder::new()
-            .name("mycelium-telemetry".into())
-            .spawn(move || worker.run());
-        match spawned {
-            Ok(handle) => Client {
-                shared: Some(shared),
-                shut_down: AtomicBool::new(false),
-                sender: Mutex::new(Some(handle)),
-            },
+        let blueprint = Blueprint {
+            config: config.clone(),
+            anonymizer,
+        };
+        match Shared::start(&blueprint) {
+            Ok(shared) => {
+                crate::fork::watch_forks();
+                Client {
+                    core: Some(Core {
+                        slot: ForkSlot::new(shared),
+                        blueprint,
+                    }),
+                    shut_down: AtomicBool::new(false),
+                }
+            }
             Err(error) => {
-                logger.warn(&format!(
+                config.logger.warn(&format!(
                     "telemetry disabled: cannot start the sender thread ({})",
                     error.kind()
                 ));
@@ -119,15 +138,31 @@ impl Client {
     /// A client with no queue and no thread; `shut_down` says whether it refuses calls.
     pub(crate) fn inert(shut_down: bool) -> Self {
         Client {
-            shared: None,
+            core: None,
             shut_down: AtomicBool::new(shut_down),
-            sender: Mutex::new(None),
         }
+    }
+
+    /// The machinery of this process: after a fork, the child's own, started on first use.
+    fn shared(&self) -> Option<&Shared> {
+        let core = self.core.as_ref()?;
+        if core.slot.is_stale() {
+            core.slot.refresh_after_fork(|| {
+                Shared::start(&core.blueprint).unwrap_or_else(|error| {
+                    core.blueprint.config.logger.warn(&format!(
+                        "cannot start a sender thread after fork ({}); events will not be sent",
+                        error.kind()
+                    ));
+                    Arc::new(Shared::new(&core.blueprint))
+                })
+            });
+        }
+        Some(core.slot.get())
     }
 
     /// True when events are being collected: enabled by configuration and not shut down.
     pub fn is_enabled(&self) -> bool {
-        self.shared.is_some() && !self.shut_down.load(Ordering::Acquire)
+        self.core.is_some() && !self.shut_down.load(Ordering::Acquire)
     }
 
     /// Whether a track call would queue its event: `Ok(true)` enabled, `Ok(false)` disabled (the
@@ -140,7 +175,7 @@ impl Client {
         if self.shut_down.load(Ordering::Acquire) {
             return Err(TrackError::ShutDown);
         }
-        Ok(self.shared.as_deref())
+        Ok(self.shared())
     }
 
     /// Records that an agent ran an operation. `metadata`, if given, is a JSON object; only
@@ -210,7 +245,7 @@ impl Client {
         if self.shut_down.load(Ordering::Acquire) {
             return Err(FlushError::ShutDown);
         }
-        let Some(shared) = &self.shared else {
+        let Some(shared) = self.shared() else {
             return Ok(());
         };
         let target = shared.counters.enqueued.load(Ordering::SeqCst);
@@ -235,27 +270,21 @@ impl Client {
         if self.shut_down.swap(true, Ordering::AcqRel) {
             return true;
         }
-        let Some(shared) = &self.shared else {
-            return true;
-        };
-        let deadline = Instant::now() + timeout;
-        shared.begin_closing(deadline);
-        let finished =
-            shared.wait_for_progress(deadline, || shared.sender_finished.load(Ordering::Acquire));
-        let handle = lock(&self.sender).take();
-        if finished {
-            if let Some(handle) = handle {
-                let _ = handle.join();
-            }
+        match &self.core {
+            // In a forked child that never used the client, there is nothing of its own to
+            // send; what was queued before the fork is the parent's.
+            Some(core) if !core.slot.is_stale() => core.slot.get().close(timeout),
+            _ => true,
         }
-        finished
     }
 
     /// A snapshot of the counters. All zero for a disabled client.
     pub fn stats(&self) -> Stats {
-        self.shared
-            .as_ref()
-            .map_or_else(Stats::default, |shared| shared.counters.snapshot())
+        match &self.core {
+            Some(core) if !core.slot.is_stale() => core.slot.get().counters.snapshot(),
+            // Disabled, or a forked child that has not tracked anything yet.
+            _ => Stats::default(),
+        }
     }
 }
 
@@ -324,6 +353,8 @@ struct Wake {
 }
 
 struct Shared {
+    /// The sender thread, joined by `close` when it finishes in time.
+    sender: Mutex<Option<JoinHandle<()>>>,
     queue: ArrayQueue<Event>,
     counters: Counters,
     /// Flushes wait for `completed()` to reach this; while it is ahead, partial batches go now.
@@ -348,8 +379,22 @@ struct Shared {
 }
 
 impl Shared {
-    fn new(config: &Config, anonymizer: Anonymizer) -> Self {
+    /// The queue and counters, with a sender thread running.
+    fn start(blueprint: &Blueprint) -> std::io::Result<Arc<Shared>> {
+        let shared = Arc::new(Shared::new(blueprint));
+        let worker = shared.clone();
+        let handle = std::thread::Builder::new()
+            .name("mycelium-telemetry".into())
+            .spawn(move || worker.run())?;
+        *lock(&shared.sender) = Some(handle);
+        Ok(shared)
+    }
+
+    /// The queue and counters without a sender thread (callers start one).
+    fn new(blueprint: &Blueprint) -> Self {
+        let Blueprint { config, anonymizer } = blueprint;
         Shared {
+            sender: Mutex::new(None),
             queue: ArrayQueue::new(config.queue_capacity() as usize),
             counters: Counters::default(),
             flush_target: AtomicU64::new(0),
@@ -368,7 +413,7 @@ impl Shared {
             retry_attempts: config.retry_attempts(),
             retry_backoff: config.retry_backoff(),
             retry_initial_delay: config.retry_initial_delay(),
-            anonymizer,
+            anonymizer: anonymizer.clone(),
             transport: Transport::from_config(config),
             debug: config.debug(),
             logger: config.logger.clone(),
@@ -409,6 +454,25 @@ impl Shared {
     fn wake_sender(&self) {
         lock(&self.wake).pending = true;
         self.wake_signal.notify_one();
+    }
+
+    /// Sends what is left and stops the sender, waiting until `timeout` at most. True when the
+    /// sender finished in time (it is then joined); otherwise it is left to finish its request.
+    fn close(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        self.begin_closing(deadline);
+        let finished =
+            self.wait_for_progress(deadline, || self.sender_finished.load(Ordering::Acquire));
+        let handle = lock(&self.sender).take();
+        match handle {
+            Some(handle) if finished => {
+                let _ = handle.join();
+                true
+            }
+            Some(_) => false,
+            // No sender ever ran: nothing was sent, nothing is pending on a thread.
+            None => true,
+        }
     }
 
     fn begin_closing(&self, deadline: Instant) {

@@ -26,6 +26,7 @@ pub mod client;
 pub mod config;
 pub mod event;
 pub mod ffi;
+mod fork;
 mod log;
 pub mod salt;
 mod sys;
