@@ -406,6 +406,18 @@ enum mt_status mt_config_set_output_file(struct mt_config *config, const char *p
 enum mt_status mt_config_set_debug(struct mt_config *config, bool debug);
 
 /**
+ * Trusts the CA certificates in the PEM file at `path` (like `TELEMETRY_CA_FILE`), besides the
+ * bundled Mozilla roots, for an `https://` endpoint: for self-hosters with a private CA. The
+ * file is read during this call. Certificates are always verified; there is no way to turn
+ * verification off.
+ *
+ * Ownership: both borrowed; `path` is copied. Threads: one thread at a time per config.
+ * Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or
+ * `MT_ERR_INVALID_CONFIG_VALUE` (unreadable, or no usable certificate in it).
+ */
+enum mt_status mt_config_set_ca_file(struct mt_config *config, const char *path);
+
+/**
  * Hashes `identifier` with `salt`: lowercase hex SHA-256 of the identifier followed directly by
  * the salt, 64 characters (the same as the Python module's `hash_identifier`).
  *

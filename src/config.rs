@@ -45,6 +45,7 @@ pub enum Setting {
     Debug,
     Output,
     MetadataKey,
+    CaFile,
 }
 
 impl Setting {
@@ -64,6 +65,7 @@ impl Setting {
             Setting::Debug => "TELEMETRY_DEBUG",
             Setting::Output => "TELEMETRY_OUTPUT",
             Setting::MetadataKey => "metadata allowlist key",
+            Setting::CaFile => "TELEMETRY_CA_FILE",
         }
     }
 
@@ -87,6 +89,7 @@ impl Setting {
             Setting::MetadataKey => {
                 "1 to 64 characters of A-Z a-z 0-9 _ . -, not secret-looking, at most 32 keys"
             }
+            Setting::CaFile => "a readable PEM file with at least one CA certificate",
         }
     }
 }
@@ -128,6 +131,8 @@ pub struct Config {
     debug: bool,
     output_file: Option<PathBuf>,
     extra_metadata_keys: Vec<String>,
+    ca_file: Option<PathBuf>,
+    tls_config: Option<Arc<rustls::ClientConfig>>,
     pub(crate) logger: Logger,
 }
 
@@ -151,6 +156,8 @@ impl Default for Config {
             debug: false,
             output_file: None,
             extra_metadata_keys: Vec::new(),
+            ca_file: None,
+            tls_config: None,
             logger: Logger::default(),
         }
     }
@@ -173,6 +180,7 @@ impl fmt::Debug for Config {
             .field("debug", &self.debug)
             .field("output_file", &self.output_file)
             .field("extra_metadata_keys", &self.extra_metadata_keys)
+            .field("ca_file", &self.ca_file)
             .finish()
     }
 }
@@ -250,6 +258,9 @@ impl Config {
         }
         if let Some(value) = lookup(Setting::SaltFile.env_var()).filter(|v| !v.is_empty()) {
             config.set_salt_file(PathBuf::from(value))?;
+        }
+        if let Some(value) = lookup(Setting::CaFile.env_var()).filter(|v| !v.is_empty()) {
+            config.set_ca_file(PathBuf::from(value))?;
         }
         config.debug = text(Setting::Debug.env_var()).is_some_and(|v| parse_yes(&v));
         if let Some(value) = text(Setting::Output.env_var()) {
@@ -362,6 +373,21 @@ impl Config {
         Ok(())
     }
 
+    /// Trusts the CA certificates in the PEM file at `path`, besides the bundled Mozilla roots,
+    /// for an `https://` endpoint: for self-hosters with a private CA. The file is read now.
+    pub fn set_ca_file(&mut self, path: impl Into<PathBuf>) -> Result<(), ConfigError> {
+        let path = path.into();
+        let refused = ConfigError {
+            setting: Setting::CaFile,
+        };
+        let text = std::fs::read_to_string(&path).map_err(|_| refused)?;
+        let certificates = crate::transport::pem::blocks(&text, "CERTIFICATE");
+        let tls = crate::transport::tls_config_with_extra_roots(&certificates).ok_or(refused)?;
+        self.ca_file = Some(path);
+        self.tls_config = Some(tls);
+        Ok(())
+    }
+
     /// Lets metadata and error-context values under `key` leave, beyond the built-in allowlist.
     /// Secret-looking keys (password, token, session, …) are refused here and dropped anyway;
     /// the scrubber still runs on every value. Adding a key twice is harmless.
@@ -427,6 +453,12 @@ impl Config {
     }
     pub fn output_file(&self) -> Option<&PathBuf> {
         self.output_file.as_ref()
+    }
+    pub fn ca_file(&self) -> Option<&PathBuf> {
+        self.ca_file.as_ref()
+    }
+    pub(crate) fn tls_config(&self) -> Option<&Arc<rustls::ClientConfig>> {
+        self.tls_config.as_ref()
     }
     pub fn extra_metadata_keys(&self) -> &[String] {
         &self.extra_metadata_keys

@@ -346,3 +346,22 @@ pub extern "C" fn mt_config_set_debug(config: *mut mt_config, debug: bool) -> mt
         mt_status::MT_OK
     }
 }
+
+/// Trusts the CA certificates in the PEM file at `path` (like `TELEMETRY_CA_FILE`), besides the
+/// bundled Mozilla roots, for an `https://` endpoint: for self-hosters with a private CA. The
+/// file is read during this call. Certificates are always verified; there is no way to turn
+/// verification off.
+///
+/// Ownership: both borrowed; `path` is copied. Threads: one thread at a time per config.
+/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or
+/// `MT_ERR_INVALID_CONFIG_VALUE` (unreadable, or no usable certificate in it).
+#[no_mangle]
+pub extern "C" fn mt_config_set_ca_file(config: *mut mt_config, path: *const c_char) -> mt_status {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a live config used by this thread only.
+        let config = try_arg!(unsafe { borrow_mut(config) });
+        // SAFETY: documented contract: NULL or a NUL-terminated string alive during the call.
+        let path = try_arg!(unsafe { required_str(path) });
+        status_of(config.set_ca_file(path))
+    }
+}

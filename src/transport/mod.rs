@@ -7,9 +7,15 @@
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::Config;
+
+mod https;
+pub mod pem;
+
+pub use https::client_config as tls_config_with_extra_roots;
 
 /// The `User-Agent` of every request.
 pub const USER_AGENT: &str = concat!("mycelium-telemetry/", env!("CARGO_PKG_VERSION"));
@@ -41,7 +47,10 @@ impl Transport {
     pub fn from_config(config: &Config) -> Self {
         match config.output_file() {
             Some(path) => Transport::File(FileTransport { path: path.clone() }),
-            None => Transport::Http(HttpTransport::new(config.endpoint())),
+            None => Transport::Http(HttpTransport {
+                endpoint: config.endpoint().to_owned(),
+                extra_roots: config.tls_config().cloned(),
+            }),
         }
     }
 
@@ -83,21 +92,38 @@ impl FileTransport {
 }
 
 /// Posts JSON batches to one endpoint.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct HttpTransport {
     endpoint: String,
+    /// Set when a CA file was configured: TLS trusting it as well as the Mozilla roots.
+    extra_roots: Option<Arc<rustls::ClientConfig>>,
+}
+
+impl std::fmt::Debug for HttpTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpTransport")
+            .field("endpoint", &self.endpoint)
+            .field("extra_roots", &self.extra_roots.is_some())
+            .finish()
+    }
 }
 
 impl HttpTransport {
     pub fn new(endpoint: impl Into<String>) -> Self {
         HttpTransport {
             endpoint: endpoint.into(),
+            extra_roots: None,
         }
     }
 
-    /// POSTs `body` once. `timeout` bounds the whole exchange; it is rounded up to whole seconds
-    /// because that is the HTTP client's granularity.
+    /// POSTs `body` once. `timeout` bounds the whole exchange (for minreq it is rounded up to
+    /// whole seconds, its granularity).
     pub fn post(&self, body: &[u8], timeout: Duration) -> Delivery {
+        if let Some(tls) = &self.extra_roots {
+            if self.endpoint.starts_with("https://") {
+                return https::post(&self.endpoint, tls, body, timeout);
+            }
+        }
         let timeout_secs = timeout.as_secs() + u64::from(timeout.subsec_nanos() > 0);
         let answer = minreq::post(&self.endpoint)
             .with_header("Content-Type", "application/json")
@@ -119,7 +145,7 @@ impl HttpTransport {
     }
 }
 
-fn classify<'a>(status: i32, header: impl Fn(&str) -> Option<&'a str>) -> Delivery {
+pub(crate) fn classify<'a>(status: i32, header: impl Fn(&str) -> Option<&'a str>) -> Delivery {
     match status {
         200..=299 => Delivery::Accepted,
         429 | 500..=599 => Delivery::Retryable {
