@@ -19,7 +19,7 @@ use crossbeam_queue::ArrayQueue;
 
 use crate::anonymize::Anonymizer;
 use crate::config::Config;
-use crate::event::{encode_batch, Event, EventKind, TrackError};
+use crate::event::{encode_batch, Event, TrackError};
 use crate::fork::ForkSlot;
 use crate::log::Logger;
 use crate::transport::{Delivery, Transport};
@@ -186,11 +186,7 @@ impl Client {
         operation: &str,
         metadata: Option<&str>,
     ) -> Result<(), TrackError> {
-        self.enqueue(|| EventKind::AgentUsage {
-            agent_id: agent_id.to_owned(),
-            operation: operation.to_owned(),
-            metadata: metadata.map(str::to_owned),
-        })
+        self.enqueue(|| Event::agent_usage(agent_id, operation, metadata))
     }
 
     /// Records a measurement. `unit` defaults to `ms`; `tags`, if given, is a JSON object.
@@ -201,12 +197,7 @@ impl Client {
         unit: Option<&str>,
         tags: Option<&str>,
     ) -> Result<(), TrackError> {
-        self.enqueue(|| EventKind::Performance {
-            metric_name: metric_name.to_owned(),
-            value,
-            unit: unit.map(str::to_owned),
-            tags: tags.map(str::to_owned),
-        })
+        self.enqueue(|| Event::performance(metric_name, value, unit, tags))
     }
 
     /// Records an error. Message and trace are scrubbed on the sender thread; `context`, if
@@ -218,24 +209,20 @@ impl Client {
         stack_trace: Option<&str>,
         context: Option<&str>,
     ) -> Result<(), TrackError> {
-        self.enqueue(|| EventKind::Error {
-            error_type: error_type.to_owned(),
-            error_message: error_message.to_owned(),
-            stack_trace: stack_trace.map(str::to_owned),
-            context: context.map(str::to_owned),
-        })
+        self.enqueue(|| Event::error(error_type, error_message, stack_trace, context))
     }
 
     /// Records the platform, its version, the architecture and this library's version.
     pub fn track_system_info(&self) -> Result<(), TrackError> {
-        self.enqueue(|| EventKind::SystemInfo)
+        self.enqueue(Event::system_info)
     }
 
     /// The caller's whole cost: refuse after shutdown, do nothing when disabled, else build the
-    /// event and push it. `kind` runs only when enabled, so a disabled client allocates nothing.
-    fn enqueue(&self, kind: impl FnOnce() -> EventKind) -> Result<(), TrackError> {
+    /// event (one allocation) and push it. `event` runs only when enabled, so a disabled client
+    /// allocates nothing.
+    fn enqueue(&self, event: impl FnOnce() -> Result<Event, TrackError>) -> Result<(), TrackError> {
         if let Some(shared) = self.active()? {
-            shared.push(Event::new(kind())?);
+            shared.push(event()?);
         }
         Ok(())
     }

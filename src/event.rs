@@ -41,31 +41,31 @@ impl fmt::Display for TrackError {
 impl std::error::Error for TrackError {}
 
 /// One tracked event, exactly as the caller gave it: nothing is scrubbed yet.
+///
+/// All its strings share one buffer, so tracking an event costs one allocation, and a queue
+/// slot stays small (the queue reserves every slot up front).
 #[derive(Debug)]
 pub(crate) struct Event {
     timestamp: f64,
-    kind: EventKind,
+    kind: Kind,
+    /// The metric value of a performance event.
+    value: f64,
+    /// The event's strings, one after another.
+    text: Box<str>,
+    /// Where each of up to four fields ends in `text` (each starts where the previous ends).
+    ends: [u32; 4],
+    /// Bit `i` set when field `i` was given (optional fields may be absent).
+    present: u8,
 }
 
-#[derive(Debug)]
-pub(crate) enum EventKind {
-    AgentUsage {
-        agent_id: String,
-        operation: String,
-        metadata: Option<String>,
-    },
-    Performance {
-        metric_name: String,
-        value: f64,
-        unit: Option<String>,
-        tags: Option<String>,
-    },
-    Error {
-        error_type: String,
-        error_message: String,
-        stack_trace: Option<String>,
-        context: Option<String>,
-    },
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// Fields: agent id, operation, metadata JSON.
+    AgentUsage,
+    /// Fields: metric name, unit, tags JSON.
+    Performance,
+    /// Fields: error type, message, stack trace, context JSON.
+    Error,
     SystemInfo,
 }
 
@@ -127,53 +127,113 @@ fn nesting_within(text: &str, limit: usize) -> bool {
 }
 
 impl Event {
-    /// Stamps `kind` with the current time, after checking what a caller could get wrong.
-    pub(crate) fn new(kind: EventKind) -> Result<Self, TrackError> {
-        match &kind {
-            EventKind::AgentUsage { metadata, .. } => check_optional_object(metadata)?,
-            EventKind::Performance { value, tags, .. } => {
-                if !value.is_finite() {
-                    return Err(TrackError::InvalidArgument);
-                }
-                check_optional_object(tags)?;
+    pub(crate) fn agent_usage(
+        agent_id: &str,
+        operation: &str,
+        metadata: Option<&str>,
+    ) -> Result<Self, TrackError> {
+        check_optional_object(metadata)?;
+        Event::pack(
+            Kind::AgentUsage,
+            0.0,
+            [Some(agent_id), Some(operation), metadata, None],
+        )
+    }
+
+    pub(crate) fn performance(
+        metric_name: &str,
+        value: f64,
+        unit: Option<&str>,
+        tags: Option<&str>,
+    ) -> Result<Self, TrackError> {
+        if !value.is_finite() {
+            return Err(TrackError::InvalidArgument);
+        }
+        check_optional_object(tags)?;
+        Event::pack(
+            Kind::Performance,
+            value,
+            [Some(metric_name), unit, tags, None],
+        )
+    }
+
+    pub(crate) fn error(
+        error_type: &str,
+        error_message: &str,
+        stack_trace: Option<&str>,
+        context: Option<&str>,
+    ) -> Result<Self, TrackError> {
+        check_optional_object(context)?;
+        Event::pack(
+            Kind::Error,
+            0.0,
+            [Some(error_type), Some(error_message), stack_trace, context],
+        )
+    }
+
+    pub(crate) fn system_info() -> Result<Self, TrackError> {
+        Event::pack(Kind::SystemInfo, 0.0, [None; 4])
+    }
+
+    /// Copies the fields into one buffer and stamps the time.
+    fn pack(kind: Kind, value: f64, fields: [Option<&str>; 4]) -> Result<Self, TrackError> {
+        let total: usize = fields.iter().flatten().map(|field| field.len()).sum();
+        if u32::try_from(total).is_err() {
+            return Err(TrackError::InvalidArgument);
+        }
+        let mut text = String::with_capacity(total);
+        let mut ends = [0u32; 4];
+        let mut present = 0u8;
+        for (index, field) in fields.iter().enumerate() {
+            if let Some(field) = field {
+                text.push_str(field);
+                present |= 1 << index;
             }
-            EventKind::Error { context, .. } => check_optional_object(context)?,
-            EventKind::SystemInfo => {}
+            // Cannot truncate: the total fits in u32, checked above.
+            ends[index] = text.len() as u32;
         }
         Ok(Event {
             timestamp: unix_now(),
             kind,
+            value,
+            text: text.into_boxed_str(),
+            ends,
+            present,
         })
+    }
+
+    /// Field `index`, if it was given.
+    fn field(&self, index: usize) -> Option<&str> {
+        if self.present & (1 << index) == 0 {
+            return None;
+        }
+        let start = if index == 0 { 0 } else { self.ends[index - 1] };
+        Some(&self.text[start as usize..self.ends[index] as usize])
+    }
+
+    fn required(&self, index: usize) -> &str {
+        self.field(index).unwrap_or_default()
     }
 
     /// The anonymized wire form. Runs on the sender thread.
     pub(crate) fn to_wire(&self, anonymizer: &Anonymizer) -> Value {
         let mut fields = Map::new();
-        let event_type = match &self.kind {
-            EventKind::AgentUsage {
-                agent_id,
-                operation,
-                metadata,
-            } => {
+        let event_type = match self.kind {
+            Kind::AgentUsage => {
                 fields.insert(
                     "agent_id_hash".into(),
-                    anonymizer.hash_identifier(agent_id).into(),
+                    anonymizer.hash_identifier(self.required(0)).into(),
                 );
-                fields.insert("operation".into(), name(operation).into());
-                insert_filtered(anonymizer, &mut fields, "metadata", metadata);
+                fields.insert("operation".into(), name(self.required(1)).into());
+                insert_filtered(anonymizer, &mut fields, "metadata", self.field(2));
                 "agent_usage"
             }
-            EventKind::Performance {
-                metric_name,
-                value,
-                unit,
-                tags,
-            } => {
-                fields.insert("metric_name".into(), name(metric_name).into());
-                fields.insert("value".into(), json!(value));
-                let unit = unit.as_deref().unwrap_or("ms");
+            Kind::Performance => {
+                fields.insert("metric_name".into(), name(self.required(0)).into());
+                fields.insert("value".into(), json!(self.value));
+                let unit = self.field(1).unwrap_or("ms");
                 fields.insert("unit".into(), name(unit).into());
-                if let Some(tags) = parse_object(tags) {
+                if let Some(tags) = parse_object(self.field(2)) {
                     fields.insert(
                         "tags".into(),
                         Value::Object(anonymizer.anonymize_tags(&tags)),
@@ -181,27 +241,22 @@ impl Event {
                 }
                 "performance"
             }
-            EventKind::Error {
-                error_type,
-                error_message,
-                stack_trace,
-                context,
-            } => {
-                fields.insert("error_type".into(), name(error_type).into());
+            Kind::Error => {
+                fields.insert("error_type".into(), name(self.required(0)).into());
                 fields.insert(
                     "error_message".into(),
-                    scrub_bounded(error_message, MAX_MESSAGE_BYTES).into(),
+                    scrub_bounded(self.required(1), MAX_MESSAGE_BYTES).into(),
                 );
-                if let Some(trace) = stack_trace.as_deref().filter(|t| !t.is_empty()) {
+                if let Some(trace) = self.field(2).filter(|t| !t.is_empty()) {
                     fields.insert(
                         "stack_trace".into(),
                         scrub_bounded(trace, MAX_STACK_TRACE_BYTES).into(),
                     );
                 }
-                insert_filtered(anonymizer, &mut fields, "context", context);
+                insert_filtered(anonymizer, &mut fields, "context", self.field(3));
                 "error"
             }
-            EventKind::SystemInfo => {
+            Kind::SystemInfo => {
                 let system = &*SYSTEM;
                 fields.insert("platform".into(), system.platform.clone().into());
                 fields.insert(
@@ -222,12 +277,12 @@ impl Event {
     }
 }
 
-fn check_optional_object(text: &Option<String>) -> Result<(), TrackError> {
-    text.as_deref().map_or(Ok(()), check_json_object)
+fn check_optional_object(text: Option<&str>) -> Result<(), TrackError> {
+    text.map_or(Ok(()), check_json_object)
 }
 
-fn parse_object(text: &Option<String>) -> Option<Map<String, Value>> {
-    serde_json::from_str(text.as_deref()?).ok()
+fn parse_object(text: Option<&str>) -> Option<Map<String, Value>> {
+    serde_json::from_str(text?).ok()
 }
 
 /// Names (operation, metric, unit, error type): scrubbed and bounded like everything else.
@@ -240,7 +295,7 @@ fn insert_filtered(
     anonymizer: &Anonymizer,
     fields: &mut Map<String, Value>,
     key: &str,
-    text: &Option<String>,
+    text: Option<&str>,
 ) {
     if let Some(object) = parse_object(text) {
         let filtered = anonymizer.filter_metadata(&object);
@@ -317,11 +372,7 @@ mod tests {
     use super::*;
 
     fn agent_usage(metadata: Option<&str>) -> Result<Event, TrackError> {
-        Event::new(EventKind::AgentUsage {
-            agent_id: "agent-1".into(),
-            operation: "run".into(),
-            metadata: metadata.map(str::to_owned),
-        })
+        Event::agent_usage("agent-1", "run", metadata)
     }
 
     #[test]
@@ -364,14 +415,28 @@ mod tests {
     }
 
     #[test]
+    fn fields_share_one_buffer_and_keep_their_boundaries() {
+        let event = Event::error("E", "message", None, Some("{}")).unwrap();
+        assert_eq!(event.field(0), Some("E"));
+        assert_eq!(event.field(1), Some("message"));
+        assert_eq!(event.field(2), None);
+        assert_eq!(event.field(3), Some("{}"));
+        assert_eq!(&*event.text, "Emessage{}");
+        let empty = Event::agent_usage("", "", Some("")).err();
+        assert_eq!(
+            empty,
+            Some(TrackError::InvalidJson),
+            "empty JSON is not an object"
+        );
+        let blank = Event::agent_usage("", "", None).unwrap();
+        assert_eq!((blank.field(0), blank.field(1)), (Some(""), Some("")));
+        assert!(std::mem::size_of::<Event>() <= 64, "queue slots stay small");
+    }
+
+    #[test]
     fn metric_values_must_be_finite() {
         for value in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
-            let event = Event::new(EventKind::Performance {
-                metric_name: "latency".into(),
-                value,
-                unit: None,
-                tags: None,
-            });
+            let event = Event::performance("latency", value, None, None);
             assert_eq!(event.unwrap_err(), TrackError::InvalidArgument);
         }
     }
@@ -395,9 +460,7 @@ mod tests {
 
     #[test]
     fn system_info_names_the_platform() {
-        let wire = Event::new(EventKind::SystemInfo)
-            .unwrap()
-            .to_wire(&Anonymizer::new("s"));
+        let wire = Event::system_info().unwrap().to_wire(&Anonymizer::new("s"));
         assert_eq!(wire["platform"], "Linux");
         assert_eq!(wire["arch"], std::env::consts::ARCH);
         assert!(!wire["platform_version"].as_str().unwrap().is_empty());
@@ -414,9 +477,7 @@ mod tests {
             );
         }
         set_host_runtime("python 3.11.7").unwrap();
-        let wire = Event::new(EventKind::SystemInfo)
-            .unwrap()
-            .to_wire(&Anonymizer::new("s"));
+        let wire = Event::system_info().unwrap().to_wire(&Anonymizer::new("s"));
         assert_eq!(wire["runtime"], "python 3.11.7");
     }
 }
