@@ -21,7 +21,7 @@ use crate::anonymize::Anonymizer;
 use crate::config::Config;
 use crate::event::{encode_batch, Event, TrackError};
 use crate::fork::ForkSlot;
-use crate::log::Logger;
+use crate::log::{LogLevel, Logger};
 use crate::transport::{Delivery, Transport};
 
 /// How long dropping a [`Client`] waits for queued events to be sent.
@@ -363,6 +363,9 @@ struct Shared {
     /// `TELEMETRY_DEBUG`: log each outgoing batch as sent.
     debug: bool,
     logger: Logger,
+    /// True once `close` gave up waiting: from then on the host's log callback is never called
+    /// (the host may free it as soon as shutdown returns). Held while a message is logged.
+    silenced: Mutex<bool>,
 }
 
 impl Shared {
@@ -404,6 +407,7 @@ impl Shared {
             transport: Transport::from_config(config),
             debug: config.debug(),
             logger: config.logger.clone(),
+            silenced: Mutex::new(false),
         }
     }
 
@@ -443,6 +447,14 @@ impl Shared {
         self.wake_signal.notify_one();
     }
 
+    /// Logs through the host's logger unless `close` has silenced it.
+    fn log(&self, level: LogLevel, message: &str) {
+        let silenced = lock(&self.silenced);
+        if !*silenced {
+            self.logger.log(level, message);
+        }
+    }
+
     /// Sends what is left and stops the sender, waiting until `timeout` at most. True when the
     /// sender finished in time (it is then joined); otherwise it is left to finish its request.
     fn close(&self, timeout: Duration) -> bool {
@@ -450,6 +462,10 @@ impl Shared {
         self.begin_closing(deadline);
         let finished =
             self.wait_for_progress(deadline, || self.sender_finished.load(Ordering::Acquire));
+        if !finished {
+            // The sender may still log when its request ends; the host must not hear of it.
+            *lock(&self.silenced) = true;
+        }
         let handle = lock(&self.sender).take();
         match handle {
             Some(handle) if finished => {
@@ -502,7 +518,7 @@ impl Shared {
         // When the sender first saw the oldest event of the current partial batch.
         let mut batch_started: Option<Instant> = None;
         loop {
-            drop_warning.check(&self.counters, &self.logger);
+            drop_warning.check(&self.counters, |message| self.log(LogLevel::Warn, message));
             let closing = self.closing_deadline();
             let pending = self.queue.len();
             if pending == 0 {
@@ -601,8 +617,8 @@ impl Shared {
     /// Delivers one batch, retrying what is worth retrying. False when it was given up.
     fn deliver(&self, body: &[u8], jitter: &mut Jitter) -> bool {
         if self.debug {
-            self.logger.log(
-                crate::LogLevel::Debug,
+            self.log(
+                LogLevel::Debug,
                 &format!("outgoing batch: {}", String::from_utf8_lossy(body)),
             );
         }
@@ -614,17 +630,21 @@ impl Shared {
             match self.transport.deliver(body, timeout) {
                 Delivery::Accepted => return true,
                 Delivery::Rejected { status } => {
-                    self.logger.warn(&format!(
-                        "the collector refused a batch (HTTP {status}); it was discarded"
-                    ));
+                    self.log(
+                        LogLevel::Warn,
+                        &format!("the collector refused a batch (HTTP {status}); it was discarded"),
+                    );
                     return false;
                 }
                 Delivery::Retryable { retry_after } => {
                     if attempt >= self.retry_attempts {
-                        self.logger.warn(&format!(
+                        self.log(
+                            LogLevel::Warn,
+                            &format!(
                             "a batch could not be delivered after {} attempts; it was discarded",
                             attempt + 1
-                        ));
+                        ),
+                        );
                         return false;
                     }
                     attempt += 1;
@@ -692,7 +712,7 @@ struct DropWarning {
 }
 
 impl DropWarning {
-    fn check(&mut self, counters: &Counters, logger: &Logger) {
+    fn check(&mut self, counters: &Counters, warn: impl FnOnce(&str)) {
         let dropped = counters.dropped.load(Ordering::Relaxed);
         if dropped == self.reported {
             return;
@@ -703,9 +723,8 @@ impl DropWarning {
         {
             return;
         }
-        logger.warn(&format!(
-            "telemetry queue full: {} events dropped so far (oldest first)",
-            dropped
+        warn(&format!(
+            "telemetry queue full: {dropped} events dropped so far (oldest first)"
         ));
         self.reported = dropped;
         self.last_warned = Some(Instant::now());

@@ -508,3 +508,37 @@ fn the_per_installation_salt_file_gives_stable_hashes_across_clients() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn the_logger_is_never_called_after_a_timed_out_shutdown_returns() {
+    let collector = Collector::start();
+    collector.script([Reply::Hang]);
+    let after_shutdown = Arc::new(Mutex::new(Vec::<String>::new()));
+    let returned = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut config = config_for(&collector);
+    config.set_timeout_secs(1).unwrap();
+    config.set_retry_attempts(0).unwrap();
+    let (sink, flag) = (after_shutdown.clone(), returned.clone());
+    config.set_logger(move |_, message| {
+        if flag.load(std::sync::atomic::Ordering::SeqCst) {
+            sink.lock().unwrap().push(message.to_owned());
+        }
+    });
+    let client = Client::new(&config);
+    client.track_agent_usage("a", "op", None).unwrap();
+    let _ = client.flush(Duration::from_millis(100));
+    assert!(collector.wait_for_requests(1, WAIT));
+    assert!(
+        !client.shutdown(Duration::from_millis(200)),
+        "the request still hangs"
+    );
+    returned.store(true, std::sync::atomic::Ordering::SeqCst);
+    // The hung request times out after 1 s on the detached sender, which would warn about the
+    // undelivered batch; the host may already have freed its callback.
+    std::thread::sleep(Duration::from_millis(1_500));
+    assert!(
+        after_shutdown.lock().unwrap().is_empty(),
+        "logged after shutdown returned: {:?}",
+        after_shutdown.lock().unwrap()
+    );
+}

@@ -11,10 +11,11 @@ use super::status::{mt_status, status_of};
 use crate::client::{Client, Stats};
 use crate::config::Config;
 
-/// A telemetry client. Created by `mt_client_new` (freed by `mt_shutdown`) or obtained from
-/// `mt_global` (never freed). Thread-safe: every function taking an `mt_client` may be called
-/// from any number of threads at once, except that `mt_shutdown` of a client from
-/// `mt_client_new` must not race with other calls on it (it frees the client).
+/// A telemetry client. Created by `mt_client_new` and freed by `mt_client_free` (or
+/// `mt_shutdown`, which closes and frees), or obtained from `mt_global` (never freed).
+/// Thread-safe: every function taking an `mt_client` may be called from any number of threads
+/// at once, `mt_client_close` included, except `mt_client_free` and `mt_shutdown` (they free
+/// the client).
 pub struct mt_client {
     _opaque: [u8; 0],
 }
@@ -264,10 +265,52 @@ pub extern "C" fn mt_client_stats(client: *const mt_client, out: *mut mt_stats) 
     }
 }
 
-/// Sends what is still queued, stops the sender thread and frees the client, returning within
-/// `timeout_ms` even if the collector never answers (a request still in flight is then left to
-/// finish, bounded by the request timeout, on the detached sender thread). NULL does nothing.
-/// Given the global client, it shuts it down like `mt_global_shutdown` but does not free it.
+/// Sends what is still queued and stops the sender thread, returning within `timeout_ms` even
+/// if the collector never answers (a request still in flight then finishes, bounded by the
+/// request timeout, on the detached sender thread, which never calls the log callback after
+/// this returns). Unlike `mt_shutdown`, the client is not freed: other threads may still be
+/// using it (their calls then return `MT_ERR_SHUT_DOWN`), and its final counters stay readable
+/// with `mt_client_stats`. Free it with `mt_client_free` once no thread uses it. On the global
+/// client it is `mt_global_shutdown`. Calling it again returns `MT_OK` at once.
+///
+/// Ownership: `client` is borrowed. Threads: any thread, concurrently with any call on the same
+/// client except `mt_client_free` and `mt_shutdown`.
+/// Returns `MT_OK` (everything queued was sent or given up in time, or there was nothing to
+/// do), `MT_ERR_TIMEOUT` (the timeout passed first) or `MT_ERR_NULL_ARGUMENT`.
+#[no_mangle]
+pub extern "C" fn mt_client_close(client: *mut mt_client, timeout_ms: u32) -> mt_status {
+    ffi_boundary! {
+        // SAFETY: documented contract: NULL or a live client.
+        let client = try_arg!(unsafe { borrow(client) });
+        if client.shutdown(Duration::from_millis(u64::from(timeout_ms))) {
+            mt_status::MT_OK
+        } else {
+            mt_status::MT_ERR_TIMEOUT
+        }
+    }
+}
+
+/// Frees a client from `mt_client_new`. If it was not closed, it is closed first, waiting at
+/// most 2000 ms. NULL does nothing; so does the global client, which is never freed.
+///
+/// Ownership: takes `client`, which must not be used again.
+/// Threads: any thread, but no other thread may be using this client.
+#[no_mangle]
+pub extern "C" fn mt_client_free(client: *mut mt_client) {
+    ffi_boundary! {
+        if is_global(client) {
+            return;
+        }
+        // SAFETY: documented contract: NULL or a client from mt_client_new, not used again.
+        drop(unsafe { take(client) });
+    }
+}
+
+/// Sends what is still queued, stops the sender thread and frees the client: `mt_client_close`
+/// then `mt_client_free`, for callers that need neither the close status nor the final
+/// counters. Returns within `timeout_ms` even if the collector never answers. NULL does
+/// nothing. Given the global client, it shuts it down like `mt_global_shutdown` but does not
+/// free it.
 ///
 /// Ownership: takes `client`, which must not be used again (except the global one, which then
 /// returns `MT_ERR_SHUT_DOWN` from track and flush calls).
@@ -275,18 +318,11 @@ pub extern "C" fn mt_client_stats(client: *const mt_client, out: *mut mt_stats) 
 #[no_mangle]
 pub extern "C" fn mt_shutdown(client: *mut mt_client, timeout_ms: u32) {
     ffi_boundary! {
-        let timeout = Duration::from_millis(u64::from(timeout_ms));
-        if is_global(client) {
-            // SAFETY: the global client lives for the rest of the process.
-            if let Ok(global) = unsafe { borrow(client) } {
-                global.shutdown(timeout);
-            }
+        if client.is_null() {
             return;
         }
-        // SAFETY: documented contract: NULL or a client from mt_client_new, not used again.
-        if let Some(client) = unsafe { take(client) } {
-            client.shutdown(timeout);
-        }
+        mt_client_close(client, timeout_ms);
+        mt_client_free(client);
     }
 }
 
