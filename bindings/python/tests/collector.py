@@ -1,4 +1,5 @@
-"""A real HTTP collector on 127.0.0.1 that records every POST and answers 200.
+"""A real HTTP collector on 127.0.0.1 that records every POST and answers 200 (or, when asked,
+leaves its first requests unanswered).
 
 Run it by itself to watch what the example sends:  python3 bindings/python/tests/collector.py [port]
 """
@@ -20,19 +21,31 @@ class Request(NamedTuple):
 
 
 class Collector:
-    """Listens on 127.0.0.1 (``port=0`` picks a free port) in a background thread."""
+    """Listens on 127.0.0.1 (``port=0`` picks a free port) in a background thread.
 
-    def __init__(self, port: int = 0, echo: bool = False) -> None:
+    The first ``hang_first_requests`` POSTs are read and kept in ``hung_requests`` but never
+    answered until the collector stops, so the client's request timeout is what ends them;
+    ``requests`` holds only the answered ones.
+    """
+
+    def __init__(self, port: int = 0, echo: bool = False, hang_first_requests: int = 0) -> None:
         self.requests: List[Request] = []
+        self.hung_requests: List[Request] = []
         self._received = threading.Condition()
+        self._stopping = threading.Event()
         collector = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 (the http.server naming)
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                request = Request(self.path, dict(self.headers), body)
                 with collector._received:
-                    collector.requests.append(Request(self.path, dict(self.headers), body))
+                    hang = len(collector.hung_requests) < hang_first_requests
+                    (collector.hung_requests if hang else collector.requests).append(request)
                     collector._received.notify_all()
+                if hang:
+                    collector._stopping.wait()
+                    return
                 if echo:
                     print(json.dumps(json.loads(body), indent=2), flush=True)
                 self.send_response(200)
@@ -53,6 +66,7 @@ class Collector:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
+        self._stopping.set()
         self._server.shutdown()
         self._server.server_close()
 
@@ -73,6 +87,11 @@ class Collector:
                     break
                 self._received.wait(remaining)
         return self.events()
+
+    def wait_for_hung_requests(self, count: int, timeout: float = 10.0) -> bool:
+        """Waits until ``count`` requests are being left unanswered; False if they never came."""
+        with self._received:
+            return self._received.wait_for(lambda: len(self.hung_requests) >= count, timeout)
 
 
 if __name__ == "__main__":
