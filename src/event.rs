@@ -81,17 +81,61 @@ pub(crate) fn unix_now() -> f64 {
 pub const MAX_JSON_DEPTH: usize = 64;
 
 /// Checks, without building it, that `text` is one JSON object nested at most
-/// [`MAX_JSON_DEPTH`] deep.
+/// [`MAX_JSON_DEPTH`] deep that the sender will be able to read: the same parser runs over it,
+/// so a number out of range or a lone surrogate escape is refused now rather than dropped later.
 pub(crate) fn check_json_object(text: &str) -> Result<(), TrackError> {
-    if !nesting_within(text, MAX_JSON_DEPTH) {
+    let is_object = text.trim_start().starts_with('{');
+    if !is_object || !nesting_within(text, MAX_JSON_DEPTH) {
         return Err(TrackError::InvalidJson);
     }
-    let raw: &serde_json::value::RawValue =
-        serde_json::from_str(text).map_err(|_| TrackError::InvalidJson)?;
-    if raw.get().starts_with('{') {
-        Ok(())
-    } else {
-        Err(TrackError::InvalidJson)
+    serde_json::from_str::<Readable>(text)
+        .map(|_| ())
+        .map_err(|_| TrackError::InvalidJson)
+}
+
+/// Any JSON value serde_json can read, visited without being built (no allocation but for
+/// strings with escapes).
+struct Readable;
+
+impl<'de> serde::Deserialize<'de> for Readable {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ReadableVisitor)
+    }
+}
+
+struct ReadableVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ReadableVisitor {
+    type Value = Readable;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Readable, E> {
+        Ok(Readable)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Readable, E> {
+        Ok(Readable)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Readable, E> {
+        Ok(Readable)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Readable, E> {
+        Ok(Readable)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Readable, E> {
+        Ok(Readable)
+    }
+    fn visit_unit<E>(self) -> Result<Readable, E> {
+        Ok(Readable)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<Readable, A::Error> {
+        while items.next_element::<Readable>()?.is_some() {}
+        Ok(Readable)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut entries: A) -> Result<Readable, A::Error> {
+        while entries.next_entry::<Readable, Readable>()?.is_some() {}
+        Ok(Readable)
     }
 }
 
@@ -388,6 +432,9 @@ mod tests {
             "{\"a\":1} x",
             "",
             "{'a':1}",
+            // Well-formed, but not readable into a map: refused now, not dropped later.
+            r#"{"retry_count":2,"duration_ms":1e999}"#,
+            r#"{"a":"\ud800"}"#,
         ] {
             assert_eq!(
                 agent_usage(Some(bad)).unwrap_err(),

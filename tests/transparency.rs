@@ -177,3 +177,15 @@ fn an_application_can_extend_the_allowlist_but_never_with_secrets() {
     assert_eq!(metadata["duration_ms"], 1);
     assert!(events[1]["metadata"].as_object().unwrap().len() <= MAX_FIELDS);
 }
+
+#[test]
+fn text_too_long_to_keep_whole_still_shows_it_was_cut() {
+    // No whitespace to cut back to: nothing of it can be kept, but the cut must show.
+    let long_token = "x".repeat(5_000);
+    let events = received(Config::new(), |c| {
+        c.track_error("E", &long_token, None, None).unwrap();
+        c.track_agent_usage("a", &"y".repeat(600), None).unwrap();
+    });
+    assert_eq!(events[0]["error_message"], TRUNCATION_MARKER);
+    assert_eq!(events[1]["operation"], TRUNCATION_MARKER);
+}

@@ -17,6 +17,11 @@ pub fn bounded(text: &str, max_bytes: usize) -> String {
     if text.len() <= max_bytes {
         return text.to_owned();
     }
+    cut_with_marker(text, max_bytes)
+}
+
+/// `text` cut so that it and [`TRUNCATION_MARKER`] fit in `max_bytes`, marker appended.
+pub fn cut_with_marker(text: &str, max_bytes: usize) -> String {
     let keep = floor_char_boundary(text, max_bytes.saturating_sub(TRUNCATION_MARKER.len()));
     format!("{}{TRUNCATION_MARKER}", &text[..keep])
 }
@@ -63,6 +68,16 @@ mod tests {
             .trim_end_matches(TRUNCATION_MARKER)
             .chars()
             .all(|c| c == 'é'));
+    }
+
+    #[test]
+    fn a_cut_is_always_visible() {
+        assert_eq!(cut_with_marker("", 64), TRUNCATION_MARKER);
+        assert_eq!(
+            cut_with_marker("abc", 64),
+            format!("abc{TRUNCATION_MARKER}")
+        );
+        assert!(cut_with_marker(&"x".repeat(100), 64).len() <= 64);
     }
 
     #[test]

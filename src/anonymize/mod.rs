@@ -155,8 +155,14 @@ fn scrub_scalar(value: &Value) -> Option<Value> {
 /// Scrubs `text` and bounds the result to `max_bytes`. Very long input is cut (at a word
 /// boundary, well beyond what can be kept) before scrubbing, so a 10 MB message costs little.
 pub fn scrub_bounded(text: &str, max_bytes: usize) -> String {
-    let scrubbed = Scrubber::for_this_process().scrub(limits::pre_cut(text, max_bytes));
-    limits::bounded(&scrubbed, max_bytes)
+    let head = limits::pre_cut(text, max_bytes);
+    let scrubbed = Scrubber::for_this_process().scrub(head);
+    if head.len() < text.len() {
+        // Cut before scrubbing: the marker must show even if what is left fits.
+        limits::cut_with_marker(&scrubbed, max_bytes)
+    } else {
+        limits::bounded(&scrubbed, max_bytes)
+    }
 }
 
 /// What may leave of one path: home directories become `<user>/…`, macOS temp folders
