@@ -182,22 +182,31 @@ static bool read_request(mt_test_collector *collector, int fd, recorded_request 
   char *method_end = memchr(buffer, ' ', (size_t)(request_line_end - buffer));
   char *path_end = method_end == NULL ? NULL
                    : memchr(method_end + 1, ' ', (size_t)(request_line_end - method_end - 1));
+  if (path_end == NULL) {
+    free(buffer);
+    return false;
+  }
+  /* Everything is taken from the header block before the body is read: reading it may move
+   * `buffer`, and every pointer into it with it. */
   const char *headers = request_line_end + 2;
   char *content_length_text = header_value(headers, "Content-Length");
   size_t body_length = content_length_text ? strtoul(content_length_text, NULL, 10) : 0;
   free(content_length_text);
-  if (path_end == NULL || body_length > MAX_BODY_BYTES ||
-      !read_at_least(collector, fd, &buffer, &length, &capacity, headers_length + body_length)) {
-    free(buffer);
-    return false;
-  }
-
   char *content_type = header_value(headers, "Content-Type");
   char *user_agent = header_value(headers, "User-Agent");
   request->method = copy_text(buffer, (size_t)(method_end - buffer));
   request->path = copy_text(method_end + 1, (size_t)(path_end - method_end - 1));
   request->content_type = content_type ? content_type : copy_text("", 0);
   request->user_agent = user_agent ? user_agent : copy_text("", 0);
+  if (body_length > MAX_BODY_BYTES ||
+      !read_at_least(collector, fd, &buffer, &length, &capacity, headers_length + body_length)) {
+    free(request->method);
+    free(request->path);
+    free(request->content_type);
+    free(request->user_agent);
+    free(buffer);
+    return false;
+  }
   request->body = copy_text(buffer + headers_length, body_length);
   free(buffer);
   return true;

@@ -1,98 +1,80 @@
 /* Every way a host can get a call wrong gets its documented status (or NULL, or false), never a
- * crash, and nothing refused is queued. */
+ * crash, and nothing refused is queued. NULL arguments have their own program,
+ * test_null_arguments.c; oversized and deeply nested input is in test_hostile.c. */
 #include <math.h>
 
 #include "test_support.h"
 
-#define INVALID_UTF8 "\xff\xfe"
+/* Each is rejected by a different rule of UTF-8, so that a decoder that only checks one of
+ * them (say, bytes above 0xF4) cannot pass. The valid text around some of them makes sure the
+ * whole string is checked, not just its start. */
+static const char *const invalid_utf8_strings[] = {
+    "\xff\xfe",                 /* bytes that never occur in UTF-8 */
+    "ok \x80 continuation",     /* continuation byte with no lead byte */
+    "cut \xe2\x82",             /* sequence cut short by the end of the string */
+    "\xc0\xaf",                 /* overlong encoding of '/' */
+    "\xed\xa0\x80",             /* UTF-16 surrogate U+D800 */
+    "\xf4\x90\x80\x80",         /* above U+10FFFF */
+    "caf\xc3\x28",              /* lead byte followed by a non-continuation byte */
+};
 
-static void log_to_nowhere(int level, const char *message, void *user_data) {
-  (void)level;
-  (void)message;
-  (void)user_data;
+/* Invalid UTF-8 inside a JSON string value of metadata, tags or context. */
+#define INVALID_UTF8_JSON "{\"status_code\":\"\xc3\x28\"}"
+
+static void invalid_utf8_in_track_calls(mt_client *client, const char *bad) {
+  CHECK_STATUS(mt_track_agent_usage(client, bad, "op", NULL), MT_ERR_INVALID_UTF8);
+  CHECK_STATUS(mt_track_agent_usage(client, "agent", bad, NULL), MT_ERR_INVALID_UTF8);
+  CHECK_STATUS(mt_track_agent_usage(client, "agent", "op", bad), MT_ERR_INVALID_UTF8);
+  CHECK_STATUS(mt_track_performance(client, bad, 1.0, NULL, NULL), MT_ERR_INVALID_UTF8);
+  CHECK_STATUS(mt_track_performance(client, "metric", 1.0, bad, NULL), MT_ERR_INVALID_UTF8);
+  CHECK_STATUS(mt_track_performance(client, "metric", 1.0, NULL, bad), MT_ERR_INVALID_UTF8);
+  CHECK_STATUS(mt_track_error(client, bad, "message", NULL, NULL), MT_ERR_INVALID_UTF8);
+  CHECK_STATUS(mt_track_error(client, "type", bad, NULL, NULL), MT_ERR_INVALID_UTF8);
+  CHECK_STATUS(mt_track_error(client, "type", "message", bad, NULL), MT_ERR_INVALID_UTF8);
+  CHECK_STATUS(mt_track_error(client, "type", "message", NULL, bad), MT_ERR_INVALID_UTF8);
 }
 
-static void null_arguments(mt_client *client) {
-  mt_stats stats;
-  CHECK(!mt_client_is_enabled(NULL));
-  CHECK_STATUS(mt_track_agent_usage(NULL, "agent", "op", NULL), MT_ERR_NULL_ARGUMENT);
-  CHECK_STATUS(mt_track_agent_usage(client, NULL, "op", NULL), MT_ERR_NULL_ARGUMENT);
-  CHECK_STATUS(mt_track_agent_usage(client, "agent", NULL, NULL), MT_ERR_NULL_ARGUMENT);
-  CHECK_STATUS(mt_track_performance(NULL, "metric", 1.0, NULL, NULL), MT_ERR_NULL_ARGUMENT);
-  CHECK_STATUS(mt_track_performance(client, NULL, 1.0, NULL, NULL), MT_ERR_NULL_ARGUMENT);
-  CHECK_STATUS(mt_track_error(NULL, "type", "message", NULL, NULL), MT_ERR_NULL_ARGUMENT);
-  CHECK_STATUS(mt_track_error(client, NULL, "message", NULL, NULL), MT_ERR_NULL_ARGUMENT);
-  CHECK_STATUS(mt_track_error(client, "type", NULL, NULL, NULL), MT_ERR_NULL_ARGUMENT);
-  CHECK_STATUS(mt_track_system_info(NULL), MT_ERR_NULL_ARGUMENT);
-  CHECK_STATUS(mt_flush(NULL, 10), MT_ERR_NULL_ARGUMENT);
-  CHECK_STATUS(mt_client_stats(NULL, &stats), MT_ERR_NULL_ARGUMENT);
-  CHECK_STATUS(mt_client_stats(client, NULL), MT_ERR_NULL_ARGUMENT);
-  mt_shutdown(NULL, 10);
-
-  CHECK_STATUS(mt_config_set_enabled(NULL, true), MT_ERR_NULL_ARGUMENT);
-  CHECK_STATUS(mt_config_set_endpoint(NULL, "https://example.com"), MT_ERR_NULL_ARGUMENT);
-  CHECK_STATUS(mt_config_set_timeout_secs(NULL, 5), MT_ERR_NULL_ARGUMENT);
-  CHECK_STATUS(mt_config_set_batch_size(NULL, 10), MT_ERR_NULL_ARGUMENT);
-  CHECK_STATUS(mt_config_set_retry_attempts(NULL, 1), MT_ERR_NULL_ARGUMENT);
-  CHECK_STATUS(mt_config_set_retry_backoff(NULL, 2.0), MT_ERR_NULL_ARGUMENT);
-  CHECK_STATUS(mt_config_set_salt(NULL, "salt"), MT_ERR_NULL_ARGUMENT);
-  CHECK_STATUS(mt_config_set_salt_file(NULL, "/tmp/salt"), MT_ERR_NULL_ARGUMENT);
-  CHECK_STATUS(mt_config_set_flush_interval_ms(NULL, 100), MT_ERR_NULL_ARGUMENT);
-  CHECK_STATUS(mt_config_set_queue_capacity(NULL, 100), MT_ERR_NULL_ARGUMENT);
-  CHECK_STATUS(mt_config_set_log_callback(NULL, log_to_nowhere, NULL), MT_ERR_NULL_ARGUMENT);
-  mt_config_free(NULL);
-
+static void invalid_utf8_elsewhere(const char *bad) {
   mt_config *config = mt_config_new();
   CHECK(config != NULL);
-  CHECK_STATUS(mt_config_set_endpoint(config, NULL), MT_ERR_NULL_ARGUMENT);
-  CHECK_STATUS(mt_config_set_salt(config, NULL), MT_ERR_NULL_ARGUMENT);
-  CHECK_STATUS(mt_config_set_salt_file(config, NULL), MT_ERR_NULL_ARGUMENT);
-  /* A NULL callback is not a mistake: it restores stderr. */
-  CHECK_STATUS(mt_config_set_log_callback(config, NULL, NULL), MT_OK);
+  CHECK_STATUS(mt_config_set_endpoint(config, bad), MT_ERR_INVALID_UTF8);
+  CHECK_STATUS(mt_config_set_salt(config, bad), MT_ERR_INVALID_UTF8);
+  CHECK_STATUS(mt_config_set_salt_file(config, bad), MT_ERR_INVALID_UTF8);
+  CHECK_STATUS(mt_config_allow_metadata_key(config, bad), MT_ERR_INVALID_UTF8);
+  CHECK_STATUS(mt_config_set_output_file(config, bad), MT_ERR_INVALID_UTF8);
+  CHECK_STATUS(mt_config_set_ca_file(config, bad), MT_ERR_INVALID_UTF8);
   mt_config_free(config);
 
-  CHECK(mt_hash_identifier(NULL, "id") == NULL);
-  CHECK(mt_hash_identifier("salt", NULL) == NULL);
-  CHECK(mt_anonymize_path(NULL) == NULL);
-  CHECK(mt_anonymize_message(NULL) == NULL);
-  CHECK(mt_anonymize_stack_trace(NULL) == NULL);
-  mt_string_free(NULL);
-  CHECK_STATUS(mt_set_runtime(NULL), MT_ERR_NULL_ARGUMENT);
+  CHECK(mt_hash_identifier(bad, "id") == NULL);
+  CHECK(mt_hash_identifier("salt", bad) == NULL);
+  CHECK(mt_anonymize_path(bad) == NULL);
+  CHECK(mt_anonymize_message(bad) == NULL);
+  CHECK(mt_anonymize_stack_trace(bad) == NULL);
+  CHECK_STATUS(mt_set_runtime(bad), MT_ERR_INVALID_UTF8);
 }
 
 static void invalid_utf8(mt_client *client) {
-  CHECK_STATUS(mt_track_agent_usage(client, INVALID_UTF8, "op", NULL), MT_ERR_INVALID_UTF8);
-  CHECK_STATUS(mt_track_agent_usage(client, "agent", INVALID_UTF8, NULL), MT_ERR_INVALID_UTF8);
-  CHECK_STATUS(mt_track_agent_usage(client, "agent", "op", INVALID_UTF8), MT_ERR_INVALID_UTF8);
-  CHECK_STATUS(mt_track_performance(client, INVALID_UTF8, 1.0, NULL, NULL), MT_ERR_INVALID_UTF8);
-  CHECK_STATUS(mt_track_performance(client, "metric", 1.0, INVALID_UTF8, NULL),
+  for (size_t index = 0; index < sizeof invalid_utf8_strings / sizeof invalid_utf8_strings[0];
+       index++) {
+    invalid_utf8_in_track_calls(client, invalid_utf8_strings[index]);
+    invalid_utf8_elsewhere(invalid_utf8_strings[index]);
+  }
+  CHECK_STATUS(mt_track_agent_usage(client, "agent", "op", INVALID_UTF8_JSON),
                MT_ERR_INVALID_UTF8);
-  CHECK_STATUS(mt_track_performance(client, "metric", 1.0, NULL, INVALID_UTF8),
+  CHECK_STATUS(mt_track_performance(client, "metric", 1.0, NULL, INVALID_UTF8_JSON),
                MT_ERR_INVALID_UTF8);
-  CHECK_STATUS(mt_track_error(client, INVALID_UTF8, "message", NULL, NULL), MT_ERR_INVALID_UTF8);
-  CHECK_STATUS(mt_track_error(client, "type", INVALID_UTF8, NULL, NULL), MT_ERR_INVALID_UTF8);
-  CHECK_STATUS(mt_track_error(client, "type", "message", INVALID_UTF8, NULL),
+  CHECK_STATUS(mt_track_error(client, "type", "message", NULL, INVALID_UTF8_JSON),
                MT_ERR_INVALID_UTF8);
-  CHECK_STATUS(mt_track_error(client, "type", "message", NULL, INVALID_UTF8),
-               MT_ERR_INVALID_UTF8);
-
-  mt_config *config = mt_config_new();
-  CHECK(config != NULL);
-  CHECK_STATUS(mt_config_set_endpoint(config, INVALID_UTF8), MT_ERR_INVALID_UTF8);
-  CHECK_STATUS(mt_config_set_salt(config, INVALID_UTF8), MT_ERR_INVALID_UTF8);
-  CHECK_STATUS(mt_config_set_salt_file(config, INVALID_UTF8), MT_ERR_INVALID_UTF8);
-  mt_config_free(config);
-
-  CHECK(mt_hash_identifier(INVALID_UTF8, "id") == NULL);
-  CHECK(mt_hash_identifier("salt", INVALID_UTF8) == NULL);
-  CHECK(mt_anonymize_path(INVALID_UTF8) == NULL);
-  CHECK(mt_anonymize_message(INVALID_UTF8) == NULL);
-  CHECK(mt_anonymize_stack_trace(INVALID_UTF8) == NULL);
-  CHECK_STATUS(mt_set_runtime(INVALID_UTF8), MT_ERR_INVALID_UTF8);
 }
 
 static void invalid_json_and_values(mt_client *client) {
-  static const char *const not_one_object[] = {"[1,2]", "{", "", "null", "\"text\"", "{} {}"};
+  static const char *const not_one_object[] = {
+      "[1,2]", "[]", "null", "true", "42", "-1.5e3", "\"text\"", /* JSON, but not an object */
+      "", "   ", "{", "{\"duration_ms\":", "{\"duration_ms\":1",  /* empty or cut short */
+      "{} {}", "{}]", "{\"duration_ms\":1} trailing",          /* garbage after the object */
+      "{duration_ms:1}", "{'duration_ms':1}", "{\"a\":1,}",     /* not JSON at all */
+      "{\"a\":NaN}", "{\"a\":Infinity}", "{\"a\":01}",        /* numbers JSON has no room for */
+  };
   for (size_t index = 0; index < sizeof not_one_object / sizeof not_one_object[0]; index++) {
     const char *json = not_one_object[index];
     CHECK_STATUS(mt_track_agent_usage(client, "agent", "op", json), MT_ERR_INVALID_JSON);
@@ -228,7 +210,6 @@ int main(void) {
   /* Enabled, so that refusals come from validation, not from a disabled client ignoring all. */
   CHECK(mt_client_is_enabled(client));
 
-  null_arguments(client);
   invalid_utf8(client);
   invalid_json_and_values(client);
   config_ranges();

@@ -78,3 +78,18 @@ void test_sleep_ms(int milliseconds) {
   while (nanosleep(&pause, &pause) != 0 && errno == EINTR) {
   }
 }
+
+double test_time_scale(void) {
+  const char *text = getenv("MT_TEST_TIME_SCALE");
+  if (text == NULL || text[0] == '\0') {
+    return 1.0;
+  }
+  char *end;
+  double scale = strtod(text, &end);
+  /* A typo must not silently turn every limit off (or make it impossible to meet). */
+  if (*end != '\0' || !(scale >= 1.0 && scale <= 1000.0)) {
+    fprintf(stderr, "MT_TEST_TIME_SCALE=%s: expected a number from 1 to 1000\n", text);
+    exit(2);
+  }
+  return scale;
+}

@@ -69,4 +69,8 @@ double test_now_ms(void);
 
 void test_sleep_ms(int milliseconds);
 
+/* Factor for every time limit a test asserts: 1, or MT_TEST_TIME_SCALE when a slow tool such as
+ * valgrind runs the program (test.sh sets it), so that limits catch hangs, not tool overhead. */
+double test_time_scale(void);
+
 #endif /* MT_TEST_SUPPORT_H */
