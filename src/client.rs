@@ -514,6 +514,7 @@ impl Shared {
 
     fn run(&self) {
         let mut jitter = Jitter::new();
+        let mut failures_in_a_row = 0u32;
         let mut drop_warning = DropWarning::default();
         // When the sender first saw the oldest event of the current partial batch.
         let mut batch_started: Option<Instant> = None;
@@ -541,7 +542,14 @@ impl Shared {
                 );
                 continue;
             }
-            self.send_one_batch(&mut jitter);
+            if self.send_one_batch(&mut jitter) {
+                failures_in_a_row = 0;
+            } else {
+                // A collector that refuses every batch (or keeps failing) must not be sent the
+                // next one at once: wait as before a retry, longer while failures continue.
+                failures_in_a_row = failures_in_a_row.saturating_add(1);
+                self.pause(self.backoff(failures_in_a_row, &mut jitter));
+            }
         }
         self.sender_finished.store(true, Ordering::Release);
         self.signal_progress();
@@ -591,7 +599,8 @@ impl Shared {
         self.sender_state.store(SENDER_RUNNING, Ordering::SeqCst);
     }
 
-    fn send_one_batch(&self, jitter: &mut Jitter) {
+    /// Sends the next batch; true when the collector accepted it.
+    fn send_one_batch(&self, jitter: &mut Jitter) -> bool {
         let deadline = self.closing_deadline();
         let out_of_time = deadline.is_some_and(|deadline| Instant::now() >= deadline);
         let mut events = Vec::with_capacity(self.batch_size.min(self.queue.len()));
@@ -612,6 +621,7 @@ impl Shared {
             self.counters.failed.fetch_add(count, Ordering::SeqCst);
         }
         self.signal_progress();
+        delivered
     }
 
     /// Delivers one batch, retrying what is worth retrying. False when it was given up.
@@ -649,7 +659,10 @@ impl Shared {
                     }
                     attempt += 1;
                     self.counters.retries.fetch_add(1, Ordering::SeqCst);
-                    let delay = retry_after.unwrap_or_else(|| self.backoff(attempt, jitter));
+                    // Retry-After can lengthen the wait, never shorten it below the backoff:
+                    // `Retry-After: 0` must not turn retries into a hot loop.
+                    let backoff = self.backoff(attempt, jitter);
+                    let delay = retry_after.map_or(backoff, |asked| asked.max(backoff));
                     if !self.pause(delay) {
                         return false;
                     }
@@ -773,6 +786,7 @@ mod tests {
     #[test]
     fn jitter_stays_in_range() {
         let mut jitter = Jitter::new();
+        let mut failures_in_a_row = 0u32;
         for _ in 0..10_000 {
             let factor = jitter.next_factor();
             assert!((0.5..=1.0).contains(&factor), "{factor}");
