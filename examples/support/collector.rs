@@ -1,15 +1,18 @@
 //! A small, real HTTP/1.1 collector on 127.0.0.1 for the quickstart and the integration tests.
 //!
 //! It records every request (method, path, headers, body) and answers each one from a script of
-//! replies (then 200): a status, a status with `Retry-After`, or no answer at all. One thread
-//! accepts; each connection gets its own thread, so a hung reply never blocks the next request.
+//! replies, then with a default reply (200 unless changed): a status, a status with
+//! `Retry-After`, a late answer, no answer at all, a connection dropped mid-request, or a body
+//! read slowly. It can be stopped (the port then refuses connections, like a collector that is
+//! down) and restarted on the same port. One thread accepts; each connection gets its own
+//! thread, so a hung reply never blocks the next request.
 //! Shared by `examples/quickstart.rs` and `tests/*.rs` through `#[path]`, so there is one copy.
 
 #![allow(dead_code)] // Each user needs a different part of it.
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
@@ -21,8 +24,32 @@ pub enum Reply {
     Status(u16),
     /// A status with a `Retry-After: <secs>` header.
     RetryAfter(u16, u64),
-    /// Read the request, then never answer (until the collector stops).
+    /// Read the request, then never answer (until the collector stops or hangs up).
     Hang,
+    /// Read the request, wait, then answer with the status: a slow collector, or a timeout when
+    /// the wait is longer than the client's request timeout.
+    Delay(Duration, u16),
+    /// Read the head and half the body, then drop the connection without answering.
+    CloseMidRequest,
+    /// Read the body `chunk` bytes at a time with a `pause` before each read, then answer 200:
+    /// a collector that is slow to take the upload rather than slow to answer.
+    SlowRead {
+        chunk: usize,
+        pause: Duration,
+    },
+}
+
+impl Reply {
+    /// The status this reply sends, if it sends one.
+    fn status(&self) -> Option<u16> {
+        match *self {
+            Reply::Status(status) | Reply::RetryAfter(status, _) | Reply::Delay(_, status) => {
+                Some(status)
+            }
+            Reply::SlowRead { .. } => Some(200),
+            Reply::Hang | Reply::CloseMidRequest => None,
+        }
+    }
 }
 
 /// One request as the collector received it.
@@ -31,7 +58,13 @@ pub struct Request {
     pub method: String,
     pub path: String,
     pub headers: Vec<(String, String)>,
+    /// The whole body, or only what was read before the connection ended.
     pub body: Vec<u8>,
+    /// False when the body did not fully arrive: a `CloseMidRequest`, or the client gave up.
+    pub complete: bool,
+    /// The status the collector answered (or, for `Delay`, will answer); `None` for no answer.
+    pub answer: Option<u16>,
+    /// When the request line and headers had arrived.
     pub received_at: Instant,
 }
 
@@ -50,20 +83,41 @@ impl Request {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).expect("collector received valid JSON")
     }
+
+    /// True when the collector took a whole batch and answered 2xx (a `Delay` answers even if
+    /// the client has given up by then).
+    pub fn accepted(&self) -> bool {
+        self.complete
+            && self
+                .answer
+                .is_some_and(|status| (200..300).contains(&status))
+    }
+
+    fn events(&self) -> Vec<serde_json::Value> {
+        self.json()["events"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
 }
 
-#[derive(Default)]
 struct State {
     requests: Vec<Request>,
     script: VecDeque<Reply>,
+    default_reply: Reply,
     hung: Vec<TcpStream>,
+}
+
+/// The accepting thread of one listening period (between a start and a stop).
+struct Acceptor {
+    stopping: Arc<AtomicBool>,
+    thread: JoinHandle<()>,
 }
 
 pub struct Collector {
     addr: SocketAddr,
     state: Arc<(Mutex<State>, Condvar)>,
-    stopping: Arc<AtomicBool>,
-    acceptor: Option<JoinHandle<()>>,
+    acceptor: Mutex<Option<Acceptor>>,
 }
 
 impl Collector {
@@ -71,26 +125,20 @@ impl Collector {
     pub fn start() -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
-        let state = Arc::new((Mutex::new(State::default()), Condvar::new()));
-        let stopping = Arc::new(AtomicBool::new(false));
-        let acceptor = {
-            let (state, stopping) = (state.clone(), stopping.clone());
-            std::thread::spawn(move || {
-                for stream in listener.incoming() {
-                    if stopping.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let Ok(stream) = stream else { continue };
-                    let state = state.clone();
-                    std::thread::spawn(move || serve(stream, &state));
-                }
-            })
-        };
+        let state = Arc::new((
+            Mutex::new(State {
+                requests: Vec::new(),
+                script: VecDeque::new(),
+                default_reply: Reply::Status(200),
+                hung: Vec::new(),
+            }),
+            Condvar::new(),
+        ));
+        let acceptor = spawn_acceptor(listener, state.clone());
         Collector {
             addr,
             state,
-            stopping,
-            acceptor: Some(acceptor),
+            acceptor: Mutex::new(Some(acceptor)),
         }
     }
 
@@ -99,9 +147,18 @@ impl Collector {
         format!("http://{}/v1/events", self.addr)
     }
 
-    /// Replies for the next requests, in order; after them every request gets 200.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Replies for the next requests, in order; after them every request gets the default reply.
     pub fn script(&self, replies: impl IntoIterator<Item = Reply>) {
         self.state.0.lock().unwrap().script.extend(replies);
+    }
+
+    /// The reply for every request once the script is used up (200 until this is called).
+    pub fn set_default_reply(&self, reply: Reply) {
+        self.state.0.lock().unwrap().default_reply = reply;
     }
 
     pub fn requests(&self) -> Vec<Request> {
@@ -123,52 +180,155 @@ impl Collector {
         true
     }
 
-    /// Every event of every batch received so far, in arrival order.
+    /// Every event of every complete batch received so far, in arrival order, whatever the
+    /// answer (a retried batch appears once per attempt).
     pub fn events(&self) -> Vec<serde_json::Value> {
         self.requests()
             .iter()
-            .flat_map(|request| {
-                request.json()["events"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default()
-            })
+            .filter(|request| request.complete)
+            .flat_map(Request::events)
             .collect()
+    }
+
+    /// The events of the batches answered 2xx, in arrival order: what the collector kept.
+    pub fn accepted_events(&self) -> Vec<serde_json::Value> {
+        self.requests()
+            .iter()
+            .filter(|request| request.accepted())
+            .flat_map(Request::events)
+            .collect()
+    }
+
+    /// Closes every connection left hanging, as a crashing collector would: the clients see the
+    /// connection drop instead of waiting for their timeout.
+    pub fn hang_up(&self) {
+        let hung = std::mem::take(&mut self.state.0.lock().unwrap().hung);
+        for stream in hung {
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+    }
+
+    /// Stops listening and hangs up: until `restart`, connecting to the port is refused.
+    /// Requests already being read or delayed finish on their own threads.
+    pub fn stop(&self) {
+        if let Some(acceptor) = self.acceptor.lock().unwrap().take() {
+            acceptor.stopping.store(true, Ordering::SeqCst);
+            // `accept` has no timeout: a connection of our own wakes it to see the flag.
+            let _ = TcpStream::connect(self.addr);
+            let _ = acceptor.thread.join();
+        }
+        self.hang_up();
+    }
+
+    /// Listens again on the same port, keeping the recorded requests, script and default reply.
+    pub fn restart(&self) {
+        let mut acceptor = self.acceptor.lock().unwrap();
+        if acceptor.is_some() {
+            return;
+        }
+        // The port was ours a moment ago; give a lingering socket a little time to let go.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let listener = loop {
+            match TcpListener::bind(self.addr) {
+                Ok(listener) => break listener,
+                Err(error) if Instant::now() >= deadline => {
+                    panic!("cannot listen again on {}: {error}", self.addr)
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(20)),
+            }
+        };
+        *acceptor = Some(spawn_acceptor(listener, self.state.clone()));
     }
 }
 
 impl Drop for Collector {
     fn drop(&mut self) {
-        self.stopping.store(true, Ordering::SeqCst);
-        // Wake the acceptor so it sees the flag.
-        let _ = TcpStream::connect(self.addr);
-        if let Some(acceptor) = self.acceptor.take() {
-            let _ = acceptor.join();
-        }
-        self.state.0.lock().unwrap().hung.clear();
+        self.stop();
     }
+}
+
+fn spawn_acceptor(listener: TcpListener, state: Arc<(Mutex<State>, Condvar)>) -> Acceptor {
+    let stopping = Arc::new(AtomicBool::new(false));
+    let flag = stopping.clone();
+    let thread = std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            if flag.load(Ordering::SeqCst) {
+                break;
+            }
+            let Ok(stream) = stream else { continue };
+            let state = state.clone();
+            std::thread::spawn(move || serve(stream, &state));
+        }
+        // The listener drops here: from now on the port refuses connections.
+    });
+    Acceptor { stopping, thread }
 }
 
 fn serve(stream: TcpStream, state: &(Mutex<State>, Condvar)) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let Some(request) = read_request(&stream) else {
+    // No read-ahead: the body stays in the socket until the reply decides how to read it (or
+    // not to: closing with unread data resets the connection, as a crashing server's would).
+    let mut reader = BufReader::with_capacity(1, &stream);
+    let Some((method, path, headers)) = read_head(&mut reader) else {
         return;
     };
+    let received_at = Instant::now();
     let (lock, signal) = state;
+    // The reply is chosen before the body is read, because some replies are about reading it.
     let reply = {
         let mut state = lock.lock().unwrap();
-        state.requests.push(request);
-        signal.notify_all();
-        state.script.pop_front().unwrap_or(Reply::Status(200))
+        let default = state.default_reply.clone();
+        state.script.pop_front().unwrap_or(default)
     };
-    let (status, extra) = match reply {
-        Reply::Status(status) => (status, String::new()),
-        Reply::RetryAfter(status, secs) => (status, format!("Retry-After: {secs}\r\n")),
-        Reply::Hang => {
-            lock.lock().unwrap().hung.push(stream);
+    let length: usize = headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, value)| value.trim().parse().ok())
+        .unwrap_or(0);
+    let body = match reply {
+        Reply::CloseMidRequest => read_body(&mut reader, length / 2, length, Duration::ZERO),
+        Reply::SlowRead { chunk, pause } => read_body(&mut reader, length, chunk, pause),
+        _ => read_body(&mut reader, length, length, Duration::ZERO),
+    };
+    drop(reader);
+    // Short when the collector hangs up on purpose, or when the client gave up while sending.
+    let complete = body.len() == length;
+    let answer = if complete { reply.status() } else { None };
+    {
+        let mut state = lock.lock().unwrap();
+        state.requests.push(Request {
+            method,
+            path,
+            headers,
+            body,
+            complete,
+            answer,
+            received_at,
+        });
+        signal.notify_all();
+        if let Reply::Hang = reply {
+            // Kept open so the client keeps waiting, until `hang_up` or `stop`.
+            state.hung.push(stream);
             return;
         }
-    };
+    }
+    if !complete {
+        // Dropping the socket with unread data resets the connection: no answer at all.
+        return;
+    }
+    let mut extra = String::new();
+    match reply {
+        Reply::Delay(delay, _) => std::thread::sleep(delay),
+        Reply::RetryAfter(_, secs) => extra = format!("Retry-After: {secs}\r\n"),
+        _ => {}
+    }
+    let status = reply.status().unwrap_or(200);
+    if (300..400).contains(&status) {
+        // A real redirect target on this collector: a client that followed it would be seen.
+        if let Ok(addr) = stream.local_addr() {
+            extra.push_str(&format!("Location: http://{addr}/moved\r\n"));
+        }
+    }
     let response = format!(
         "HTTP/1.1 {status} Scripted\r\nContent-Length: 0\r\nConnection: close\r\n{extra}\r\n"
     );
@@ -176,8 +336,9 @@ fn serve(stream: TcpStream, state: &(Mutex<State>, Condvar)) {
     let _ = stream.write_all(response.as_bytes());
 }
 
-fn read_request(stream: &TcpStream) -> Option<Request> {
-    let mut reader = BufReader::new(stream);
+type Head = (String, String, Vec<(String, String)>);
+
+fn read_head(reader: &mut impl BufRead) -> Option<Head> {
     let mut line = String::new();
     reader.read_line(&mut line).ok()?;
     let mut parts = line.split_whitespace();
@@ -194,18 +355,26 @@ fn read_request(stream: &TcpStream) -> Option<Request> {
         let (name, value) = header.split_once(':')?;
         headers.push((name.trim().to_owned(), value.trim().to_owned()));
     }
-    let length: usize = headers
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, value)| value.parse().ok())
-        .unwrap_or(0);
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).ok()?;
-    Some(Request {
-        method,
-        path,
-        headers,
-        body,
-        received_at: Instant::now(),
-    })
+    Some((method, path, headers))
+}
+
+/// Reads up to `limit` bytes, at most `chunk` per read, sleeping `pause` before each read.
+/// Returns what it got: less than `limit` when the peer closed or the read timed out.
+fn read_body(reader: &mut impl Read, limit: usize, chunk: usize, pause: Duration) -> Vec<u8> {
+    let mut body = vec![0; limit];
+    let mut filled = 0;
+    while filled < limit {
+        if !pause.is_zero() {
+            std::thread::sleep(pause);
+        }
+        let end = (filled + chunk.max(1)).min(limit);
+        match reader.read(&mut body[filled..end]) {
+            Ok(0) => break,
+            Ok(read) => filled += read,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => break,
+        }
+    }
+    body.truncate(filled);
+    body
 }
