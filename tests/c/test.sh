@@ -38,26 +38,9 @@ run_build() {
   cmake -S "$repo" -B "$build_dir" "$@"
   cmake --build "$build_dir" -j2
   local log=$build_dir/ctest.log
-  # ctest's own exit status decides; the log only feeds the summary below. Known library bugs
-  # (label known_bug) are reported separately, by report_known_bugs.
-  (cd "$build_dir" && ctest --output-on-failure -LE known_bug) 2>&1 | tee "$log"
+  # ctest's own exit status decides; the log only feeds the summary below.
+  (cd "$build_dir" && ctest --output-on-failure) 2>&1 | tee "$log"
   summaries+=("$(basename "$build_dir"): $(grep -E 'tests passed|tests failed' "$log" | tail -n 1)")
-}
-
-# Tests of library bugs that are not fixed yet (tests/c/test_known_bugs.c): they fail until the
-# library is fixed, so they are run and reported on every run but do not decide it.
-report_known_bugs() {
-  local build_dir=$1
-  local log=$build_dir/known_bugs.log
-  echo "==> $build_dir: known library bugs (reported, not part of the verdict)"
-  (cd "$build_dir" && ctest --output-on-failure -L known_bug) >"$log" 2>&1 || true
-  cat "$log"
-  local all failing
-  all=$(cd "$build_dir" && ctest -N -L known_bug | sed -n 's/^ *Test *#[0-9]*: //p')
-  failing=$(sed -n 's/^[[:space:]]*[0-9]* - \(c[.]known_bug[.][^ ]*\) .*/\1/p' "$log")
-  local verdict="$(wc -w <<<"$failing") of $(wc -w <<<"$all") still failing: ${failing//$'\n'/ }"
-  [[ -n $failing ]] || verdict="all $(wc -w <<<"$all") pass now: move them into test_hostile.c"
-  summaries+=("known library bugs (not gating, tests/c/test_known_bugs.c): $verdict")
 }
 
 # One program under memcheck; prints "<program>: <errors> errors, <bytes> bytes definitely lost"
@@ -95,7 +78,7 @@ run_valgrind() {
   # The programs ctest runs as c.<name> (test_<name>), not whatever else lies in the build tree;
   # c.* tests without a program of their own (scripts) have nothing for memcheck to see.
   local names
-  names=$(cd "$build_dir" && ctest -N -R '^c[.]' -LE known_bug | sed -n 's/^ *Test *#[0-9]*: c[.]\(.*\)$/\1/p')
+  names=$(cd "$build_dir" && ctest -N -R '^c[.]' | sed -n 's/^ *Test *#[0-9]*: c[.]\(.*\)$/\1/p')
   local lines=() failed=0 line name
   for name in $names; do
     local program=$build_dir/tests/c/test_$name
@@ -118,7 +101,6 @@ run_build "$repo/build" -DMT_SANITIZE=OFF
 run_build "$repo/build-sanitize" -DMT_SANITIZE=ON
 valgrind_status=0
 run_valgrind "$repo/build" || valgrind_status=1
-report_known_bugs "$repo/build"
 
 echo
 printf '%s\n' "${summaries[@]}"

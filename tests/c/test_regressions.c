@@ -1,10 +1,9 @@
 /*
- * Library bugs found by the hostile-input tests, each written as the test that will pass once it
- * is fixed. They fail today. ctest runs them as c.known_bug.<name> with the label known_bug;
- * tests/c/test.sh keeps them out of its pass/fail verdict but runs them and prints their state on
- * every run. When one passes, move it into test_hostile.c and delete it here.
+ * Regression tests for library bugs the hostile-input tests found (both fixed): text cut before
+ * scrubbing must still carry the truncation marker, and JSON accepted at the call must not be
+ * dropped by the sender. ctest runs each as c.regression.<name>.
  *
- * Usage: test_known_bugs <name>
+ * Usage: test_regressions <name>
  */
 #define _POSIX_C_SOURCE 200809L
 
