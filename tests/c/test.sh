@@ -83,6 +83,10 @@ run_valgrind() {
   for name in $names; do
     local program=$build_dir/tests/c/test_$name
     [[ -f $program && -x $program ]] || continue
+    # In a forked child the library leaves the parent's sender thread state alone on purpose
+    # (docs/c-api.md, "fork()"); memcheck follows the child and calls the vanished thread's
+    # start block definitely lost, failing the child. The parent side is checked by ASan.
+    [[ $name == fork ]] && continue
     if line=$(run_under_valgrind "$program" "$log_dir"); then
       echo "$line"
       lines+=("$line")

@@ -26,6 +26,9 @@ static int in_child(int (*child)(mt_client *), mt_client *client) {
     fprintf(stderr, "child did not exit normally (status %d): deadlock?\n", status);
     return -1;
   }
+  if (WEXITSTATUS(status) != 0) {
+    fprintf(stderr, "child exited with %d\n", WEXITSTATUS(status));
+  }
   return WEXITSTATUS(status);
 }
 
