@@ -30,10 +30,14 @@ protocol_schema() {
     python3 -m pytest -q tests/protocol
 }
 
-fuzz_anonymizer() {
+# Each fuzz target runs for a bounded time; crash inputs are kept in fuzz/regressions and
+# replayed by `cargo test` (tests/fuzz_regressions.rs) on stable Rust.
+fuzz() {
     # cargo-fuzz needs the nightly toolchain, which this machine kind ships with rustup.
     command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --quiet || return 1
-    cargo +nightly fuzz run anonymizer -- -max_total_time="${MT_FUZZ_SECONDS:-30}"
+    local target=$1
+    shift
+    cargo +nightly fuzz run "$target" -- -max_total_time="${MT_FUZZ_SECONDS:-30}" "$@"
 }
 
 # Everything below links against the release library; build it (and the quickstart) once.
@@ -42,7 +46,9 @@ cargo build --release --lib --example quickstart || { echo "release build failed
 run_suite "rust: fmt and clippy" rust_checks
 run_suite "rust: tests" cargo test
 run_suite "protocol schema" protocol_schema
-run_suite "fuzz: anonymizer" fuzz_anonymizer
+run_suite "fuzz: anonymizer" fuzz anonymizer
+run_suite "fuzz: json_fields" fuzz json_fields -dict=fuzz/dictionaries/json.dict
+run_suite "fuzz: c_track" fuzz c_track -dict=fuzz/dictionaries/json.dict
 # Each suite installs what it needs and fails loudly when a toolchain is missing.
 for suite in tests/c bindings/python bindings/node bindings/go bindings/ruby; do
     run_suite "$suite" bash "$suite/test.sh"
