@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_queue::ArrayQueue;
 
-use crate::anonymize::Anonymizer;
+use crate::anonymize::{Anonymizer, Memo};
 use crate::config::Config;
 use crate::event::{encode_batch, Event, TrackError};
 use crate::fork::ForkSlot;
@@ -515,6 +515,7 @@ impl Shared {
     fn run(&self) {
         let mut jitter = Jitter::new();
         let mut failures_in_a_row = 0u32;
+        let mut memo = Memo::default();
         let mut drop_warning = DropWarning::default();
         // When the sender first saw the oldest event of the current partial batch.
         let mut batch_started: Option<Instant> = None;
@@ -542,7 +543,7 @@ impl Shared {
                 );
                 continue;
             }
-            if self.send_one_batch(&mut jitter) {
+            if self.send_one_batch(&mut jitter, &mut memo) {
                 failures_in_a_row = 0;
             } else {
                 // A collector that refuses every batch (or keeps failing) must not be sent the
@@ -600,7 +601,7 @@ impl Shared {
     }
 
     /// Sends the next batch; true when the collector accepted it.
-    fn send_one_batch(&self, jitter: &mut Jitter) -> bool {
+    fn send_one_batch(&self, jitter: &mut Jitter, memo: &mut Memo) -> bool {
         let deadline = self.closing_deadline();
         let out_of_time = deadline.is_some_and(|deadline| Instant::now() >= deadline);
         let mut events = Vec::with_capacity(self.batch_size.min(self.queue.len()));
@@ -608,7 +609,7 @@ impl Shared {
             match self.queue.pop() {
                 // Past the shutdown deadline nothing more can be sent: skip the scrubbing.
                 Some(_) if out_of_time => events.push(serde_json::Value::Null),
-                Some(event) => events.push(event.to_wire(&self.anonymizer)),
+                Some(event) => events.push(event.to_wire(&self.anonymizer, memo)),
                 None => break,
             }
         }
@@ -787,6 +788,7 @@ mod tests {
     fn jitter_stays_in_range() {
         let mut jitter = Jitter::new();
         let mut failures_in_a_row = 0u32;
+        let mut memo = Memo::default();
         for _ in 0..10_000 {
             let factor = jitter.next_factor();
             assert!((0.5..=1.0).contains(&factor), "{factor}");

@@ -11,8 +11,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use once_cell::sync::Lazy;
 use serde_json::{json, Map, Value};
 
-use crate::anonymize::limits::{MAX_MESSAGE_BYTES, MAX_NAME_BYTES, MAX_STACK_TRACE_BYTES};
-use crate::anonymize::{scrub_bounded, Anonymizer};
+use crate::anonymize::limits::{MAX_MESSAGE_BYTES, MAX_STACK_TRACE_BYTES};
+use crate::anonymize::{scrub_bounded, Anonymizer, Memo};
 
 /// The `version` field of every batch.
 pub const PROTOCOL_VERSION: &str = "1.0";
@@ -260,23 +260,23 @@ impl Event {
     }
 
     /// The anonymized wire form. Runs on the sender thread.
-    pub(crate) fn to_wire(&self, anonymizer: &Anonymizer) -> Value {
+    pub(crate) fn to_wire(&self, anonymizer: &Anonymizer, memo: &mut Memo) -> Value {
         let mut fields = Map::new();
         let event_type = match self.kind {
             Kind::AgentUsage => {
                 fields.insert(
                     "agent_id_hash".into(),
-                    anonymizer.hash_identifier(self.required(0)).into(),
+                    memo.hash(anonymizer, self.required(0)).into(),
                 );
-                fields.insert("operation".into(), name(self.required(1)).into());
+                fields.insert("operation".into(), memo.name(self.required(1)).into());
                 insert_filtered(anonymizer, &mut fields, "metadata", self.field(2));
                 "agent_usage"
             }
             Kind::Performance => {
-                fields.insert("metric_name".into(), name(self.required(0)).into());
+                fields.insert("metric_name".into(), memo.name(self.required(0)).into());
                 fields.insert("value".into(), json!(self.value));
                 let unit = self.field(1).unwrap_or("ms");
-                fields.insert("unit".into(), name(unit).into());
+                fields.insert("unit".into(), memo.name(unit).into());
                 if let Some(tags) = parse_object(self.field(2)) {
                     fields.insert(
                         "tags".into(),
@@ -286,7 +286,7 @@ impl Event {
                 "performance"
             }
             Kind::Error => {
-                fields.insert("error_type".into(), name(self.required(0)).into());
+                fields.insert("error_type".into(), memo.name(self.required(0)).into());
                 fields.insert(
                     "error_message".into(),
                     scrub_bounded(self.required(1), MAX_MESSAGE_BYTES).into(),
@@ -327,11 +327,6 @@ fn check_optional_object(text: Option<&str>) -> Result<(), TrackError> {
 
 fn parse_object(text: Option<&str>) -> Option<Map<String, Value>> {
     serde_json::from_str(text?).ok()
-}
-
-/// Names (operation, metric, unit, error type): scrubbed and bounded like everything else.
-fn name(text: &str) -> String {
-    scrub_bounded(text, MAX_NAME_BYTES)
 }
 
 /// Adds `key` only when something survives the allowlist, as the Python module did.
@@ -492,7 +487,7 @@ mod tests {
     fn agent_usage_wire_form() {
         let anonymizer = Anonymizer::new("salt");
         let event = agent_usage(Some(r#"{"duration_ms":5,"prompt":"secret"}"#)).unwrap();
-        let wire = event.to_wire(&anonymizer);
+        let wire = event.to_wire(&anonymizer, &mut Memo::default());
         assert_eq!(wire["event_type"], "agent_usage");
         assert_eq!(wire["agent_id_hash"], anonymizer.hash_identifier("agent-1"));
         assert_eq!(wire["operation"], "run");
@@ -501,13 +496,15 @@ mod tests {
         // Nothing survives the allowlist: no metadata key at all.
         let wire = agent_usage(Some(r#"{"prompt":"x"}"#))
             .unwrap()
-            .to_wire(&anonymizer);
+            .to_wire(&anonymizer, &mut Memo::default());
         assert!(wire.get("metadata").is_none());
     }
 
     #[test]
     fn system_info_names_the_platform() {
-        let wire = Event::system_info().unwrap().to_wire(&Anonymizer::new("s"));
+        let wire = Event::system_info()
+            .unwrap()
+            .to_wire(&Anonymizer::new("s"), &mut Memo::default());
         assert_eq!(wire["platform"], "Linux");
         assert_eq!(wire["arch"], std::env::consts::ARCH);
         assert!(!wire["platform_version"].as_str().unwrap().is_empty());
@@ -524,7 +521,9 @@ mod tests {
             );
         }
         set_host_runtime("python 3.11.7").unwrap();
-        let wire = Event::system_info().unwrap().to_wire(&Anonymizer::new("s"));
+        let wire = Event::system_info()
+            .unwrap()
+            .to_wire(&Anonymizer::new("s"), &mut Memo::default());
         assert_eq!(wire["runtime"], "python 3.11.7");
     }
 }

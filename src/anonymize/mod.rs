@@ -10,6 +10,7 @@
 mod checks;
 mod identity;
 pub mod limits;
+mod memo;
 mod paths;
 mod scrub;
 
@@ -19,6 +20,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 pub use identity::Identity;
+pub(crate) use memo::Memo;
 pub use scrub::Scrubber;
 
 /// Metadata (and error context) keys that may leave, when their value is a scalar.
