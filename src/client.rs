@@ -787,8 +787,6 @@ mod tests {
     #[test]
     fn jitter_stays_in_range() {
         let mut jitter = Jitter::new();
-        let mut failures_in_a_row = 0u32;
-        let mut memo = Memo::default();
         for _ in 0..10_000 {
             let factor = jitter.next_factor();
             assert!((0.5..=1.0).contains(&factor), "{factor}");
