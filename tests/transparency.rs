@@ -28,6 +28,16 @@ fn debug_lines(config: &mut Config) -> Arc<Mutex<Vec<String>>> {
     lines
 }
 
+/// The batches debug output printed, without their prefix.
+fn printed_batches(lines: &Mutex<Vec<String>>) -> Vec<String> {
+    lines
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|line| line.strip_prefix("outgoing batch: ").unwrap().to_owned())
+        .collect()
+}
+
 fn track_sample(client: &Client) {
     client
         .track_agent_usage("ivan@example.com", "plan", Some(r#"{"duration_ms": 9}"#))
@@ -52,12 +62,7 @@ fn debug_output_is_exactly_what_the_collector_received() {
     config.set_salt("s").unwrap();
     let lines = debug_lines(&mut config);
     track_sample(&Client::new(&config));
-    let printed: Vec<String> = lines
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|line| line.strip_prefix("outgoing batch: ").unwrap().to_owned())
-        .collect();
+    let printed = printed_batches(&lines);
     let received: Vec<String> = collector.requests().iter().map(|r| r.body_text()).collect();
     assert_eq!(printed, received);
     assert!(!printed[0].contains("ivan") && !printed[0].contains("ghp_"));
@@ -84,12 +89,7 @@ fn local_only_mode_writes_the_bytes_that_would_be_sent_and_nothing_goes_out() {
     );
 
     let written = std::fs::read_to_string(&path).unwrap();
-    let printed: Vec<String> = lines
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|line| line.strip_prefix("outgoing batch: ").unwrap().to_owned())
-        .collect();
+    let printed = printed_batches(&lines);
     let file_lines: Vec<String> = written.lines().map(str::to_owned).collect();
     assert_eq!(file_lines, printed, "each batch, as sent, one JSON line");
     for line in &file_lines {
