@@ -19,7 +19,7 @@ use crossbeam_queue::ArrayQueue;
 
 use crate::anonymize::{Anonymizer, Memo};
 use crate::config::Config;
-use crate::event::{encode_batch, Event, TrackError};
+use crate::event::{BatchWriter, Event, TrackError};
 use crate::fork::ForkSlot;
 use crate::log::{LogLevel, Logger};
 use crate::transport::{Delivery, Transport};
@@ -604,17 +604,19 @@ impl Shared {
     fn send_one_batch(&self, jitter: &mut Jitter, memo: &mut Memo) -> bool {
         let deadline = self.closing_deadline();
         let out_of_time = deadline.is_some_and(|deadline| Instant::now() >= deadline);
-        let mut events = Vec::with_capacity(self.batch_size.min(self.queue.len()));
-        while events.len() < self.batch_size {
-            match self.queue.pop() {
-                // Past the shutdown deadline nothing more can be sent: skip the scrubbing.
-                Some(_) if out_of_time => events.push(serde_json::Value::Null),
-                Some(event) => events.push(event.to_wire(&self.anonymizer, memo)),
-                None => break,
+        let mut batch = BatchWriter::new();
+        let mut count = 0u64;
+        while count < self.batch_size as u64 {
+            let Some(event) = self.queue.pop() else {
+                break;
+            };
+            // Past the shutdown deadline nothing more can be sent: skip the scrubbing.
+            if !out_of_time {
+                batch.add(&event, &self.anonymizer, memo);
             }
+            count += 1;
         }
-        let count = events.len() as u64;
-        let delivered = !out_of_time && self.deliver(&encode_batch(events), jitter);
+        let delivered = !out_of_time && self.deliver(&batch.finish(), jitter);
         if delivered {
             self.counters.sent.fetch_add(count, Ordering::SeqCst);
             self.counters.batches_sent.fetch_add(1, Ordering::SeqCst);

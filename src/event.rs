@@ -9,7 +9,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use once_cell::sync::Lazy;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::anonymize::limits::{MAX_MESSAGE_BYTES, MAX_STACK_TRACE_BYTES};
 use crate::anonymize::{scrub_bounded, Anonymizer, Memo};
@@ -259,65 +259,52 @@ impl Event {
         self.field(index).unwrap_or_default()
     }
 
-    /// The anonymized wire form. Runs on the sender thread.
-    pub(crate) fn to_wire(&self, anonymizer: &Anonymizer, memo: &mut Memo) -> Value {
-        let mut fields = Map::new();
-        let event_type = match self.kind {
+    /// Appends the anonymized wire form, one JSON object, to `out`. Runs on the sender thread.
+    /// Written straight into the batch: no intermediate tree of values.
+    pub(crate) fn write_wire(&self, anonymizer: &Anonymizer, memo: &mut Memo, out: &mut Vec<u8>) {
+        let mut object = ObjectWriter::start(out);
+        match self.kind {
             Kind::AgentUsage => {
-                fields.insert(
-                    "agent_id_hash".into(),
-                    memo.hash(anonymizer, self.required(0)).into(),
-                );
-                fields.insert("operation".into(), memo.name(self.required(1)).into());
-                insert_filtered(anonymizer, &mut fields, "metadata", self.field(2));
-                "agent_usage"
+                object.string("event_type", "agent_usage");
+                object.string("agent_id_hash", &memo.hash(anonymizer, self.required(0)));
+                object.string("operation", &memo.name(self.required(1)));
+                object.filtered(anonymizer, memo, "metadata", self.field(2));
             }
             Kind::Performance => {
-                fields.insert("metric_name".into(), memo.name(self.required(0)).into());
-                fields.insert("value".into(), json!(self.value));
-                let unit = self.field(1).unwrap_or("ms");
-                fields.insert("unit".into(), memo.name(unit).into());
+                object.string("event_type", "performance");
+                object.string("metric_name", &memo.name(self.required(0)));
+                object.number("value", self.value);
+                object.string("unit", &memo.name(self.field(1).unwrap_or("ms")));
                 if let Some(tags) = parse_object(self.field(2)) {
-                    fields.insert(
-                        "tags".into(),
-                        Value::Object(anonymizer.anonymize_tags(&tags)),
-                    );
+                    object.object("tags", &anonymizer.anonymize_tags_with(&tags, memo));
                 }
-                "performance"
             }
             Kind::Error => {
-                fields.insert("error_type".into(), memo.name(self.required(0)).into());
-                fields.insert(
-                    "error_message".into(),
-                    scrub_bounded(self.required(1), MAX_MESSAGE_BYTES).into(),
+                object.string("event_type", "error");
+                object.string("error_type", &memo.name(self.required(0)));
+                object.string(
+                    "error_message",
+                    &scrub_bounded(self.required(1), MAX_MESSAGE_BYTES),
                 );
                 if let Some(trace) = self.field(2).filter(|t| !t.is_empty()) {
-                    fields.insert(
-                        "stack_trace".into(),
-                        scrub_bounded(trace, MAX_STACK_TRACE_BYTES).into(),
-                    );
+                    object.string("stack_trace", &scrub_bounded(trace, MAX_STACK_TRACE_BYTES));
                 }
-                insert_filtered(anonymizer, &mut fields, "context", self.field(3));
-                "error"
+                object.filtered(anonymizer, memo, "context", self.field(3));
             }
             Kind::SystemInfo => {
                 let system = &*SYSTEM;
-                fields.insert("platform".into(), system.platform.clone().into());
-                fields.insert(
-                    "platform_version".into(),
-                    system.platform_version.clone().into(),
-                );
-                fields.insert("arch".into(), system.arch.clone().into());
-                fields.insert("library_version".into(), crate::VERSION.into());
+                object.string("event_type", "system_info");
+                object.string("platform", &system.platform);
+                object.string("platform_version", &system.platform_version);
+                object.string("arch", &system.arch);
+                object.string("library_version", crate::VERSION);
                 if let Some(runtime) = host_runtime() {
-                    fields.insert("runtime".into(), runtime.into());
+                    object.string("runtime", &runtime);
                 }
-                "system_info"
             }
-        };
-        fields.insert("event_type".into(), event_type.into());
-        fields.insert("timestamp".into(), json!(self.timestamp));
-        Value::Object(fields)
+        }
+        object.number("timestamp", self.timestamp);
+        object.finish();
     }
 }
 
@@ -329,29 +316,99 @@ fn parse_object(text: Option<&str>) -> Option<Map<String, Value>> {
     serde_json::from_str(text?).ok()
 }
 
-/// Adds `key` only when something survives the allowlist, as the Python module did.
-fn insert_filtered(
-    anonymizer: &Anonymizer,
-    fields: &mut Map<String, Value>,
-    key: &str,
-    text: Option<&str>,
-) {
-    if let Some(object) = parse_object(text) {
-        let filtered = anonymizer.filter_metadata(&object);
-        if !filtered.is_empty() {
-            fields.insert(key.into(), Value::Object(filtered));
+/// Writes one JSON object field by field. Keys are this module's own ASCII names; values go
+/// through serde_json, which escapes them.
+struct ObjectWriter<'a> {
+    out: &'a mut Vec<u8>,
+    empty: bool,
+}
+
+impl<'a> ObjectWriter<'a> {
+    fn start(out: &'a mut Vec<u8>) -> Self {
+        out.push(b'{');
+        ObjectWriter { out, empty: true }
+    }
+
+    fn key(&mut self, key: &str) {
+        if !self.empty {
+            self.out.push(b',');
         }
+        self.empty = false;
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\":");
+    }
+
+    fn value(&mut self, key: &str, value: &impl serde::Serialize) {
+        self.key(key);
+        // Writing into a Vec cannot fail, and every value here is serializable (numbers are
+        // finite: checked when tracked).
+        let _ = serde_json::to_writer(&mut *self.out, value);
+    }
+
+    fn string(&mut self, key: &str, value: &str) {
+        self.value(key, &value);
+    }
+
+    fn number(&mut self, key: &str, value: f64) {
+        self.value(key, &value);
+    }
+
+    fn object(&mut self, key: &str, value: &Map<String, Value>) {
+        self.value(key, value);
+    }
+
+    /// Metadata or context: present only when something survives the allowlist, as the Python
+    /// module did.
+    fn filtered(
+        &mut self,
+        anonymizer: &Anonymizer,
+        memo: &mut Memo,
+        key: &str,
+        text: Option<&str>,
+    ) {
+        if let Some(object) = parse_object(text) {
+            let filtered = anonymizer.filter_metadata_with(&object, memo);
+            if !filtered.is_empty() {
+                self.object(key, &filtered);
+            }
+        }
+    }
+
+    fn finish(self) {
+        self.out.push(b'}');
     }
 }
 
-/// A batch body: `{"version":"1.0","timestamp":…,"events":[…]}`.
-pub(crate) fn encode_batch(events: Vec<Value>) -> Vec<u8> {
-    let body = json!({
-        "version": PROTOCOL_VERSION,
-        "timestamp": unix_now(),
-        "events": events,
-    });
-    serde_json::to_vec(&body).unwrap_or_default()
+/// Builds a batch body, `{"version":"1.0","timestamp":…,"events":[…]}`, one event at a time.
+pub(crate) struct BatchWriter {
+    body: Vec<u8>,
+    events: usize,
+}
+
+impl BatchWriter {
+    pub(crate) fn new() -> Self {
+        let mut body = Vec::with_capacity(16 * 1024);
+        body.extend_from_slice(b"{\"version\":\"");
+        body.extend_from_slice(PROTOCOL_VERSION.as_bytes());
+        body.extend_from_slice(b"\",\"timestamp\":");
+        let _ = serde_json::to_writer(&mut body, &unix_now());
+        body.extend_from_slice(b",\"events\":[");
+        BatchWriter { body, events: 0 }
+    }
+
+    pub(crate) fn add(&mut self, event: &Event, anonymizer: &Anonymizer, memo: &mut Memo) {
+        if self.events > 0 {
+            self.body.push(b',');
+        }
+        event.write_wire(anonymizer, memo, &mut self.body);
+        self.events += 1;
+    }
+
+    pub(crate) fn finish(mut self) -> Vec<u8> {
+        self.body.extend_from_slice(b"]}");
+        self.body
+    }
 }
 
 /// The longest runtime description [`set_host_runtime`] accepts.
@@ -409,6 +466,14 @@ static SYSTEM: Lazy<SystemInfo> = Lazy::new(|| {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    /// The wire form as a value, for assertions.
+    fn wire_of(event: &Event, anonymizer: &Anonymizer) -> Value {
+        let mut out = Vec::new();
+        event.write_wire(anonymizer, &mut Memo::default(), &mut out);
+        serde_json::from_slice(&out).expect("an event is one JSON object")
+    }
 
     fn agent_usage(metadata: Option<&str>) -> Result<Event, TrackError> {
         Event::agent_usage("agent-1", "run", metadata)
@@ -487,24 +552,42 @@ mod tests {
     fn agent_usage_wire_form() {
         let anonymizer = Anonymizer::new("salt");
         let event = agent_usage(Some(r#"{"duration_ms":5,"prompt":"secret"}"#)).unwrap();
-        let wire = event.to_wire(&anonymizer, &mut Memo::default());
+        let wire = wire_of(&event, &anonymizer);
         assert_eq!(wire["event_type"], "agent_usage");
         assert_eq!(wire["agent_id_hash"], anonymizer.hash_identifier("agent-1"));
         assert_eq!(wire["operation"], "run");
         assert_eq!(wire["metadata"], json!({"duration_ms": 5}));
         assert!(wire["timestamp"].as_f64().unwrap() > 1.6e9);
         // Nothing survives the allowlist: no metadata key at all.
-        let wire = agent_usage(Some(r#"{"prompt":"x"}"#))
-            .unwrap()
-            .to_wire(&anonymizer, &mut Memo::default());
+        let wire = wire_of(
+            &agent_usage(Some(r#"{"prompt":"x"}"#)).unwrap(),
+            &anonymizer,
+        );
         assert!(wire.get("metadata").is_none());
     }
 
     #[test]
+    fn a_batch_is_one_json_document_with_every_event() {
+        let anonymizer = Anonymizer::new("s");
+        let mut memo = Memo::default();
+        let empty: Value = serde_json::from_slice(&BatchWriter::new().finish()).unwrap();
+        assert_eq!(empty["events"], json!([]));
+        let mut batch = BatchWriter::new();
+        batch.add(&agent_usage(None).unwrap(), &anonymizer, &mut memo);
+        let tricky = Event::error("E\"\n\u{1}", "quote \" and \\ and ünï", None, None).unwrap();
+        batch.add(&tricky, &anonymizer, &mut memo);
+        let body: Value = serde_json::from_slice(&batch.finish()).unwrap();
+        assert_eq!(body["version"], "1.0");
+        assert!(body["timestamp"].as_f64().unwrap() > 1.6e9);
+        let events = body["events"].as_array().unwrap();
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[1]["error_type"], "E\"\n\u{1}");
+        assert_eq!(events[1]["error_message"], "quote \" and \\ and ünï");
+    }
+
+    #[test]
     fn system_info_names_the_platform() {
-        let wire = Event::system_info()
-            .unwrap()
-            .to_wire(&Anonymizer::new("s"), &mut Memo::default());
+        let wire = wire_of(&Event::system_info().unwrap(), &Anonymizer::new("s"));
         assert_eq!(wire["platform"], "Linux");
         assert_eq!(wire["arch"], std::env::consts::ARCH);
         assert!(!wire["platform_version"].as_str().unwrap().is_empty());
@@ -521,9 +604,7 @@ mod tests {
             );
         }
         set_host_runtime("python 3.11.7").unwrap();
-        let wire = Event::system_info()
-            .unwrap()
-            .to_wire(&Anonymizer::new("s"), &mut Memo::default());
+        let wire = wire_of(&Event::system_info().unwrap(), &Anonymizer::new("s"));
         assert_eq!(wire["runtime"], "python 3.11.7");
     }
 }

@@ -51,10 +51,19 @@ const SECRET_KEY_WORDS: &[&str] = &[
     "signature",
 ];
 
-/// True when a metadata key's name says its value is a secret.
+/// True when a metadata key's name says its value is a secret (any case; `-` counts as `_`).
 pub fn is_secret_key(key: &str) -> bool {
-    let key = key.to_ascii_lowercase().replace('-', "_");
-    SECRET_KEY_WORDS.iter().any(|word| key.contains(word))
+    // Compared byte by byte rather than on a lowered copy: it runs for every tag of every event.
+    let fold = |byte: u8| match byte {
+        b'-' => b'_',
+        other => other.to_ascii_lowercase(),
+    };
+    let key = key.as_bytes();
+    SECRET_KEY_WORDS.iter().any(|word| {
+        let word = word.as_bytes();
+        key.windows(word.len())
+            .any(|window| window.iter().zip(word).all(|(&k, &w)| fold(k) == w))
+    })
 }
 
 /// Hashes identifiers with a per-installation salt and filters structured fields. The salt is
@@ -62,7 +71,9 @@ pub fn is_secret_key(key: &str) -> bool {
 #[derive(Clone)]
 pub struct Anonymizer {
     salt: String,
-    extra_metadata_keys: Arc<[String]>,
+    /// The built-in allowlist plus the application's keys, minus anything secret-looking:
+    /// worked out once, so filtering an event is a lookup per key.
+    allowed_metadata_keys: Arc<[String]>,
 }
 
 impl std::fmt::Debug for Anonymizer {
@@ -79,9 +90,15 @@ impl Anonymizer {
     /// An anonymizer whose metadata allowlist also admits `extra_keys` (secret-looking keys
     /// are still dropped).
     pub fn with_metadata_keys(salt: impl Into<String>, extra_keys: Vec<String>) -> Self {
+        let allowed: Vec<String> = METADATA_ALLOWLIST
+            .iter()
+            .map(|key| key.to_string())
+            .chain(extra_keys)
+            .filter(|key| !is_secret_key(key))
+            .collect();
         Anonymizer {
             salt: salt.into(),
-            extra_metadata_keys: extra_keys.into(),
+            allowed_metadata_keys: allowed.into(),
         }
     }
 
@@ -96,36 +113,52 @@ impl Anonymizer {
     /// Metadata and error context: only allowlisted, not secret-looking keys with scalar values
     /// survive, at most [`limits::MAX_FIELDS`] of them; strings are scrubbed and bounded.
     pub fn filter_metadata(&self, metadata: &Map<String, Value>) -> Map<String, Value> {
+        self.filter_metadata_with(metadata, &mut Memo::default())
+    }
+
+    pub(crate) fn filter_metadata_with(
+        &self,
+        metadata: &Map<String, Value>,
+        memo: &mut Memo,
+    ) -> Map<String, Value> {
         metadata
             .iter()
             .filter(|(key, _)| self.is_allowed_key(key))
-            .filter_map(|(key, value)| Some((key.clone(), scrub_scalar(value)?)))
+            .filter_map(|(key, value)| Some((key.clone(), scrub_scalar(value, memo)?)))
             .take(limits::MAX_FIELDS)
             .collect()
     }
 
     fn is_allowed_key(&self, key: &str) -> bool {
-        let listed = METADATA_ALLOWLIST.contains(&key)
-            || self.extra_metadata_keys.iter().any(|extra| extra == key);
-        listed && !is_secret_key(key)
+        self.allowed_metadata_keys
+            .iter()
+            .any(|allowed| allowed == key)
     }
 
     /// Performance tags: values of identifier-like keys (ending in `_id`, or `user`, `agent`)
     /// are hashed, other secret-looking keys are dropped, other scalar values are scrubbed like
     /// messages, nested values are dropped; at most [`limits::MAX_FIELDS`] tags.
     pub fn anonymize_tags(&self, tags: &Map<String, Value>) -> Map<String, Value> {
+        self.anonymize_tags_with(tags, &mut Memo::default())
+    }
+
+    pub(crate) fn anonymize_tags_with(
+        &self,
+        tags: &Map<String, Value>,
+        memo: &mut Memo,
+    ) -> Map<String, Value> {
         tags.iter()
             .filter_map(|(key, value)| {
                 // Identifier-like keys are hashed, even `session_id`; other secret-looking
                 // keys have nothing worth keeping.
                 let value = if is_identifier_key(key) {
-                    Value::String(self.hash_identifier(&scalar_text(value)?))
+                    Value::String(memo.hash(self, &scalar_text(value)?))
                 } else if is_secret_key(key) {
                     return None;
                 } else {
-                    scrub_scalar(value)?
+                    scrub_scalar(value, memo)?
                 };
-                Some((limits::bounded(key, limits::MAX_NAME_BYTES), value))
+                Some((memo.name(key), value))
             })
             .take(limits::MAX_FIELDS)
             .collect()
@@ -145,10 +178,10 @@ fn scalar_text(value: &Value) -> Option<String> {
     }
 }
 
-/// Scalars pass (strings scrubbed and bounded); arrays and objects are dropped.
-fn scrub_scalar(value: &Value) -> Option<Value> {
+/// Scalars pass (strings scrubbed and bounded like names); arrays and objects are dropped.
+fn scrub_scalar(value: &Value, memo: &mut Memo) -> Option<Value> {
     match value {
-        Value::String(text) => Some(Value::String(scrub_bounded(text, limits::MAX_NAME_BYTES))),
+        Value::String(text) => Some(Value::String(memo.name(text))),
         Value::Array(_) | Value::Object(_) => None,
         scalar => Some(scalar.clone()),
     }
@@ -245,6 +278,31 @@ mod tests {
         assert_eq!(
             Value::Object(filtered),
             json!({"duration_ms": 12.5, "success": true, "retry_count": 2, "cache_hit": null})
+        );
+    }
+
+    #[test]
+    fn secret_looking_keys_in_any_case_or_spelling() {
+        for key in [
+            "password",
+            "DB_PASSWORD",
+            "api-key",
+            "Api_Key",
+            "x-auth-token",
+            "SessionID",
+        ] {
+            assert!(is_secret_key(key), "{key}");
+        }
+        for key in ["duration_ms", "model_name", "status_code", "pass", ""] {
+            assert!(!is_secret_key(key), "{key}");
+        }
+        let anonymizer =
+            Anonymizer::with_metadata_keys("s", vec!["auth_mode".into(), "model".into()]);
+        let metadata = json!({"auth_mode": "x", "model": "m", "success": true});
+        assert_eq!(
+            Value::Object(anonymizer.filter_metadata(metadata.as_object().unwrap())),
+            json!({"model": "m", "success": true}),
+            "an allowlisted secret-looking key is still dropped"
         );
     }
 
