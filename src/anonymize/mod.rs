@@ -219,6 +219,11 @@ pub fn anonymize_stack_trace(trace: &str) -> String {
     Scrubber::for_this_process().scrub(trace)
 }
 
+/// Compiles one of the scrubber's own patterns, which are known to be valid.
+fn regex(pattern: &str) -> regex::Regex {
+    regex::Regex::new(pattern).expect("the built-in patterns are valid")
+}
+
 /// Lowercase hex of `bytes`.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";

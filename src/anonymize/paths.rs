@@ -8,9 +8,7 @@
 use once_cell::sync::Lazy;
 use regex::{Captures, Regex};
 
-fn regex(pattern: &str) -> Regex {
-    Regex::new(pattern).expect("the built-in patterns are valid")
-}
+use super::regex;
 
 /// A home directory at the start of a path whose separators are already `/`: `/home/u`,
 /// `/Users/u`, `C:/Users/u`, `C:/Documents and Settings/u`, `Users/u`, `/root`, `~u`.

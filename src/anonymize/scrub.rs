@@ -11,13 +11,11 @@ use std::net::Ipv6Addr;
 use once_cell::sync::Lazy;
 use regex::{Captures, Regex};
 
+use super::regex;
+
 use super::checks::{entropy, passes_iban, passes_luhn, plausible_ssn};
 use super::identity::Identity;
 use super::paths::{path_without_user, scrub_paths};
-
-fn regex(pattern: &str) -> Regex {
-    Regex::new(pattern).expect("the built-in patterns are valid")
-}
 
 /// PEM private key blocks, whatever the key type.
 static PRIVATE_KEY: Lazy<Regex> = Lazy::new(|| {
