@@ -135,7 +135,8 @@ extern "C" {
  * `MT_OK` without doing anything. Enabled, it resolves the salt and starts one sender thread.
  *
  * `config`: borrowed and copied; NULL means "from the environment", as `mt_config_from_env`.
- * Ownership: the caller owns the result and releases it with `mt_shutdown`.
+ * Ownership: the caller owns the result and releases it with `mt_client_close` then
+ * `mt_client_free`, or with `mt_shutdown`, which does both.
  * Returns NULL only if memory is exhausted. Threads: any thread.
  */
 struct mt_client *mt_client_new(const struct mt_config *config);

@@ -72,7 +72,8 @@ fn is_global(client: *const mt_client) -> bool {
 /// `MT_OK` without doing anything. Enabled, it resolves the salt and starts one sender thread.
 ///
 /// `config`: borrowed and copied; NULL means "from the environment", as `mt_config_from_env`.
-/// Ownership: the caller owns the result and releases it with `mt_shutdown`.
+/// Ownership: the caller owns the result and releases it with `mt_client_close` then
+/// `mt_client_free`, or with `mt_shutdown`, which does both.
 /// Returns NULL only if memory is exhausted. Threads: any thread.
 #[no_mangle]
 pub extern "C" fn mt_client_new(config: *const mt_config) -> *mut mt_client {
