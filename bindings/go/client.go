@@ -42,13 +42,12 @@ type Client struct {
 	closed  *atomic.Bool
 	global  bool
 
-	// mu lets calls share the handle while Close waits for them to leave before the library
-	// frees it. handle is nil once closed (never for the global client).
-	mu       sync.RWMutex
+	// handle stays valid for as long as the Client is reachable, closed or not: Close only
+	// closes the native client (calls running meanwhile get MT_ERR_SHUT_DOWN), and a cleanup
+	// frees it once the Client is unreachable, when no call can be using it. Every method that
+	// passes handle to C keeps c alive until the call returns (runtime.KeepAlive).
 	handle   *C.struct_mt_client
-	final    Stats
 	loggerID uintptr
-	cleanup  runtime.Cleanup
 }
 
 // NewClient creates a client. A nil cfg reads the environment, as ConfigFromEnv. Unless
@@ -80,10 +79,13 @@ func NewClient(cfg *Config) (*Client, error) {
 		handle:   handle,
 		loggerID: loggerID,
 	}
-	// A client dropped without Close would keep its sender thread and queue forever. Every method
-	// holds c until it returns (deferred unlocks), so this never runs while one is inside a call.
-	c.cleanup = runtime.AddCleanup(c, func(handle *C.struct_mt_client) {
-		go shutdownHandle(handle, DefaultShutdownTimeout, loggerID)
+	// Closes a client dropped without Close (at once if it was closed), then frees it. On its
+	// own goroutine: cleanups run one at a time, and closing may wait for the collector.
+	runtime.AddCleanup(c, func(handle *C.struct_mt_client) {
+		go func() {
+			C.mt_shutdown(handle, millis(DefaultShutdownTimeout))
+			loggers.Delete(loggerID)
+		}()
 	}, handle)
 	return c, nil
 }
@@ -239,14 +241,11 @@ func (c *Client) Flush(ctx context.Context) error {
 	}
 }
 
-// Stats returns the client's counters. After Close they are those of the moment Close began.
+// Stats returns the client's counters; after Close, the final ones.
 func (c *Client) Stats() Stats {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if c.handle == nil {
-		return c.final
-	}
-	return statsOf(c.handle)
+	stats := statsOf(c.handle)
+	runtime.KeepAlive(c)
+	return stats
 }
 
 func statsOf(handle *C.struct_mt_client) Stats {
@@ -265,7 +264,9 @@ func statsOf(handle *C.struct_mt_client) Stats {
 }
 
 // Close sends what is still queued, waiting at most DefaultShutdownTimeout, and stops the
-// client. Later calls return ErrShutDown; closing again does nothing. It always returns nil.
+// client. Later calls return ErrShutDown, except Stats, which gives the final counters; closing
+// again does nothing. Calls running on other goroutines meanwhile are safe and are not waited
+// for. It always returns nil.
 func (c *Client) Close() error {
 	c.shutdown(DefaultShutdownTimeout)
 	return nil
@@ -282,28 +283,20 @@ func (c *Client) Shutdown(ctx context.Context) error {
 	return nil
 }
 
+// shutdown does not wait for calls other goroutines are making: the library lets them run
+// into the closed client safely.
 func (c *Client) shutdown(timeout time.Duration) {
 	if c.global {
 		ShutdownGlobal(timeout)
 		return
 	}
-	c.mu.Lock()
-	handle := c.handle
-	if handle == nil {
-		c.mu.Unlock()
+	if c.closed.Swap(true) {
 		return
 	}
-	c.closed.Store(true)
-	c.final = statsOf(handle)
-	c.handle = nil
-	c.cleanup.Stop()
-	c.mu.Unlock()
-	shutdownHandle(handle, timeout, c.loggerID)
-}
-
-func shutdownHandle(handle *C.struct_mt_client, timeout time.Duration, loggerID uintptr) {
-	C.mt_shutdown(handle, millis(timeout))
-	loggers.Delete(loggerID)
+	C.mt_client_close(c.handle, millis(timeout))
+	runtime.KeepAlive(c)
+	// The library never logs for a client once mt_client_close has returned.
+	loggers.Delete(c.loggerID)
 }
 
 // disabledResult is what every call on a disabled client returns, without touching C.
@@ -314,14 +307,15 @@ func (c *Client) disabledResult(op string) error {
 	return nil
 }
 
-// call runs fn with the live handle, or returns ErrShutDown once the client is closed.
+// call runs fn with the handle, or returns ErrShutDown once the client is closed (a call that
+// races Close gets it from the library instead).
 func (c *Client) call(op string, fn func(*C.struct_mt_client) C.enum_mt_status) error {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if c.handle == nil || (c.global && c.closed.Load()) {
+	if c.closed.Load() {
 		return fmt.Errorf("telemetry: %s: %w", op, ErrShutDown)
 	}
-	return statusError(op, fn(c.handle))
+	status := fn(c.handle)
+	runtime.KeepAlive(c)
+	return statusError(op, status)
 }
 
 // addJSON encodes fields as a JSON object; nil or empty fields become NULL (nothing to send).

@@ -52,6 +52,16 @@ type Config struct {
 	FlushInterval time.Duration
 	// QueueCapacity is how many events wait at most; beyond it the oldest are dropped.
 	QueueCapacity int
+	// OutputFile turns on local-only mode: each batch is appended to this file as one JSON line,
+	// exactly as it would have been sent, and no socket is ever opened (Endpoint is not used).
+	// The file is created with mode 0600.
+	OutputFile string
+	// CAFile is a PEM file of CA certificates trusted, besides the bundled roots, for an https://
+	// Endpoint with a private CA. It is read by NewClient. Certificates are always verified.
+	CAFile string
+	// Debug logs each outgoing batch, exactly as sent, at slog.LevelDebug to Logger (or as a line
+	// on stderr when Logger is nil).
+	Debug bool
 	// Logger receives the library's warnings (refused batches, unreachable collector) instead of
 	// stderr. It is called from the library's sender thread.
 	Logger *slog.Logger
@@ -108,6 +118,23 @@ func (cfg *Config) apply(config *C.struct_mt_config, loggerID uintptr) error {
 		}); err != nil {
 			return err
 		}
+	}
+	if cfg.OutputFile != "" {
+		if err := setString(config, "OutputFile", cfg.OutputFile, func(value *C.char) C.enum_mt_status {
+			return C.mt_config_set_output_file(config, value)
+		}); err != nil {
+			return err
+		}
+	}
+	if cfg.CAFile != "" {
+		if err := setString(config, "CAFile", cfg.CAFile, func(value *C.char) C.enum_mt_status {
+			return C.mt_config_set_ca_file(config, value)
+		}); err != nil {
+			return err
+		}
+	}
+	if cfg.Debug {
+		C.mt_config_set_debug(config, true)
 	}
 	if cfg.Timeout != 0 {
 		if cfg.Timeout%time.Second != 0 {

@@ -270,8 +270,8 @@ func TestClosedClientRefusesCalls(t *testing.T) {
 	if events := collector.events(t); len(events) != 1 {
 		t.Errorf("Close sent %d events, want the 1 still queued", len(events))
 	}
-	if stats := enabled.Stats(); stats.Enqueued != 1 {
-		t.Errorf("stats after Close = %+v, want the counters from before it", stats)
+	if stats := enabled.Stats(); stats != (telemetry.Stats{Enqueued: 1, Sent: 1, BatchesSent: 1}) {
+		t.Errorf("stats after Close = %+v, want the final counters: 1 enqueued and sent", stats)
 	}
 	must(t, disabled.Close())
 
@@ -297,7 +297,9 @@ func TestClosedClientRefusesCalls(t *testing.T) {
 	}
 }
 
-func TestCloseWaitsForConcurrentCalls(t *testing.T) {
+// Close does not wait for calls on other goroutines: each of them either queued its event or
+// got ErrShutDown, and the client stays usable for them (the race detector watches this too).
+func TestCloseWhileOtherGoroutinesTrack(t *testing.T) {
 	collector := startCollector(t, http.StatusOK)
 	client := newClient(t, enabledConfig(collector.url()))
 
@@ -325,8 +327,31 @@ func TestCloseWaitsForConcurrentCalls(t *testing.T) {
 			t.Errorf("racing Close: %v", err)
 		}
 	}
-	if stats := client.Stats(); stats.Enqueued != uint64(accepted) {
+	stats := client.Stats()
+	if stats.Enqueued != uint64(accepted) {
 		t.Errorf("stats say %d enqueued, %d calls were accepted", stats.Enqueued, accepted)
+	}
+	if received := len(collector.events(t)); stats.Sent != uint64(received) {
+		t.Errorf("stats say %d sent, the collector received %d", stats.Sent, received)
+	}
+}
+
+func TestADroppedClientIsClosedAndFreed(t *testing.T) {
+	collector := startCollector(t, http.StatusOK)
+	func() {
+		cfg := enabledConfig(collector.url())
+		cfg.FlushInterval = time.Hour
+		client, err := telemetry.NewClient(cfg)
+		must(t, err)
+		must(t, client.TrackAgentUsage("agent-1", "forgotten", nil))
+	}()
+	// The cleanup closes the unreachable client, which sends what it held back.
+	for deadline := time.Now().Add(10 * time.Second); len(collector.received()) == 0 && time.Now().Before(deadline); {
+		runtime.GC()
+		time.Sleep(20 * time.Millisecond)
+	}
+	if events := collector.events(t); len(events) != 1 || events[0]["operation"] != "forgotten" {
+		t.Errorf("a client dropped without Close sent %v, want its one queued event", events)
 	}
 }
 

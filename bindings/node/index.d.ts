@@ -22,6 +22,15 @@ export interface ConfigOptions {
   flushIntervalMs?: number;
   /** Events the queue holds, 1 to 1000000 (default 8192); when full the oldest is dropped. */
   queueCapacity?: number;
+  /**
+   * Local-only mode: each batch is appended to this file as one JSON line, exactly as it would
+   * have been sent, and no socket is ever opened. Created with mode 0600.
+   */
+  outputFile?: string;
+  /** A PEM file of CA certificates trusted besides the bundled roots (read when the Config is built). */
+  caFile?: string;
+  /** Prints each outgoing batch, exactly as sent, on stderr. */
+  debug?: boolean;
 }
 
 /** Client settings. Wrong types throw TypeError; out-of-range values throw RangeError. */
@@ -65,9 +74,9 @@ export class Client {
   trackSystemInfo(): void;
   /** Resolves true when everything tracked before is sent or given up, false on timeout. */
   flush(timeoutMs?: number): Promise<boolean>;
-  /** Throws ShutDownError after shutdown(), except on the global client. */
+  /** The counters; after shutdown(), the final ones. */
   stats(): Stats;
-  /** Sends what is queued, stops and releases the client. Idempotent. */
+  /** Sends what is queued and stops the client, without waiting for calls in progress. Idempotent. */
   shutdown(timeoutMs?: number): Promise<void>;
 }
 

@@ -130,6 +130,9 @@ const native = {
   config_set_salt_file: lib.func('int mt_config_set_salt_file(mt_config *config, const char *path)'),
   config_set_flush_interval_ms: lib.func('int mt_config_set_flush_interval_ms(mt_config *config, uint32_t millis)'),
   config_set_queue_capacity: lib.func('int mt_config_set_queue_capacity(mt_config *config, uint32_t capacity)'),
+  config_set_output_file: lib.func('int mt_config_set_output_file(mt_config *config, const char *path)'),
+  config_set_ca_file: lib.func('int mt_config_set_ca_file(mt_config *config, const char *path)'),
+  config_set_debug: lib.func('int mt_config_set_debug(mt_config *config, bool debug)'),
   client_new: lib.func('mt_client *mt_client_new(const mt_config *config)'),
   client_is_enabled: lib.func('bool mt_client_is_enabled(const mt_client *client)'),
   client_stats: lib.func('int mt_client_stats(const mt_client *client, _Out_ mt_stats *out)'),
@@ -138,6 +141,7 @@ const native = {
   track_error: lib.func('int mt_track_error(mt_client *client, const char *error_type, const char *error_message, const char *stack_trace, const char *context_json)'),
   track_system_info: lib.func('int mt_track_system_info(mt_client *client)'),
   flush: lib.func('int mt_flush(mt_client *client, uint32_t timeout_ms)'),
+  client_close: lib.func('int mt_client_close(mt_client *client, uint32_t timeout_ms)'),
   shutdown: lib.func('void mt_shutdown(mt_client *client, uint32_t timeout_ms)'),
   global: lib.func('mt_client *mt_global(void)'),
   global_shutdown: lib.func('void mt_global_shutdown(uint32_t timeout_ms)'),
@@ -298,6 +302,9 @@ const CONFIG_SETTERS = {
   saltFile: [requireString, native.config_set_salt_file],
   flushIntervalMs: [requireUint32, native.config_set_flush_interval_ms],
   queueCapacity: [requireUint32, native.config_set_queue_capacity],
+  outputFile: [requireString, native.config_set_output_file],
+  caFile: [requireString, native.config_set_ca_file],
+  debug: [requireBoolean, native.config_set_debug],
 };
 
 const configRegistry = new FinalizationRegistry((pointer) => native.config_free(pointer));
@@ -359,7 +366,11 @@ class Config {
 // ---------------------------------------------------------------------------------------------
 // Client
 
+// A collected client is closed, at once if shutdown() did not already do it, and freed: nothing
+// can be using it then, since a client stays reachable while one of its calls runs on a worker.
 const clientRegistry = new FinalizationRegistry((pointer) => native.shutdown(pointer, 0));
+/** Client → how many of its native calls are running on koffi's workers (see #onWorker). */
+const clientsOnWorkers = new Map();
 const GLOBAL = Symbol('global');
 let globalClient = null;
 let globalShutdown = null;
@@ -374,6 +385,9 @@ function callOnWorker(fn, ...args) {
 /**
  * A telemetry client. Track calls only queue the event (the library sends from its own thread);
  * `flush()` and `shutdown()` wait on a worker thread and return Promises.
+ *
+ * `shutdown()` only closes the native client, which calls still running on workers survive; it
+ * is freed once the Client is garbage-collected.
  */
 class Client {
   #handle;
@@ -382,7 +396,8 @@ class Client {
   #collecting;
   #closed;
   #shutdownPromise = null;
-  #pendingFlushes = new Set();
+  /** Resolves to whether the close delivered everything queued in time. */
+  #closing = null;
 
   /**
    * @param {Config | import('./index').ConfigOptions} [config] a Config, the options for one, or
@@ -486,7 +501,8 @@ class Client {
   /**
    * Waits, on a worker thread, until everything tracked before this call is sent or given up.
    * Resolves `true` when done, `false` if `timeoutMs` passed first. Network trouble never
-   * rejects; it only shows in `stats()`. Rejects with ShutDownError after `shutdown()`.
+   * rejects; it only shows in `stats()`. Rejects with ShutDownError after `shutdown()`; a flush
+   * already under way when `shutdown()` is called resolves as the shutdown's delivery went.
    * @param {number} [timeoutMs=5000]
    * @returns {Promise<boolean>}
    */
@@ -494,35 +510,30 @@ class Client {
     requireUint32('timeoutMs', timeoutMs);
     if (this.#closed) throw new ShutDownError();
     if (!this.#collecting) return true;
-    const pending = callOnWorker(native.flush, this.#handle, timeoutMs).then(
-      (status) => {
-        if (status === Status.OK) return true;
-        if (status === Status.ERR_TIMEOUT) return false;
-        if (status === Status.ERR_SHUT_DOWN) throw new ShutDownError();
-        warnInternal('flush', native.status_message(status));
-        return false;
-      },
-      (error) => {
-        warnInternal('flush', error.message);
-        return false;
-      },
-    );
-    // shutdown() frees the native client, so it must wait for flushes still using it.
-    this.#pendingFlushes.add(pending);
+    let status;
     try {
-      return await pending;
-    } finally {
-      this.#pendingFlushes.delete(pending);
+      status = await this.#onWorker(native.flush, timeoutMs);
+    } catch (error) {
+      warnInternal('flush', error.message);
+      return false;
     }
+    if (status === Status.OK) return true;
+    if (status === Status.ERR_TIMEOUT) return false;
+    if (status === Status.ERR_SHUT_DOWN) {
+      // The close that overtook this flush sends what it would have waited for.
+      if (this.#closing) return this.#closing;
+      this.#check(status, 'flush'); // throws: the global client was shut down by other code
+    }
+    warnInternal('flush', native.status_message(status));
+    return false;
   }
 
   /**
-   * Counters since the client was created. Plain numbers (exact up to 2^53).
-   * Throws ShutDownError after `shutdown()`, except on the global client.
+   * Counters since the client was created; after `shutdown()`, the final ones. Plain numbers
+   * (exact up to 2^53).
    * @returns {import('./index').Stats}
    */
   stats() {
-    if (this.#closed && !this.#isGlobal) throw new ShutDownError();
     const out = {};
     check(native.client_stats(this.#handle, out), 'stats');
     return {
@@ -536,10 +547,10 @@ class Client {
   }
 
   /**
-   * Sends what is queued, stops the sender and releases the client, on a worker thread,
-   * within about `timeoutMs` (after waiting for flushes already in progress). From the moment
-   * it is called, track calls throw ShutDownError. Calling it again returns the same Promise.
-   * Never rejects for network trouble.
+   * Sends what is queued and stops the sender, on a worker thread, within about `timeoutMs`.
+   * From the moment it is called, track calls throw ShutDownError; calls already running are
+   * not waited for and end safely. Calling it again returns the same Promise. Never rejects for
+   * network trouble.
    * @param {number} [timeoutMs=5000]
    * @returns {Promise<void>}
    */
@@ -552,21 +563,31 @@ class Client {
     }
     this.#closed = true;
     this.#collecting = false;
-    this.#shutdownPromise = this.#isGlobal ? shutdownGlobalNative(timeoutMs) : this.#release(timeoutMs);
+    // On the global client mt_client_close is mt_global_shutdown.
+    this.#closing = this.#onWorker(native.client_close, timeoutMs).then(
+      (status) => status === Status.OK,
+      (error) => {
+        warnInternal('shutdown', error.message);
+        return false;
+      },
+    );
+    if (this.#isGlobal) globalShutdown ??= this.#closing;
+    this.#shutdownPromise = this.#closing.then(() => undefined);
     return this.#shutdownPromise;
   }
 
-  async #release(timeoutMs) {
-    const deadline = Date.now() + timeoutMs;
-    await Promise.allSettled(this.#pendingFlushes);
-    const handle = this.#handle;
-    // Nothing may touch the pointer once mt_shutdown starts freeing it.
-    this.#handle = null;
-    clientRegistry.unregister(this);
+  /**
+   * Runs a native call taking this client's handle on a worker, keeping the Client reachable
+   * meanwhile so that the registry cannot free the handle under the call.
+   */
+  async #onWorker(fn, ...args) {
+    clientsOnWorkers.set(this, (clientsOnWorkers.get(this) ?? 0) + 1);
     try {
-      await callOnWorker(native.shutdown, handle, Math.max(0, deadline - Date.now()));
-    } catch (error) {
-      warnInternal('shutdown', error.message);
+      return await callOnWorker(fn, this.#handle, ...args);
+    } finally {
+      const running = clientsOnWorkers.get(this) - 1;
+      if (running === 0) clientsOnWorkers.delete(this);
+      else clientsOnWorkers.set(this, running);
     }
   }
 

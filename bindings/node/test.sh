@@ -19,6 +19,13 @@ if ! command -v node >/dev/null || [ "$(node_major)" -lt 18 ] || ! command -v np
     fi
 fi
 
+# The caFile test makes its CA certificate with the openssl command.
+if ! command -v openssl >/dev/null; then
+    echo "node-binding: installing openssl with apt-get" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null
+fi
+
 if [ ! -f "$repo/target/release/libmycelium_telemetry.so" ]; then
     echo "node-binding: building the native library (cargo build --release)" >&2
     (cd "$repo" && cargo build --release --lib)

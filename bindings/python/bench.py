@@ -8,9 +8,8 @@ one warm-up repetition that is not counted). The metadata dict is built once, ou
 so the figure is the call and not the dict literal. The loop's own cost, an empty loop of the
 same length, is reported as ``loop_ns`` and not subtracted.
 
-The enabled client is configured from the environment, the only way the Python config offers
-to reach local-only mode: ``TELEMETRY_OUTPUT=file:<path under /tmp>``, so nothing goes to the
-network. Between repetitions (not timed) it is flushed and the file emptied, and the queue holds
+The enabled client is in local-only mode, ``TelemetryConfig(output_file=<path under /tmp>)``, so
+nothing goes to the network. Between repetitions (not timed) it is flushed and the file emptied, and the queue holds
 a whole repetition, so every event is really written and none is displaced.
 
 Usage: python3 bindings/python/bench.py [--quick]
@@ -70,18 +69,12 @@ def measure(name, client, calls, repetitions, between=None):
 
 
 def enabled_client(output_path, queue_capacity):
-    os.environ.pop("DO_NOT_TRACK", None)
-    os.environ.update(
-        {
-            "TELEMETRY_ENABLED": "1",
-            "TELEMETRY_OUTPUT": f"file:{output_path}",
-            "TELEMETRY_SALT": "bench-salt",
-            "TELEMETRY_QUEUE_CAPACITY": str(queue_capacity),
-        }
+    config = TelemetryConfig(
+        enabled=True, output_file=output_path, salt="bench-salt", queue_capacity=queue_capacity
     )
-    client = TelemetryClient()
+    client = TelemetryClient(config)
     if not client.is_enabled():
-        sys.exit("bench.py: the client from the environment is not enabled")
+        sys.exit("bench.py: the local-only client is not enabled")
     return client
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the Python binding's tests against the library in <repo>/target/release, installing what
-# this machine lacks (python3, pytest) and building the library if it is not there yet.
+# this machine lacks (python3, pytest, openssl for the private-CA test) and building the library
+# if it is not there yet.
 set -euo pipefail
 
 binding_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -16,6 +17,7 @@ apt_install() {
 }
 
 command -v python3 >/dev/null || apt_install python3
+command -v openssl >/dev/null || apt_install openssl
 python3 -c 'import sys; sys.exit(sys.version_info < (3, 8))' \
     || { echo "test.sh: the binding needs Python 3.8 or newer, found $(python3 --version)" >&2; exit 1; }
 if ! python3 -c 'import pytest' 2>/dev/null; then

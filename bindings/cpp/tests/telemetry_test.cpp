@@ -3,13 +3,19 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <map>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <type_traits>
 #include <vector>
+
+#include <unistd.h>
 
 #include "collector.h"
 
@@ -256,7 +262,9 @@ TEST_F(CollectorTest, ShutDownClientThrowsShutDownError) {
   EXPECT_THROW(client.track_agent_usage("agent", "after-shutdown"), telemetry::ShutDownError);
   EXPECT_THROW(client.track_system_info(), telemetry::ShutDownError);
   EXPECT_THROW(client.flush(1s), telemetry::ShutDownError);
-  EXPECT_THROW(client.stats(), telemetry::ShutDownError);
+  // The closed client keeps its final counters until the destructor frees it.
+  EXPECT_EQ(client.stats().enqueued, 1u);
+  EXPECT_EQ(client.stats().sent, 1u);
   EXPECT_NO_THROW(client.shutdown(1s));
 }
 
@@ -281,6 +289,182 @@ TEST(Network, TroubleNeverThrows) {
   EXPECT_NO_THROW(EXPECT_TRUE(client.flush(10s)));  // given up on counts as done
   EXPECT_EQ(client.stats().failed, 1u);
   EXPECT_EQ(client.stats().sent, 0u);
+}
+
+TEST_F(CollectorTest, ShutdownWhileOtherThreadsTrackIsSafe) {
+  telemetry::Client client(enabled_config().queue_capacity(100000));
+  std::atomic<std::uint64_t> accepted{0};
+  std::atomic<bool> failed{false};
+  std::vector<std::thread> threads;
+  for (int thread = 0; thread < 3; ++thread) {
+    threads.emplace_back([&] {
+      try {
+        for (int event = 0; event < 20000; ++event) {
+          client.track_agent_usage("agent", "racing", {{"retry_count", event}});
+          ++accepted;
+        }
+      } catch (const telemetry::ShutDownError&) {
+        // What a call that comes after the shutdown gets.
+      } catch (...) {
+        failed = true;
+      }
+    });
+  }
+  while (client.stats().enqueued < 100) {
+    std::this_thread::yield();
+  }
+  client.shutdown(5s);
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  EXPECT_FALSE(failed);
+  const telemetry::Stats stats = client.stats();
+  // Every call either queued its event or threw ShutDownError.
+  EXPECT_EQ(stats.enqueued, accepted.load());
+  EXPECT_GT(stats.sent, 0u);
+  EXPECT_LE(stats.sent + stats.dropped + stats.failed, stats.enqueued);
+}
+
+/// A file path under the temporary directory, removed when the test ends.
+class TemporaryFile {
+ public:
+  explicit TemporaryFile(const std::string& name)
+      : path_(std::filesystem::temp_directory_path() /
+              ("mt-cpp-" + std::to_string(getpid()) + "-" + name)) {
+    std::filesystem::remove(path_);
+  }
+  ~TemporaryFile() { std::filesystem::remove(path_); }
+  TemporaryFile(const TemporaryFile&) = delete;
+  TemporaryFile& operator=(const TemporaryFile&) = delete;
+
+  std::string path() const { return path_.string(); }
+  std::string read() const {
+    std::ifstream file(path_);
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::size_t occurrences(const std::string& text, const std::string& needle) {
+  std::size_t count = 0;
+  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+TEST_F(CollectorTest, OutputFileWritesEachBatchAsAJsonLineAndSendsNothing) {
+  const TemporaryFile output("batches.jsonl");
+  {
+    // The collector is the endpoint too: local-only mode must not reach it.
+    telemetry::Client client(enabled_config().flush_interval(1h).output_file(output.path()));
+    client.track_agent_usage("alice@example.com", "summarize",
+                             {{"duration_ms", 12}, {"prompt", "secret prompt"}});
+    client.track_error("DatabaseError",
+                       "alice@example.com could not reach postgres://admin:hunter2@db/x");
+    ASSERT_TRUE(client.flush(10s));  // the first batch: both events
+    client.track_performance("latency", 12.5, "ms", {{"session_id", "s-1"}});
+    ASSERT_TRUE(client.flush(10s));  // the second: one event
+    const telemetry::Stats stats = client.stats();
+    EXPECT_EQ(stats.enqueued, 3u);
+    EXPECT_EQ(stats.sent, 3u);
+    EXPECT_EQ(stats.batches_sent, 2u);
+  }
+
+  const std::string text = output.read();
+  std::vector<std::string> lines;
+  std::istringstream stream(text);
+  for (std::string line; std::getline(stream, line);) {
+    lines.push_back(line);
+  }
+  ASSERT_EQ(lines.size(), 2u) << text;
+  EXPECT_EQ(occurrences(lines[0], "\"event_type\":"), 2u) << lines[0];
+  EXPECT_EQ(occurrences(lines[1], "\"event_type\":"), 1u) << lines[1];
+  for (const std::string& line : lines) {
+    EXPECT_EQ(line.front(), '{') << line;
+    EXPECT_EQ(line.back(), '}') << line;
+    EXPECT_EQ(occurrences(line, "\"version\":\"1.0\""), 1u) << line;
+  }
+  EXPECT_NE(lines[0].find("\"agent_id_hash\":\""s + kAliceHash + "\""), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("\"metadata\":{\"duration_ms\":12}"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("<email> could not reach postgres://<user>:<password>@db/x"),
+            std::string::npos)
+      << lines[0];
+  EXPECT_NE(lines[1].find("\"metric_name\":\"latency\""), std::string::npos) << lines[1];
+  for (const char* secret : {"alice", "hunter2", "secret prompt", "test-salt"}) {
+    EXPECT_EQ(text.find(secret), std::string::npos) << secret;
+  }
+  const auto permissions = std::filesystem::status(output.path()).permissions();
+  EXPECT_EQ(permissions, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::this_thread::sleep_for(200ms);  // anything sent would have arrived by now
+  EXPECT_EQ(collector_count(collector_), 0u);
+
+  EXPECT_THROW(telemetry::Client(telemetry::Config().output_file("")), telemetry::Error);
+}
+
+// A CA certificate (made with openssl, valid until 2126) for the ca_file setting.
+constexpr const char* kCaCertificate = R"(-----BEGIN CERTIFICATE-----
+MIIBmTCCAT+gAwIBAgIUE7vvqykmLoDUeSrbZtqj01iMi0YwCgYIKoZIzj0EAwIw
+GTEXMBUGA1UEAwwObXQgY3BwIHRlc3QgQ0EwIBcNMjYxMTI1MjAyNTE5WhgPMjEy
+NjExMDEyMDI1MTlaMBkxFzAVBgNVBAMMDm10IGNwcCB0ZXN0IENBMFkwEwYHKoZI
+zj0CAQYIKoZIzj0DAQcDQgAEhPZwhihEX1nzbQTO+Y+Z2YMSK9pqCMNtTYh3sweb
+A5JtPA8HektrFAMltFjjDGLWx8nDJq3/OgI9Q0U98gAwb6NjMGEwHQYDVR0OBBYE
+FLLo2R88AHNQDR4T72nxjAzAKW1qMB8GA1UdIwQYMBaAFLLo2R88AHNQDR4T72nx
+jAzAKW1qMA8GA1UdEwEB/wQFMAMBAf8wDgYDVR0PAQH/BAQDAgIEMAoGCCqGSM49
+BAMCA0gAMEUCIDwNvaS+pQBN3pOVZu92vQL4/KNhS/av5PxejTO/t/wdAiEA+cRy
+z/nW4lepLoGjMejaY88qWbKaBylOQadQL5Tf1Qw=
+-----END CERTIFICATE-----
+)";
+
+TEST(Config, CaFileMustHoldACertificate) {
+  const TemporaryFile ca("ca.pem");
+  std::ofstream(ca.path()) << kCaCertificate;
+  telemetry::Client client(telemetry::Config()
+                               .enabled(true)
+                               .endpoint("https://telemetry.example.com/v1/events")
+                               .salt("test-salt")
+                               .ca_file(ca.path()));
+  EXPECT_TRUE(client.enabled());
+  client.shutdown(0ms);
+
+  const TemporaryFile junk("junk.pem");
+  std::ofstream(junk.path()) << "not a certificate";
+  for (const std::string& path : {junk.path(), ca.path() + ".missing"}) {
+    try {
+      telemetry::Client refused(telemetry::Config().ca_file(path));
+      ADD_FAILURE() << "ca_file " << path << " was accepted";
+    } catch (const telemetry::Error& error) {
+      EXPECT_EQ(error.status(), MT_ERR_INVALID_CONFIG_VALUE);
+      EXPECT_NE(std::string(error.what()).find("Config::ca_file"), std::string::npos) << error.what();
+    }
+  }
+}
+
+TEST(Config, DebugPrintsEachOutgoingBatchToStderr) {
+  for (const bool debug : {true, false}) {
+    const TemporaryFile output(debug ? "debug-on.jsonl" : "debug-off.jsonl");
+    testing::internal::CaptureStderr();
+    {
+      telemetry::Client client(telemetry::Config()
+                                   .enabled(true)
+                                   .salt("test-salt")
+                                   .output_file(output.path())
+                                   .debug(debug));
+      client.track_agent_usage("alice@example.com", "summarize");
+      EXPECT_TRUE(client.flush(10s));
+    }
+    const std::string stderr_text = testing::internal::GetCapturedStderr();
+    const std::string batch = output.read();
+    ASSERT_FALSE(batch.empty());
+    // The batch exactly as written (and as it would have been sent), on the debug line.
+    const std::string expected_line = "outgoing batch: " + batch.substr(0, batch.size() - 1);
+    EXPECT_EQ(stderr_text.find(expected_line) != std::string::npos, debug) << stderr_text;
+    EXPECT_EQ(occurrences(stderr_text, "outgoing batch"), debug ? 1u : 0u) << stderr_text;
+  }
 }
 
 TEST(Environment, DisabledUnlessTheUserOptedIn) {

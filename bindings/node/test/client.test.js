@@ -156,13 +156,14 @@ test('caller mistakes throw TypeError or RangeError and queue nothing', async (t
   assert.equal(collector.requests.length, 0);
 });
 
-test('after shutdown, calls throw ShutDownError', async (t) => {
+test('after shutdown, calls throw ShutDownError and stats are final', async (t) => {
   const collector = await startCollector({ delayMs: 300 });
   t.after(collector.close);
   const client = new Client(enabledOptions(collector.endpoint, { flushIntervalMs: 60000 }));
   client.trackAgentUsage('agent-1', 'run');
 
-  // shutdown() must wait for the flush using the native client before freeing it.
+  // A flush under way when shutdown() is called ends with the shutdown's delivery, whichever of
+  // the two reaches the native client first.
   const flushing = client.flush(5000);
   const closing = client.shutdown(5000);
   assert.equal(client.enabled, false);
@@ -170,13 +171,14 @@ test('after shutdown, calls throw ShutDownError', async (t) => {
   assert.equal(client.shutdown(1), closing, 'a second shutdown returns the first one');
   assert.equal(await flushing, true);
   await closing;
+  // Read from the closed native client, after its final delivery.
+  assert.deepEqual(client.stats(), { enqueued: 1, sent: 1, dropped: 0, failed: 0, retries: 0, batchesSent: 1 });
 
   for (const call of [
     () => client.trackAgentUsage('agent-1', 'run'),
     () => client.trackPerformance('latency', 1),
     () => client.trackError('E', 'message'),
     () => client.trackSystemInfo(),
-    () => client.stats(),
   ]) {
     assert.throws(call, (error) => {
       assert.ok(error instanceof ShutDownError);

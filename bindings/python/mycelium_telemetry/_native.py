@@ -101,6 +101,7 @@ _SIGNATURES = {
     "mt_track_system_info": (_c_status, [_c_client]),
     "mt_flush": (_c_status, [_c_client, ctypes.c_uint32]),
     "mt_client_stats": (_c_status, [_c_client, ctypes.POINTER(Stats)]),
+    "mt_client_close": (_c_status, [_c_client, ctypes.c_uint32]),
     "mt_shutdown": (None, [_c_client, ctypes.c_uint32]),
     "mt_global": (_c_client, []),
     "mt_global_shutdown": (None, [ctypes.c_uint32]),
@@ -117,6 +118,9 @@ _SIGNATURES = {
     "mt_config_set_salt_file": (_c_status, [_c_config, _c_text]),
     "mt_config_set_flush_interval_ms": (_c_status, [_c_config, ctypes.c_uint32]),
     "mt_config_set_queue_capacity": (_c_status, [_c_config, ctypes.c_uint32]),
+    "mt_config_set_output_file": (_c_status, [_c_config, _c_text]),
+    "mt_config_set_ca_file": (_c_status, [_c_config, _c_text]),
+    "mt_config_set_debug": (_c_status, [_c_config, ctypes.c_bool]),
     "mt_hash_identifier": (_c_owned_text, [_c_text, _c_text]),
     "mt_anonymize_path": (_c_owned_text, [_c_text]),
     "mt_anonymize_message": (_c_owned_text, [_c_text]),
@@ -127,10 +131,17 @@ _SIGNATURES = {
     "mt_status_message": (_c_text, [ctypes.c_int]),
 }
 
+# Track calls only check a flag and push onto a lock-free queue: they never wait for I/O or for
+# another thread, so they keep the GIL instead of paying to release and retake it (about a third
+# of the call). Everything that can wait (flush, close) releases it.
+_KEEP_THE_GIL = ("mt_track_agent_usage", "mt_track_performance", "mt_track_error", "mt_track_system_info")
+_gil_holding_lib = ctypes.PyDLL(library_path, handle=lib._handle)
+
 for _name, (_restype, _argtypes) in _SIGNATURES.items():
-    _function = getattr(lib, _name)
+    _function = getattr(_gil_holding_lib if _name in _KEEP_THE_GIL else lib, _name)
     _function.restype = _restype
     _function.argtypes = _argtypes
+    setattr(lib, _name, _function)
 
 
 def status_message(status: int) -> str:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import json
 import logging
 import numbers
 import threading
-import time
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from . import _native
+from ._native import encode as _encode
 from ._native import lib
 from .config import TelemetryConfig
 
@@ -41,51 +42,31 @@ class TelemetryStats:
     """Batches the collector accepted."""
 
 
-class _Handle:
-    """An ``mt_client`` pointer that is released only once no call is using it.
+# Pointers of the clients that are still open for the at-exit close, and the lock that makes
+# sure a pointer is freed (by a garbage-collected client) or closed at exit, never both at once.
+_open_pointers: "set[int]" = set()
+_open_pointers_lock = threading.Lock()
 
-    ``mt_shutdown`` frees the client, so it must never overlap a call from another thread; the
-    count of calls in progress makes ``close`` wait for them and turns later ones away.
-    """
 
-    def __init__(self, pointer: int, owned: bool) -> None:
-        self._pointer = pointer
-        self._owned = owned
-        self._calls_in_progress = 0
-        self._closed = False
-        self._idle = threading.Condition()
-        self.final_stats: Optional[TelemetryStats] = None
+def _free(pointer: int) -> None:
+    """Closes (if it was not yet) and frees an owned client once nothing can call it any more:
+    its TelemetryClient was garbage collected. Not at exit: see _close_open_clients."""
+    with _open_pointers_lock:
+        if pointer not in _open_pointers:
+            return  # already closed at exit; freeing is left to the process's end
+        _open_pointers.discard(pointer)
+    lib.mt_shutdown(pointer, _native.milliseconds(DEFAULT_TIMEOUT))
 
-    def acquire(self) -> Optional[int]:
-        with self._idle:
-            if self._closed:
-                return None
-            self._calls_in_progress += 1
-            return self._pointer
 
-    def release(self) -> None:
-        with self._idle:
-            self._calls_in_progress -= 1
-            if self._calls_in_progress == 0:
-                self._idle.notify_all()
-
-    def close(self, timeout: float) -> None:
-        """Sends what is queued within ``timeout`` seconds, keeps the final counters, and
-        shuts the client down (freeing it unless it is the global one). Later calls do nothing."""
-        with self._idle:
-            if self._closed:
-                return
-            self._closed = True
-            self._idle.wait_for(lambda: self._calls_in_progress == 0)
-        deadline = time.monotonic() + timeout
-        lib.mt_flush(self._pointer, _native.milliseconds(timeout))
-        # Read here because an owned client's counters are gone once mt_shutdown frees it.
-        self.final_stats = read_stats(self._pointer)
-        remaining = _native.milliseconds(max(0.0, deadline - time.monotonic()))
-        if self._owned:
-            lib.mt_shutdown(self._pointer, remaining)
-        else:
-            lib.mt_global_shutdown(remaining)
+@atexit.register
+def _close_open_clients() -> None:
+    # Daemon threads may still be inside a call at exit, so clients are closed (which such a
+    # call survives, getting nothing done) but not freed: the process is ending anyway.
+    with _open_pointers_lock:
+        pointers = list(_open_pointers)
+        _open_pointers.clear()
+    for pointer in pointers:
+        lib.mt_client_close(pointer, _native.milliseconds(DEFAULT_TIMEOUT))
 
 
 def read_stats(pointer: int) -> TelemetryStats:
@@ -138,10 +119,16 @@ class TelemetryClient:
         return client
 
     def _attach(self, pointer: int, owned: bool) -> None:
+        self._pointer = pointer
         # Asked once: a disabled client then costs one attribute check per track call.
         self._enabled = bool(lib.mt_client_is_enabled(pointer))
-        self._handle = _Handle(pointer, owned)
-        self._finalizer = weakref.finalize(self, self._handle.close, DEFAULT_TIMEOUT)
+        with _open_pointers_lock:
+            _open_pointers.add(pointer)
+        if owned:
+            # Freed only once this object is gone, so no method can be using the pointer then;
+            # shutdown() merely closes it. At exit _close_open_clients takes over.
+            finalizer = weakref.finalize(self, _free, pointer)
+            finalizer.atexit = False
 
     def is_enabled(self) -> bool:
         """True while the client collects: telemetry was enabled and it is not shut down."""
@@ -158,12 +145,14 @@ class TelemetryClient:
         """
         if not self._enabled:
             return
-        self._track(
-            "mt_track_agent_usage",
-            _native.encode(agent_id, "agent_id"),
-            _native.encode(operation, "operation"),
-            _json_object(metadata, "metadata"),
+        status = lib.mt_track_agent_usage(
+            self._pointer,
+            _encode(agent_id, "agent_id"),
+            _encode(operation, "operation"),
+            None if metadata is None else _json_object(metadata, "metadata"),
         )
+        if status:
+            self._refused(status, "mt_track_agent_usage")
 
     def track_performance(
         self,
@@ -178,13 +167,15 @@ class TelemetryClient:
             return
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise TypeError(f"value must be a number, not {type(value).__name__}")
-        self._track(
-            "mt_track_performance",
-            _native.encode(metric_name, "metric_name"),
+        status = lib.mt_track_performance(
+            self._pointer,
+            _encode(metric_name, "metric_name"),
             float(value),
-            _native.encode_optional(unit, "unit"),
-            _json_object(tags, "tags"),
+            None if unit is None else _encode(unit, "unit"),
+            None if tags is None else _json_object(tags, "tags"),
         )
+        if status:
+            self._refused(status, "mt_track_performance")
 
     def track_error(
         self,
@@ -197,20 +188,24 @@ class TelemetryClient:
         URL credentials and email addresses; ``context`` is filtered like metadata."""
         if not self._enabled:
             return
-        self._track(
-            "mt_track_error",
-            _native.encode(error_type, "error_type"),
-            _native.encode(error_message, "error_message"),
-            _native.encode_optional(stack_trace, "stack_trace"),
-            _json_object(context, "context"),
+        status = lib.mt_track_error(
+            self._pointer,
+            _encode(error_type, "error_type"),
+            _encode(error_message, "error_message"),
+            None if stack_trace is None else _encode(stack_trace, "stack_trace"),
+            None if context is None else _json_object(context, "context"),
         )
+        if status:
+            self._refused(status, "mt_track_error")
 
     def track_system_info(self) -> None:
         """Records the platform, its version, the CPU architecture, this library's version and
         the Python runtime (``python X.Y.Z``)."""
         if not self._enabled:
             return
-        self._track("mt_track_system_info")
+        status = lib.mt_track_system_info(self._pointer)
+        if status:
+            self._refused(status, "mt_track_system_info")
 
     def flush(self, timeout: float = DEFAULT_TIMEOUT) -> bool:
         """Waits up to ``timeout`` seconds for every event tracked before it to be sent or
@@ -219,13 +214,7 @@ class TelemetryClient:
         timeout_ms = _native.milliseconds(timeout)
         if not self._enabled:
             return True
-        pointer = self._handle.acquire()
-        if pointer is None:
-            return True
-        try:
-            status = lib.mt_flush(pointer, timeout_ms)
-        finally:
-            self._handle.release()
+        status = lib.mt_flush(self._pointer, timeout_ms)
         if status == _native.MT_ERR_TIMEOUT:
             return False
         if status not in (_native.MT_OK, _native.MT_ERR_SHUT_DOWN):
@@ -234,24 +223,17 @@ class TelemetryClient:
         return True
 
     def stats(self) -> TelemetryStats:
-        """The client's counters; after :meth:`shutdown`, as they were when it finished its
-        final flush. All zero for a disabled client."""
-        pointer = self._handle.acquire()
-        if pointer is None:
-            return self._handle.final_stats or TelemetryStats()
-        try:
-            return read_stats(pointer)
-        finally:
-            self._handle.release()
+        """The client's counters, also after :meth:`shutdown` (then final). All zero for a
+        disabled client."""
+        return read_stats(self._pointer)
 
     def shutdown(self, timeout: float = DEFAULT_TIMEOUT) -> None:
-        """Sends what is queued within ``timeout`` seconds and stops the client. It first waits
-        for calls other threads are making on it. Later calls do nothing; calling it again is
-        harmless."""
-        _native.milliseconds(timeout)  # a bad timeout raises here, before anything is stopped
+        """Sends what is queued within ``timeout`` seconds and stops the client. Calls other
+        threads are making meanwhile are safe: they simply do nothing. Later calls do nothing;
+        calling it again is harmless."""
+        timeout_ms = _native.milliseconds(timeout)  # a bad timeout raises before anything stops
         self._enabled = False
-        if self._finalizer.detach() is not None:
-            self._handle.close(timeout)
+        lib.mt_client_close(self._pointer, timeout_ms)
 
     def __enter__(self) -> "TelemetryClient":
         return self
@@ -259,35 +241,65 @@ class TelemetryClient:
     def __exit__(self, *exc_info: object) -> None:
         self.shutdown()
 
-    def _track(self, function_name: str, *arguments: Any) -> None:
-        pointer = self._handle.acquire()
-        if pointer is None:
-            return  # shut down by another thread since the enabled check
-        try:
-            status = getattr(lib, function_name)(pointer, *arguments)
-        finally:
-            self._handle.release()
-        if status == _native.MT_OK:
-            return
+    def _refused(self, status: int, function_name: str) -> None:
         mistake = _native.caller_mistake(status, function_name)
         if mistake is not None:
             raise mistake
         if status == _native.MT_ERR_SHUT_DOWN:
-            # Only the global client gets here: something else in the process shut it down.
+            # Shut down by another thread since the enabled check, or, for the global client,
+            # by other code in the process.
             self._enabled = False
             return
         # A library bug caught at the C boundary is not the host's problem.
         _log.warning("mycelium_telemetry: %s failed: %s", function_name, _native.status_message(status))
 
 
-def _json_object(value: Optional[Mapping[str, Any]], name: str) -> Optional[bytes]:
-    if value is None:
-        return None
-    if not isinstance(value, Mapping):
-        raise TypeError(f"{name} must be a dict, not {type(value).__name__}")
-    # allow_nan=False: NaN is not JSON, and the collector would refuse the batch.
-    text = json.dumps(dict(value), allow_nan=False, ensure_ascii=False, separators=(",", ":"))
-    return _native.encode(text, name)
+def _not_serializable(value: object) -> object:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _compact_json_encoder() -> Callable[[Any], str]:
+    """``json.dumps(value, allow_nan=False, ensure_ascii=False, separators=(",", ":"))``, made
+    once. dumps with any non-default argument builds a new encoder on every call, and even a
+    reused JSONEncoder builds its C encoder on every call: both cost more than the encoding. The
+    C encoder is therefore built here, once, when this Python has one that behaves as expected.
+
+    NaN and infinity raise ValueError (they are not JSON, and the collector would refuse the
+    batch), what JSON cannot carry raises TypeError, and a circular structure ValueError."""
+    portable = json.JSONEncoder(allow_nan=False, ensure_ascii=False, separators=(",", ":")).encode
+    make_encoder = getattr(json.encoder, "c_make_encoder", None)
+    if make_encoder is None:
+        return portable
+    try:
+        # No circular-reference markers: they would be shared between threads. A cycle then
+        # ends in RecursionError instead, reported below as dumps reports a cycle.
+        chunks_of = make_encoder(
+            None, _not_serializable, json.encoder.encode_basestring, None, ":", ",", False, False, False
+        )
+        if "".join(chunks_of({"probe": [1, True, None, "é"]}, 0)) != '{"probe":[1,true,null,"é"]}':
+            return portable
+    except Exception:  # noqa: BLE001 (a C encoder this code does not understand: use the portable one)
+        return portable
+
+    def encode(value: Any) -> str:
+        try:
+            return "".join(chunks_of(value, 0))
+        except RecursionError:
+            raise ValueError("Circular reference detected (or nesting too deep)") from None
+
+    return encode
+
+
+_encode_json = _compact_json_encoder()
+
+
+def _json_object(value: Mapping[str, Any], name: str) -> bytes:
+    if type(value) is not dict:
+        if not isinstance(value, Mapping):
+            raise TypeError(f"{name} must be a dict, not {type(value).__name__}")
+        value = dict(value)
+    # JSON escapes every control character, NUL included, so no NUL check is needed here.
+    return _encode_json(value).encode("utf-8")
 
 
 _global_client: Optional[TelemetryClient] = None

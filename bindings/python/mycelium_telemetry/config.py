@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Union
 
 from . import _native
 from ._native import lib
@@ -12,6 +12,8 @@ from ._native import lib
 DEFAULT_ENDPOINT = "https://mycelium-telemetry.sornsen.io"
 
 _YES = ("true", "1", "yes", "on")
+
+PathText = Union[str, "os.PathLike[str]"]
 
 
 class TelemetryConfig:
@@ -34,6 +36,12 @@ class TelemetryConfig:
         salt_file: Where the per-installation salt is kept, when ``salt`` is None.
         flush_interval_ms: Longest a partial batch waits, 10 to 3600000 (default 5000).
         queue_capacity: Events held before the oldest are dropped, 1 to 1000000 (default 8192).
+        output_file: Local-only mode: append each batch, exactly as it would be sent, as one
+            JSON line to this file (created with mode 0600) and never open a socket; the
+            endpoint is then not used. For seeing what would leave.
+        ca_file: A PEM file of CA certificates to trust, besides the bundled roots, for an
+            ``https://`` endpoint with a private CA. It is read when the config is created.
+        debug: Print each outgoing batch, exactly as sent, to stderr.
     """
 
     def __init__(
@@ -46,9 +54,12 @@ class TelemetryConfig:
         retry_attempts: int = 3,
         retry_backoff: float = 2.0,
         salt: Optional[str] = None,
-        salt_file: Optional[str] = None,
+        salt_file: Optional[PathText] = None,
         flush_interval_ms: Optional[int] = None,
         queue_capacity: Optional[int] = None,
+        output_file: Optional[PathText] = None,
+        ca_file: Optional[PathText] = None,
+        debug: bool = False,
     ) -> None:
         self.enabled = enabled
         self.endpoint = endpoint
@@ -60,6 +71,9 @@ class TelemetryConfig:
         self.salt_file = salt_file
         self.flush_interval_ms = flush_interval_ms
         self.queue_capacity = queue_capacity
+        self.output_file = output_file
+        self.ca_file = ca_file
+        self.debug = debug
         self._from_environment = False
         with self._native():
             pass  # building it is the validation
@@ -93,7 +107,8 @@ class TelemetryConfig:
             f"timeout={self.timeout!r}, batch_size={self.batch_size!r}, "
             f"retry_attempts={self.retry_attempts!r}, retry_backoff={self.retry_backoff!r}, "
             f"salt={salt}, salt_file={self.salt_file!r}, "
-            f"flush_interval_ms={self.flush_interval_ms!r}, queue_capacity={self.queue_capacity!r})"
+            f"flush_interval_ms={self.flush_interval_ms!r}, queue_capacity={self.queue_capacity!r}, "
+            f"output_file={self.output_file!r}, ca_file={self.ca_file!r}, debug={self.debug!r})"
         )
 
     @contextmanager
@@ -125,12 +140,15 @@ class TelemetryConfig:
                 _native.uint32(self.retry_attempts, "retry_attempts"),
             ),
             ("retry_backoff", lib.mt_config_set_retry_backoff, _float(self.retry_backoff, "retry_backoff")),
+            ("debug", lib.mt_config_set_debug, bool(self.debug)),
         ]
         optional = [
             ("salt", lib.mt_config_set_salt, self.salt, _native.encode),
-            ("salt_file", lib.mt_config_set_salt_file, self.salt_file, _native.encode),
+            ("salt_file", lib.mt_config_set_salt_file, _path(self.salt_file), _native.encode),
             ("flush_interval_ms", lib.mt_config_set_flush_interval_ms, self.flush_interval_ms, _native.uint32),
             ("queue_capacity", lib.mt_config_set_queue_capacity, self.queue_capacity, _native.uint32),
+            ("output_file", lib.mt_config_set_output_file, _path(self.output_file), _native.encode),
+            ("ca_file", lib.mt_config_set_ca_file, _path(self.ca_file), _native.encode),
         ]
         settings += [(name, setter, convert(value, name)) for name, setter, value, convert in optional if value is not None]
         for name, setter, value in settings:
@@ -144,6 +162,11 @@ class TelemetryConfig:
             raise mistake
         if status != _native.MT_OK:
             raise RuntimeError(f"setting {name} failed: {_native.status_message(status)}")
+
+
+def _path(value: object) -> object:
+    """A path as the str the C setter takes; anything else is left for encode to refuse."""
+    return os.fspath(value) if isinstance(value, os.PathLike) else value
 
 
 def _float(value: object, name: str) -> float:

@@ -7,11 +7,12 @@ Run it by itself to watch what the example sends:  python3 bindings/python/tests
 from __future__ import annotations
 
 import json
+import ssl
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, List, NamedTuple
+from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 
 class Request(NamedTuple):
@@ -26,9 +27,18 @@ class Collector:
     The first ``hang_first_requests`` POSTs are read and kept in ``hung_requests`` but never
     answered until the collector stops, so the client's request timeout is what ends them;
     ``requests`` holds only the answered ones.
+
+    ``tls=(certificate_file, key_file)`` serves HTTPS instead, at ``https://localhost:<port>``;
+    connections whose TLS handshake fails are counted in ``refused_handshakes``.
     """
 
-    def __init__(self, port: int = 0, echo: bool = False, hang_first_requests: int = 0) -> None:
+    def __init__(
+        self,
+        port: int = 0,
+        echo: bool = False,
+        hang_first_requests: int = 0,
+        tls: Optional[Tuple[str, str]] = None,
+    ) -> None:
         self.requests: List[Request] = []
         self.hung_requests: List[Request] = []
         self._received = threading.Condition()
@@ -55,8 +65,26 @@ class Collector:
             def log_message(self, *args: Any) -> None:
                 pass  # keeps test output to what pytest reports
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/v1/events"
+        self.refused_handshakes = 0
+
+        class TlsServer(ThreadingHTTPServer):
+            def get_request(self) -> Any:
+                connection, address = self.socket.accept()
+                connection.settimeout(10)  # a client stuck mid-handshake must not stall the server
+                try:
+                    return context.wrap_socket(connection, server_side=True), address
+                except OSError:  # ssl.SSLError included; serve_forever skips the connection
+                    collector.refused_handshakes += 1
+                    connection.close()
+                    raise
+
+        self._server = (TlsServer if tls else ThreadingHTTPServer)(("127.0.0.1", port), Handler)
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.url = f"https://localhost:{self._server.server_address[1]}/v1/events"
+        else:
+            self.url = f"http://127.0.0.1:{self._server.server_address[1]}/v1/events"
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Dict, Iterator, Optional
+from typing import Dict, Iterator, NamedTuple, Optional
 
 import pytest
 
@@ -58,6 +58,35 @@ def run_python(
     )
     assert completed.returncode == 0, f"exit {completed.returncode}\n{completed.stdout}\n{completed.stderr}"
     return completed
+
+
+class PrivateCa(NamedTuple):
+    ca_file: Path
+    """The CA certificate (PEM), what ``TelemetryConfig(ca_file=...)`` is given."""
+    server_certificate: Path
+    """A certificate for localhost and 127.0.0.1 that the CA signed, and its key."""
+    server_key: Path
+
+
+@pytest.fixture
+def private_ca(tmp_path: Path) -> PrivateCa:
+    """A CA and a server certificate it signed, made with the openssl command for this test."""
+
+    def openssl(*arguments: str) -> None:
+        subprocess.run(["openssl", *arguments], cwd=tmp_path, check=True, capture_output=True, timeout=60)
+
+    (tmp_path / "server.ext").write_text(
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n"
+        "keyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n"
+    )
+    new_key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+    openssl("req", "-x509", *new_key, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+            "-subj", "/CN=mt python test CA",
+            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign")
+    openssl("req", *new_key, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost")
+    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", "server.pem", "-days", "2", "-extfile", "server.ext")
+    return PrivateCa(tmp_path / "ca.pem", tmp_path / "server.pem", tmp_path / "server.key")
 
 
 @pytest.fixture

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import collections
+import gc
 import json
 import math
 import threading
+import time
+import types
+import weakref
 
 import pytest
 from conftest import SALT, cargo_version, sha256_hex
@@ -12,6 +17,7 @@ from test_delivery import enabled_config, unused_local_port
 
 import mycelium_telemetry
 from mycelium_telemetry import DataAnonymizer, TelemetryClient, TelemetryConfig, TelemetryStats
+from mycelium_telemetry import client as client_module
 from mycelium_telemetry._native import lib
 
 
@@ -77,6 +83,47 @@ def test_changing_a_config_after_creation_is_validated_when_a_client_is_made():
         TelemetryClient(config)
 
 
+def _circular() -> dict:
+    context: dict = {"status_code": 1}
+    context["self"] = context
+    return context
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {},
+        {"duration_ms": 87, "success": True, "cache_hit": None},
+        {"ratio": 0.1, "big": 10**30, "neg": -1.5e-300, "text": 'é "quoted" \\ \n \0 \u2028 ✓'},
+        {1: "int key", 2.5: "float key", True: "bool key", None: "none key"},
+        {"nested": {"list": [1, [2, {"a": ()}]], "empty": {}}},
+        {"subclasses": collections.OrderedDict(a=1)},
+    ],
+)
+def test_metadata_json_is_what_json_dumps_writes(value):
+    expected = json.dumps(value, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+    assert client_module._json_object(value, "metadata") == expected.encode("utf-8")
+    assert client_module._json_object(types.MappingProxyType(value), "metadata") == expected.encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "value, error",
+    [
+        ({"x": math.nan}, ValueError),
+        ({"x": [math.inf]}, ValueError),
+        ({"x": object()}, TypeError),
+        ({(1, 2): "tuple key"}, TypeError),
+        (_circular(), ValueError),
+        ([("duration_ms", 1)], TypeError),
+    ],
+)
+def test_metadata_json_refuses_what_json_dumps_refuses(value, error):
+    with pytest.raises(error):
+        client_module._json_object(value, "metadata")
+    for _ in range(3):  # a refusal leaves nothing behind that breaks the next call
+        assert client_module._json_object({"a": 1}, "metadata") == b'{"a":1}'
+
+
 @pytest.mark.parametrize(
     "call, error",
     [
@@ -97,6 +144,7 @@ def test_changing_a_config_after_creation_is_validated_when_a_client_is_made():
         pytest.param(lambda c: c.track_performance("latency", 1.0, tags={"k": {1, 2}}), TypeError, id="set-tag"),
         pytest.param(lambda c: c.track_error("E", None), TypeError, id="none-message"),
         pytest.param(lambda c: c.track_error("E", "m", context={1j: "x"}), TypeError, id="complex-key"),
+        pytest.param(lambda c: c.track_error("E", "m", context=_circular()), ValueError, id="circular-context"),
     ],
 )
 def test_caller_mistakes_raise_and_queue_nothing(collector, call, error):
@@ -133,26 +181,59 @@ def test_context_manager_sends_and_shuts_down(collector):
     assert client.is_enabled() is False
 
 
-def test_shutdown_waits_for_calls_in_other_threads(collector):
+def test_shutdown_while_other_threads_track_is_safe_and_they_stop(collector):
     client = TelemetryClient(enabled_config(collector.url))
     failures = []
 
     def keep_tracking() -> None:
         try:
-            for index in range(200):
+            # Until well after the shutdown, so that calls are in progress while it closes.
+            for index in range(200_000):
                 client.track_agent_usage(f"agent-{index}", "run", {"retry_count": index})
+                client.track_performance("latency", float(index))
         except BaseException as error:  # noqa: BLE001 (any error fails the test)
             failures.append(error)
 
     threads = [threading.Thread(target=keep_tracking) for _ in range(4)]
     for thread in threads:
         thread.start()
+    deadline = time.monotonic() + 10
+    while client.stats().enqueued < 200 and time.monotonic() < deadline:
+        time.sleep(0.001)
     client.shutdown(timeout=10)
+    stats_at_shutdown = client.stats()
     for thread in threads:
         thread.join()
+
     assert failures == []
+    assert client.is_enabled() is False
+    # Calls that lost the race to the close were turned away: nothing more was accepted.
+    assert client.stats().enqueued == stats_at_shutdown.enqueued
     stats = client.stats()
-    assert stats.enqueued == stats.sent == len(collector.events())
+    assert 0 < stats.sent == len(collector.events())
+    assert stats.sent + stats.dropped + stats.failed <= stats.enqueued
+
+
+def test_stats_after_shutdown_are_the_final_counters(collector):
+    client = TelemetryClient(enabled_config(collector.url, flush_interval_ms=60_000))
+    for index in range(3):
+        client.track_agent_usage(f"agent-{index}", "run")
+    assert client.stats() == TelemetryStats(enqueued=3)  # held back by the flush interval
+    client.shutdown(timeout=5)
+    # Read from the closed native client: what its final drain sent, not a copy from before it.
+    assert client.stats() == TelemetryStats(enqueued=3, sent=3, batches_sent=1)
+    assert len(collector.events()) == 3
+
+
+def test_a_client_dropped_without_shutdown_sends_what_it_queued(collector):
+    client = TelemetryClient(enabled_config(collector.url, flush_interval_ms=60_000))
+    client.track_agent_usage("agent-1", "forgotten")
+    finalizers_before = len(weakref.finalize._registry)
+    del client
+    gc.collect()
+    # The finalizer ran (closing, sending and freeing the native client), not just queued.
+    assert len(weakref.finalize._registry) < finalizers_before
+    assert [event["operation"] for event in collector.events()] == ["forgotten"]
 
 
 def test_disabled_client_makes_no_foreign_call_and_serializes_nothing(monkeypatch, collector):
@@ -161,7 +242,7 @@ def test_disabled_client_makes_no_foreign_call_and_serializes_nothing(monkeypatc
 
     for name in ("mt_track_agent_usage", "mt_track_performance", "mt_track_error", "mt_track_system_info"):
         monkeypatch.setattr(lib, name, refuse)
-    monkeypatch.setattr(json, "dumps", refuse)
+    monkeypatch.setattr(client_module, "_encode_json", refuse)
 
     disabled = TelemetryClient(TelemetryConfig(endpoint=collector.url))
     assert disabled.is_enabled() is False
@@ -176,6 +257,10 @@ def test_disabled_client_makes_no_foreign_call_and_serializes_nothing(monkeypatc
             enabled.track_agent_usage("alice@example.com", "run", {"duration_ms": 1})
         with pytest.raises(AssertionError):
             enabled.track_system_info()
+        monkeypatch.undo()
+        monkeypatch.setattr(client_module, "_encode_json", refuse)
+        with pytest.raises(AssertionError):
+            enabled.track_error("E", "m", context={"status_code": 1})
     disabled.shutdown()
 
 

@@ -79,8 +79,14 @@ class ErrorsTest < TelemetryTest
 
   def test_calls_after_shutdown_raise_shut_down_error
     collector = start_collector
-    client = MyceliumTelemetry::Client.new(enabled_config(collector))
+    client = MyceliumTelemetry::Client.new(enabled_config(collector, flush_interval_ms: 60_000))
+    client.track_agent_usage("alice", "op")
+    assert_equal 0, client.stats.sent, "held back by the flush interval"
     client.shutdown
+
+    # stats still answers, with the counters of the closed client after its final delivery.
+    assert_equal({ enqueued: 1, sent: 1, dropped: 0, failed: 0, retries: 0, batches_sent: 1 }, client.stats.to_h)
+    assert_equal 1, collector.events.size
 
     refute client.enabled?
     assert_raises(MyceliumTelemetry::ShutDownError) { client.track_agent_usage("alice", "op") }
@@ -88,7 +94,6 @@ class ErrorsTest < TelemetryTest
     assert_raises(MyceliumTelemetry::ShutDownError) { client.track_error("E", "m") }
     assert_raises(MyceliumTelemetry::ShutDownError) { client.track_system_info }
     assert_raises(MyceliumTelemetry::ShutDownError) { client.flush }
-    assert_raises(MyceliumTelemetry::ShutDownError) { client.stats }
     assert_nil client.shutdown, "a second shutdown does nothing"
     assert_kind_of MyceliumTelemetry::Error, MyceliumTelemetry::ShutDownError.new
   end
@@ -99,15 +104,45 @@ class ErrorsTest < TelemetryTest
     assert_raises(MyceliumTelemetry::ShutDownError) { client.track_agent_usage("alice", "op") }
   end
 
-  def test_shutdown_waits_for_a_flush_running_on_another_thread
+  def test_shutdown_does_not_wait_for_a_flush_on_another_thread_which_ends_safely
     silent = start_collector(respond: false)
-    client = MyceliumTelemetry::Client.new(enabled_config(silent, timeout: 1, retry_attempts: 0))
+    client = MyceliumTelemetry::Client.new(enabled_config(silent, timeout: 2, retry_attempts: 0))
     client.track_agent_usage("alice", "op")
 
-    flushing = Thread.new { client.flush(timeout: 0.5) }
-    # Peeks at the in-flight count so shutdown starts only once the flush is really waiting.
-    sleep 0.01 until client.instance_variable_get(:@calls_in_flight).positive? || !flushing.alive?
+    flushing = Thread.new { client.flush(timeout: 3) }
+    sleep 0.1 # lets the flush start waiting on the request the collector never answers
+    started = Process.clock_gettime(Process::CLOCK_MONOTONIC)
     client.shutdown(timeout: 0.2)
-    assert_equal false, flushing.value, "the flush finished on its own, not on a freed client"
+    assert_operator Process.clock_gettime(Process::CLOCK_MONOTONIC) - started, :<, 1.5
+    assert flushing.alive?, "shutdown returned while the flush was still waiting"
+    # It ends when the request times out or its own timeout passes, on a client still alive.
+    assert_includes [true, false], flushing.value
+    assert_raises(MyceliumTelemetry::ShutDownError) { client.flush(timeout: 0.1) }
+  end
+
+  def test_shutdown_while_other_threads_track_stops_them_cleanly
+    collector = start_collector
+    client = MyceliumTelemetry::Client.new(enabled_config(collector, queue_capacity: 100_000))
+    threads = Array.new(3) do
+      Thread.new do
+        accepted = 0
+        20_000.times do |i|
+          client.track_agent_usage("agent-#{i}", "run", { retry_count: i })
+          accepted += 1
+        end
+        accepted
+      rescue MyceliumTelemetry::ShutDownError
+        accepted
+      end
+    end
+    sleep 0.01 until client.stats.enqueued >= 100
+    client.shutdown(timeout: 5)
+    accepted = threads.sum(&:value)
+
+    stats = client.stats
+    assert_equal accepted, stats.enqueued, "every call either queued its event or raised ShutDownError"
+    assert_equal collector.events.size, stats.sent
+    assert_operator stats.sent, :>, 0
+    assert_operator stats.sent + stats.dropped + stats.failed, :<=, stats.enqueued
   end
 end

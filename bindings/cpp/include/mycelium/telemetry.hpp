@@ -344,6 +344,18 @@ class Config {
   }
   /// 1 to 1000000 events.
   Config& queue_capacity(std::uint32_t events) { return set(queue_capacity_, events); }
+  /// Local-only mode: each batch is appended to this file as one JSON line, exactly as it would
+  /// have been sent, and no socket is ever opened (the endpoint is not used). Mode 0600.
+  Config& output_file(std::string_view path) {
+    return set(output_file_, detail::c_string(path, "Config::output_file"));
+  }
+  /// A PEM file of CA certificates trusted besides the bundled roots, for an https:// endpoint
+  /// with a private CA; read when the Client is created. Certificates are always verified.
+  Config& ca_file(std::string_view path) {
+    return set(ca_file_, detail::c_string(path, "Config::ca_file"));
+  }
+  /// Prints each outgoing batch, exactly as sent, on stderr.
+  Config& debug(bool on) { return set(debug_, on); }
 
  private:
   friend class Client;
@@ -384,6 +396,12 @@ class Config {
       detail::check(mt_config_set_queue_capacity(native, *queue_capacity_),
                     "Config::queue_capacity");
     }
+    if (output_file_) {
+      detail::check(mt_config_set_output_file(native, output_file_->c_str()),
+                    "Config::output_file");
+    }
+    if (ca_file_) detail::check(mt_config_set_ca_file(native, ca_file_->c_str()), "Config::ca_file");
+    if (debug_) detail::check(mt_config_set_debug(native, *debug_), "Config::debug");
     return config;
   }
 
@@ -404,6 +422,9 @@ class Config {
   std::optional<std::string> salt_file_;
   std::optional<std::uint32_t> flush_interval_ms_;
   std::optional<std::uint32_t> queue_capacity_;
+  std::optional<std::string> output_file_;
+  std::optional<std::string> ca_file_;
+  std::optional<bool> debug_;
 };
 
 class ClientRef;
@@ -486,7 +507,7 @@ class ClientRef {
   /// passed first. Network failures are not errors here; they show in stats().
   bool flush(std::chrono::milliseconds timeout) const {
     if (handle_ == nullptr) {
-      return refuse_if_shut_down(true);
+      return true;
     }
     const mt_status status = mt_flush(handle_, detail::saturated_u32(timeout));
     if (status == MT_ERR_TIMEOUT) {
@@ -496,12 +517,12 @@ class ClientRef {
     return true;
   }
 
+  /// The counters; after shutdown, the final ones.
   Stats stats() const {
     Stats stats{};
-    if (handle_ == nullptr) {
-      return refuse_if_shut_down(stats);
+    if (handle_ != nullptr) {
+      detail::check(mt_client_stats(handle_, &stats), "stats");
     }
-    detail::check(mt_client_stats(handle_, &stats), "stats");
     return stats;
   }
 
@@ -512,25 +533,15 @@ class ClientRef {
   explicit ClientRef(mt_client* handle) noexcept : handle_(handle) {}
 
   mt_client* handle_ = nullptr;
-  /// Set by Client::shutdown, after which handle_ is gone but calls must still say why.
-  bool shut_down_ = false;
 
  private:
   friend ClientRef global();
-
-  template <typename Result>
-  Result refuse_if_shut_down(Result inert_result) const {
-    if (shut_down_) {
-      throw ShutDownError();
-    }
-    return inert_result;
-  }
 
   /// Whether a track call should build and queue its event. A disabled client only has its
   /// arguments checked; a moved-from client does nothing; a shut-down one throws.
   bool collecting() const {
     if (handle_ == nullptr) {
-      return refuse_if_shut_down(false);
+      return false;
     }
     if (mt_client_is_enabled(handle_)) {
       return true;
@@ -541,8 +552,9 @@ class ClientRef {
   }
 };
 
-/// A client owning its sender thread. Move-only; the destructor sends what is queued, waiting at
-/// most default_shutdown_timeout, then frees everything. A moved-from Client does nothing.
+/// A client owning its sender thread. Move-only; the destructor sends what is queued (unless
+/// shutdown did), waiting at most default_shutdown_timeout, then frees everything. A moved-from
+/// Client does nothing.
 class Client : public ClientRef {
  public:
   /// Throws Error if a setting is out of range, std::bad_alloc if memory is exhausted.
@@ -554,15 +566,12 @@ class Client : public ClientRef {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
-  Client(Client&& other) noexcept : ClientRef(std::exchange(other.handle_, nullptr)) {
-    shut_down_ = std::exchange(other.shut_down_, false);
-  }
+  Client(Client&& other) noexcept : ClientRef(std::exchange(other.handle_, nullptr)) {}
 
   Client& operator=(Client&& other) noexcept {
     if (this != &other) {
       release(default_shutdown_timeout);
       handle_ = std::exchange(other.handle_, nullptr);
-      shut_down_ = std::exchange(other.shut_down_, false);
     }
     return *this;
   }
@@ -570,10 +579,13 @@ class Client : public ClientRef {
   ~Client() { release(default_shutdown_timeout); }
 
   /// Sends what is queued within `timeout` (returning then even if the collector never
-  /// answers), stops the sender and frees the client. Later calls throw ShutDownError.
+  /// answers) and stops the sender. Later calls throw ShutDownError, except stats(), which gives
+  /// the final counters. Other threads may be calling this client meanwhile: their calls are
+  /// safe and throw ShutDownError if they come too late. The destructor frees it.
   void shutdown(std::chrono::milliseconds timeout) noexcept {
-    release(timeout);
-    shut_down_ = true;
+    if (handle_ != nullptr) {
+      mt_client_close(handle_, detail::saturated_u32(timeout));
+    }
   }
 
  private:
@@ -586,6 +598,7 @@ class Client : public ClientRef {
     return client;
   }
 
+  /// Closes the client (at once if shutdown did) and frees it.
   void release(std::chrono::milliseconds timeout) noexcept {
     if (handle_ != nullptr) {
       mt_shutdown(std::exchange(handle_, nullptr), detail::saturated_u32(timeout));

@@ -22,19 +22,33 @@ module MyceliumTelemetry
       raise ArgumentError, "#{name} cannot be converted to UTF-8: #{e.message}"
     end
 
+    # A String or anything with #to_path (a Pathname, a File).
+    def path(value, name)
+      string(value.respond_to?(:to_path) ? value.to_path : value, name)
+    end
+
     def optional_string(value, name)
       value.nil? ? nil : string(value, name)
     end
 
-    # A Hash (symbol or string keys) as the JSON object text the C calls take, or nil.
+    JSON_STATE_KEY = :mycelium_telemetry_json_state
+
+    # A Hash (symbol or string keys) as the JSON object text the C calls take, or nil. Like
+    # JSON.generate, which however builds a new generator state on every call: that costs more
+    # than generating a small Hash, so each fiber keeps one (a state is not safe to share). A
+    # state that raised keeps the nesting depth it had reached, so it is dropped.
     def json_object(value, name)
       return nil if value.nil?
       raise TypeError, "#{name} must be a Hash, not #{value.class}" unless value.is_a?(Hash)
 
-      JSON.generate(value)
+      (Thread.current[JSON_STATE_KEY] ||= JSON::State.new).generate(value)
     rescue JSON::JSONError => e
+      Thread.current[JSON_STATE_KEY] = nil
       # NaN, infinities, invalid UTF-8 or cycles: the caller's data cannot become JSON.
       raise ArgumentError, "#{name} cannot be serialized to JSON: #{e.message}"
+    rescue Exception # rubocop:disable Lint/RescueException -- only to drop the state, re-raised
+      Thread.current[JSON_STATE_KEY] = nil
+      raise
     end
 
     def float(value, name)

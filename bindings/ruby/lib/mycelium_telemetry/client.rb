@@ -16,6 +16,9 @@ module MyceliumTelemetry
   # at. Otherwise a caller's mistake raises ArgumentError or TypeError and nothing is queued; a
   # call after #shutdown raises ShutDownError. Delivery problems (collector down, timeouts,
   # refusals) never raise: they are counted in #stats.
+  #
+  # #shutdown only closes the native client, which calls still running on other threads survive;
+  # it is freed when Ruby collects this object (or at exit), when no call can be running.
   class Client
     # Milliseconds a client that was never shut down gets to deliver its queue when Ruby
     # collects it or exits; the native library uses the same grace period.
@@ -30,7 +33,7 @@ module MyceliumTelemetry
       handle = Native.mt_client_new(config&.to_native)
       raise NoMemoryError, "mycelium-telemetry could not allocate a client" if handle.null?
 
-      attach(handle, owned: true)
+      attach(handle)
       ObjectSpace.define_finalizer(self, self.class.send(:finalizer, handle))
     end
 
@@ -58,9 +61,7 @@ module MyceliumTelemetry
       agent_id = Arguments.string(agent_id, "agent_id")
       operation = Arguments.string(operation, "operation")
       metadata = Arguments.json_object(metadata, "metadata")
-      using_handle do |handle|
-        Native.check!(Native.mt_track_agent_usage(handle, agent_id, operation, metadata), "track_agent_usage")
-      end
+      Native.check!(Native.mt_track_agent_usage(@handle, agent_id, operation, metadata), "track_agent_usage")
     end
 
     # Records a measurement. +value+ must be a finite number (NaN and infinities raise
@@ -72,9 +73,7 @@ module MyceliumTelemetry
       value = Arguments.float(value, "value")
       unit = Arguments.optional_string(unit, "unit")
       tags = Arguments.json_object(tags, "tags")
-      using_handle do |handle|
-        Native.check!(Native.mt_track_performance(handle, metric_name, value, unit, tags), "track_performance")
-      end
+      Native.check!(Native.mt_track_performance(@handle, metric_name, value, unit, tags), "track_performance")
     end
 
     # Records an error. +error_message+ and +stack_trace+ are scrubbed of home-directory users,
@@ -86,9 +85,7 @@ module MyceliumTelemetry
       error_message = Arguments.string(error_message, "error_message")
       stack_trace = Arguments.optional_string(stack_trace, "stack_trace")
       context = Arguments.json_object(context, "context")
-      using_handle do |handle|
-        Native.check!(Native.mt_track_error(handle, error_type, error_message, stack_trace, context), "track_error")
-      end
+      Native.check!(Native.mt_track_error(@handle, error_type, error_message, stack_trace, context), "track_error")
     end
 
     # Records +exception+ as an error: its class name, message and backtrace.
@@ -104,7 +101,7 @@ module MyceliumTelemetry
     def track_system_info
       return nil if @skip_tracking
 
-      using_handle { |handle| Native.check!(Native.mt_track_system_info(handle), "track_system_info") }
+      Native.check!(Native.mt_track_system_info(@handle), "track_system_info")
     end
 
     # Waits up to +timeout+ seconds until everything tracked before this call was sent or given
@@ -114,35 +111,30 @@ module MyceliumTelemetry
       timeout_ms = Arguments.milliseconds(timeout)
       return true if @skip_tracking
 
-      status = using_handle { |handle| Native.mt_flush(handle, timeout_ms) }
+      status = Native.mt_flush(@handle, timeout_ms)
       return false if status == Native::ERR_TIMEOUT
 
       Native.check!(status, "flush")
       true
     end
 
-    # The client's counters as a Stats. All zero when telemetry is disabled.
+    # The client's counters as a Stats; after #shutdown, the final ones. All zero when telemetry
+    # is disabled.
     def stats
-      using_handle(allow_after_shutdown: !@owned) do |handle|
-        raw = Native::Stats.new
-        Native.check!(Native.mt_client_stats(handle, raw), "stats")
-        Stats.new(**raw.members.to_h { |member| [member, raw[member]] })
-      end
+      raw = Native::Stats.new
+      Native.check!(Native.mt_client_stats(@handle, raw), "stats")
+      Stats.new(**raw.members.to_h { |member| [member, raw[member]] })
     end
 
-    # Delivers what is queued (waiting at most +timeout+ seconds), stops the sender thread and
-    # releases the native client. Later calls raise ShutDownError; calling it again does nothing.
-    # Waits for calls still running on other threads (such as a #flush) to return first.
+    # Delivers what is queued (waiting at most +timeout+ seconds) and stops the sender thread.
+    # Later calls raise ShutDownError, except #stats; calling it again does nothing. It does not
+    # wait for calls running on other threads (such as a #flush): they end safely on their own.
     def shutdown(timeout: 5.0)
       timeout_ms = Arguments.milliseconds(timeout)
-      @lock.synchronize do
-        return nil if @shut_down
+      return nil if @shut_down
 
-        mark_shut_down
-        @idle.wait(@lock) while @calls_in_flight.positive?
-      end
-      ObjectSpace.undefine_finalizer(self) if @owned
-      Native.mt_shutdown(@handle, timeout_ms)
+      mark_shut_down
+      Native.mt_client_close(@handle, timeout_ms)
       nil
     end
 
@@ -157,58 +149,38 @@ module MyceliumTelemetry
     # Wraps the process-wide native client; see MyceliumTelemetry.global. Internal.
     def self.wrap_global(handle, shut_down:)
       client = allocate
-      client.send(:attach, handle, owned: false)
+      client.send(:attach, handle)
       client.send(:mark_shut_down) if shut_down
       client
     end
 
     # Marks the global client's wrapper after MyceliumTelemetry.shutdown_global. Internal.
     def global_shut_down!
-      @lock.synchronize { mark_shut_down }
+      mark_shut_down
     end
 
     def self.finalizer(handle)
-      # Must not capture the client itself, or it would never be collected.
+      # Must not capture the client itself, or it would never be collected. Closes the client
+      # if #shutdown did not (at once if it did), then frees it.
       proc { Native.mt_shutdown(handle, FINALIZER_TIMEOUT_MS) }
     end
     private_class_method :finalizer
 
     private
 
-    def attach(handle, owned:)
+    def attach(handle)
       @handle = handle
-      @owned = owned
       @enabled = Native.mt_client_is_enabled(handle)
       # The one flag a disabled client's track calls read before returning. Asked once here so
       # that tracking costs nothing more when telemetry is off.
       @skip_tracking = !@enabled
       @shut_down = false
-      @lock = Mutex.new
-      @idle = ConditionVariable.new
-      @calls_in_flight = 0
     end
 
     def mark_shut_down
       @shut_down = true
       # Calls after shutdown must report it, also on a client that was disabled all along.
       @skip_tracking = false
-    end
-
-    # Runs the block with the native handle, keeping #shutdown from freeing it meanwhile.
-    def using_handle(allow_after_shutdown: false)
-      @lock.synchronize do
-        raise ShutDownError, "the client was shut down" if @shut_down && !allow_after_shutdown
-
-        @calls_in_flight += 1
-      end
-      begin
-        yield @handle
-      ensure
-        @lock.synchronize do
-          @calls_in_flight -= 1
-          @idle.broadcast if @calls_in_flight.zero?
-        end
-      end
     end
   end
 end

@@ -14,6 +14,11 @@ module MyceliumTelemetry
     # Builds a config from the library's defaults (telemetry disabled); each keyword left nil
     # keeps its default. Units: +timeout+ whole seconds (1..30), +flush_interval_ms+
     # milliseconds (10..3_600_000), +retry_backoff+ a factor (1.0..10.0).
+    #
+    # +output_file+ is local-only mode: each batch is appended to that file as one JSON line,
+    # exactly as it would have been sent, and no socket is ever opened. +ca_file+ names a PEM
+    # file of CA certificates trusted besides the bundled roots (read at once). +debug+ prints
+    # each outgoing batch to stderr.
     def initialize(enabled: false, **settings)
       @pointer = self.class.send(:own, Native.mt_config_new)
       update(enabled: enabled, **settings)
@@ -29,7 +34,8 @@ module MyceliumTelemetry
 
     # Changes the given settings, leaving the others as they are. Returns self.
     def update(enabled: nil, endpoint: nil, timeout: nil, batch_size: nil, retry_attempts: nil,
-               retry_backoff: nil, salt: nil, salt_file: nil, flush_interval_ms: nil, queue_capacity: nil)
+               retry_backoff: nil, salt: nil, salt_file: nil, flush_interval_ms: nil, queue_capacity: nil,
+               output_file: nil, ca_file: nil, debug: nil)
       set(:enabled, enabled) { Native.mt_config_set_enabled(@pointer, enabled ? true : false) }
       set(:endpoint, endpoint) { Native.mt_config_set_endpoint(@pointer, Arguments.string(endpoint, "endpoint")) }
       set(:timeout, timeout) { Native.mt_config_set_timeout_secs(@pointer, Arguments.uint32(timeout, "timeout")) }
@@ -41,13 +47,18 @@ module MyceliumTelemetry
         Native.mt_config_set_retry_backoff(@pointer, Arguments.float(retry_backoff, "retry_backoff"))
       end
       set(:salt, salt) { Native.mt_config_set_salt(@pointer, Arguments.string(salt, "salt")) }
-      set(:salt_file, salt_file) { Native.mt_config_set_salt_file(@pointer, Arguments.string(salt_file, "salt_file")) }
+      set(:salt_file, salt_file) { Native.mt_config_set_salt_file(@pointer, Arguments.path(salt_file, "salt_file")) }
       set(:flush_interval_ms, flush_interval_ms) do
         Native.mt_config_set_flush_interval_ms(@pointer, Arguments.uint32(flush_interval_ms, "flush_interval_ms"))
       end
       set(:queue_capacity, queue_capacity) do
         Native.mt_config_set_queue_capacity(@pointer, Arguments.uint32(queue_capacity, "queue_capacity"))
       end
+      set(:output_file, output_file) do
+        Native.mt_config_set_output_file(@pointer, Arguments.path(output_file, "output_file"))
+      end
+      set(:ca_file, ca_file) { Native.mt_config_set_ca_file(@pointer, Arguments.path(ca_file, "ca_file")) }
+      set(:debug, debug) { Native.mt_config_set_debug(@pointer, debug ? true : false) }
       self
     end
 

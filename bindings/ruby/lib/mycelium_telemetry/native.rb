@@ -85,6 +85,10 @@ module MyceliumTelemetry
     attach_function :mt_config_set_salt_file, %i[pointer string], :int
     attach_function :mt_config_set_flush_interval_ms, %i[pointer uint32], :int
     attach_function :mt_config_set_queue_capacity, %i[pointer uint32], :int
+    attach_function :mt_config_set_output_file, %i[pointer string], :int
+    attach_function :mt_config_set_debug, %i[pointer bool], :int
+    # Reads the file, so it releases the GVL like the calls below.
+    attach_function :mt_config_set_ca_file, %i[pointer string], :int, blocking: true
 
     attach_function :mt_client_new, [:pointer], :pointer
     attach_function :mt_client_is_enabled, [:pointer], :bool
@@ -96,6 +100,7 @@ module MyceliumTelemetry
     # These wait on the sender thread (up to their timeout), so they release the GVL to let the
     # host's other Ruby threads run meanwhile.
     attach_function :mt_flush, %i[pointer uint32], :int, blocking: true
+    attach_function :mt_client_close, %i[pointer uint32], :int, blocking: true
     attach_function :mt_shutdown, %i[pointer uint32], :void, blocking: true
     attach_function :mt_global_shutdown, [:uint32], :void, blocking: true
     attach_function :mt_global, [], :pointer
