@@ -137,7 +137,8 @@ impl Anonymizer {
 
     /// Performance tags: values of identifier-like keys (ending in `_id`, or `user`, `agent`)
     /// are hashed, other secret-looking keys are dropped, other scalar values are scrubbed like
-    /// messages, nested values are dropped; at most [`limits::MAX_FIELDS`] tags.
+    /// messages, nested values are dropped, and so are tags whose name holds anything the
+    /// scrubber would change or is longer than 128 bytes; at most [`limits::MAX_FIELDS`] tags.
     pub fn anonymize_tags(&self, tags: &Map<String, Value>) -> Map<String, Value> {
         self.anonymize_tags_with(tags, &mut Memo::default())
     }
@@ -158,7 +159,10 @@ impl Anonymizer {
                 } else {
                     scrub_scalar(value, memo)?
                 };
-                Some((memo.name(key), value))
+                // A tag name is a plain word. One the scrubber would change (it holds an email,
+                // a path, a credential) or that is too long is not a name: the tag is dropped,
+                // rather than sent under a rewritten name.
+                (memo.name(key) == *key).then(|| (key.clone(), value))
             })
             .take(limits::MAX_FIELDS)
             .collect()
@@ -323,5 +327,12 @@ mod tests {
         assert_eq!(out["count_id"], anonymizer.hash_identifier("7"));
         assert_eq!(out["model"], "m1");
         assert!(!out.contains_key("nested"));
+        let odd = json!({"https://user:pass@example.com/u": "x", "me@example.com": 1,
+                         "k".repeat(200): 2, "region": "eu"});
+        assert_eq!(
+            Value::Object(anonymizer.anonymize_tags(odd.as_object().unwrap())),
+            json!({"region": "eu"}),
+            "tags named with personal data or secrets are dropped"
+        );
     }
 }
