@@ -75,6 +75,38 @@ impl CLogger {
     }
 }
 
+/// Applies `setter` to a config with a string argument: the shared NULL and UTF-8 checks of
+/// every string setter.
+///
+/// # Safety
+/// `config` is NULL or a live config used by this thread only; `value` is NULL or a
+/// NUL-terminated string alive during the call.
+unsafe fn set_text<E: Into<mt_status>>(
+    config: *mut mt_config,
+    value: *const c_char,
+    setter: impl FnOnce(&mut Config, &str) -> Result<(), E>,
+) -> mt_status {
+    // SAFETY: forwarded from the caller.
+    let config = try_arg!(unsafe { borrow_mut(config) });
+    // SAFETY: forwarded from the caller.
+    let value = try_arg!(unsafe { required_str(value) });
+    status_of(setter(config, value))
+}
+
+/// Applies `setter` to a config with a plain value: the shared NULL check of the other setters.
+///
+/// # Safety
+/// `config` is NULL or a live config used by this thread only.
+unsafe fn set_value<T, E: Into<mt_status>>(
+    config: *mut mt_config,
+    value: T,
+    setter: impl FnOnce(&mut Config, T) -> Result<(), E>,
+) -> mt_status {
+    // SAFETY: forwarded from the caller.
+    let config = try_arg!(unsafe { borrow_mut(config) });
+    status_of(setter(config, value))
+}
+
 /// Creates a config with every default, telemetry disabled.
 ///
 /// Ownership: the caller owns the result and frees it with `mt_config_free`.
@@ -133,11 +165,9 @@ pub extern "C" fn mt_config_set_enabled(config: *mut mt_config, enabled: bool) -
 #[no_mangle]
 pub extern "C" fn mt_config_set_endpoint(config: *mut mt_config, url: *const c_char) -> mt_status {
     ffi_boundary! {
-        // SAFETY: documented contract: NULL or a live config used by this thread only.
-        let config = try_arg!(unsafe { borrow_mut(config) });
-        // SAFETY: documented contract: NULL or a NUL-terminated string alive during the call.
-        let url = try_arg!(unsafe { required_str(url) });
-        status_of(config.set_endpoint(url))
+        // SAFETY: documented contract: NULL or a live config used by this thread only, and
+        // NULL or a NUL-terminated string alive during the call.
+        unsafe { set_text(config, url, Config::set_endpoint) }
     }
 }
 
@@ -149,8 +179,7 @@ pub extern "C" fn mt_config_set_endpoint(config: *mut mt_config, url: *const c_c
 pub extern "C" fn mt_config_set_timeout_secs(config: *mut mt_config, secs: u32) -> mt_status {
     ffi_boundary! {
         // SAFETY: documented contract: NULL or a live config used by this thread only.
-        let config = try_arg!(unsafe { borrow_mut(config) });
-        status_of(config.set_timeout_secs(secs))
+        unsafe { set_value(config, secs, Config::set_timeout_secs) }
     }
 }
 
@@ -162,8 +191,7 @@ pub extern "C" fn mt_config_set_timeout_secs(config: *mut mt_config, secs: u32) 
 pub extern "C" fn mt_config_set_batch_size(config: *mut mt_config, size: u32) -> mt_status {
     ffi_boundary! {
         // SAFETY: documented contract: NULL or a live config used by this thread only.
-        let config = try_arg!(unsafe { borrow_mut(config) });
-        status_of(config.set_batch_size(size))
+        unsafe { set_value(config, size, Config::set_batch_size) }
     }
 }
 
@@ -175,8 +203,7 @@ pub extern "C" fn mt_config_set_batch_size(config: *mut mt_config, size: u32) ->
 pub extern "C" fn mt_config_set_retry_attempts(config: *mut mt_config, attempts: u32) -> mt_status {
     ffi_boundary! {
         // SAFETY: documented contract: NULL or a live config used by this thread only.
-        let config = try_arg!(unsafe { borrow_mut(config) });
-        status_of(config.set_retry_attempts(attempts))
+        unsafe { set_value(config, attempts, Config::set_retry_attempts) }
     }
 }
 
@@ -188,8 +215,7 @@ pub extern "C" fn mt_config_set_retry_attempts(config: *mut mt_config, attempts:
 pub extern "C" fn mt_config_set_retry_backoff(config: *mut mt_config, factor: f64) -> mt_status {
     ffi_boundary! {
         // SAFETY: documented contract: NULL or a live config used by this thread only.
-        let config = try_arg!(unsafe { borrow_mut(config) });
-        status_of(config.set_retry_backoff(factor))
+        unsafe { set_value(config, factor, Config::set_retry_backoff) }
     }
 }
 
@@ -202,11 +228,9 @@ pub extern "C" fn mt_config_set_retry_backoff(config: *mut mt_config, factor: f6
 #[no_mangle]
 pub extern "C" fn mt_config_set_salt(config: *mut mt_config, salt: *const c_char) -> mt_status {
     ffi_boundary! {
-        // SAFETY: documented contract: NULL or a live config used by this thread only.
-        let config = try_arg!(unsafe { borrow_mut(config) });
-        // SAFETY: documented contract: NULL or a NUL-terminated string alive during the call.
-        let salt = try_arg!(unsafe { required_str(salt) });
-        status_of(config.set_salt(salt))
+        // SAFETY: documented contract: NULL or a live config used by this thread only, and
+        // NULL or a NUL-terminated string alive during the call.
+        unsafe { set_text(config, salt, Config::set_salt) }
     }
 }
 
@@ -222,11 +246,9 @@ pub extern "C" fn mt_config_set_salt_file(
     path: *const c_char,
 ) -> mt_status {
     ffi_boundary! {
-        // SAFETY: documented contract: NULL or a live config used by this thread only.
-        let config = try_arg!(unsafe { borrow_mut(config) });
-        // SAFETY: documented contract: NULL or a NUL-terminated string alive during the call.
-        let path = try_arg!(unsafe { required_str(path) });
-        status_of(config.set_salt_file(path))
+        // SAFETY: documented contract: NULL or a live config used by this thread only, and
+        // NULL or a NUL-terminated string alive during the call.
+        unsafe { set_text(config, path, |config, path| config.set_salt_file(path)) }
     }
 }
 
@@ -241,8 +263,7 @@ pub extern "C" fn mt_config_set_flush_interval_ms(
 ) -> mt_status {
     ffi_boundary! {
         // SAFETY: documented contract: NULL or a live config used by this thread only.
-        let config = try_arg!(unsafe { borrow_mut(config) });
-        status_of(config.set_flush_interval_ms(millis))
+        unsafe { set_value(config, millis, Config::set_flush_interval_ms) }
     }
 }
 
@@ -255,8 +276,7 @@ pub extern "C" fn mt_config_set_flush_interval_ms(
 pub extern "C" fn mt_config_set_queue_capacity(config: *mut mt_config, capacity: u32) -> mt_status {
     ffi_boundary! {
         // SAFETY: documented contract: NULL or a live config used by this thread only.
-        let config = try_arg!(unsafe { borrow_mut(config) });
-        status_of(config.set_queue_capacity(capacity))
+        unsafe { set_value(config, capacity, Config::set_queue_capacity) }
     }
 }
 
@@ -303,11 +323,9 @@ pub extern "C" fn mt_config_allow_metadata_key(
     key: *const c_char,
 ) -> mt_status {
     ffi_boundary! {
-        // SAFETY: documented contract: NULL or a live config used by this thread only.
-        let config = try_arg!(unsafe { borrow_mut(config) });
-        // SAFETY: documented contract: NULL or a NUL-terminated string alive during the call.
-        let key = try_arg!(unsafe { required_str(key) });
-        status_of(config.allow_metadata_key(key))
+        // SAFETY: documented contract: NULL or a live config used by this thread only, and
+        // NULL or a NUL-terminated string alive during the call.
+        unsafe { set_text(config, key, Config::allow_metadata_key) }
     }
 }
 
@@ -324,11 +342,9 @@ pub extern "C" fn mt_config_set_output_file(
     path: *const c_char,
 ) -> mt_status {
     ffi_boundary! {
-        // SAFETY: documented contract: NULL or a live config used by this thread only.
-        let config = try_arg!(unsafe { borrow_mut(config) });
-        // SAFETY: documented contract: NULL or a NUL-terminated string alive during the call.
-        let path = try_arg!(unsafe { required_str(path) });
-        status_of(config.set_output_file(path))
+        // SAFETY: documented contract: NULL or a live config used by this thread only, and
+        // NULL or a NUL-terminated string alive during the call.
+        unsafe { set_text(config, path, |config, path| config.set_output_file(path)) }
     }
 }
 
@@ -358,10 +374,8 @@ pub extern "C" fn mt_config_set_debug(config: *mut mt_config, debug: bool) -> mt
 #[no_mangle]
 pub extern "C" fn mt_config_set_ca_file(config: *mut mt_config, path: *const c_char) -> mt_status {
     ffi_boundary! {
-        // SAFETY: documented contract: NULL or a live config used by this thread only.
-        let config = try_arg!(unsafe { borrow_mut(config) });
-        // SAFETY: documented contract: NULL or a NUL-terminated string alive during the call.
-        let path = try_arg!(unsafe { required_str(path) });
-        status_of(config.set_ca_file(path))
+        // SAFETY: documented contract: NULL or a live config used by this thread only, and
+        // NULL or a NUL-terminated string alive during the call.
+        unsafe { set_text(config, path, |config, path| config.set_ca_file(path)) }
     }
 }
