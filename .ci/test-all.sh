@@ -40,6 +40,11 @@ fuzz() {
     cargo +nightly fuzz run "$target" -- -max_total_time="${MT_FUZZ_SECONDS:-30}" "$@"
 }
 
+# tests/tls.rs makes its certificates with the openssl command.
+if ! command -v openssl >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null
+fi
+
 # Everything below links against the release library; build it (and the quickstart) once.
 cargo build --release --lib --example quickstart || { echo "release build failed"; exit 1; }
 
