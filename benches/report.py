@@ -463,10 +463,11 @@ WHY_MISSED = {
         "the crate's own start-up). It is paid once per process, not per client. In a scratch "
         "program, four of the patterns alone left 1.8 MiB resident with Unicode classes and 1.2 "
         "MiB with ASCII-only ones, and a smaller lazy-DFA limit changed nothing, so the cost is "
-        "in compiling, not in the caches. What would close it: compile a pattern only when its "
-        "cheap prefilter first matches (most never run for short names), merge the vendor-token "
-        "and assignment rules into one `RegexSet`, use ASCII classes throughout, or return the "
-        "compilation heap with `malloc_trim` after the patterns are built."
+        "in compiling, not in the caches. Every pattern is compiled on first use, behind a cheap "
+        "test of something it requires, so plain names compile almost none; the first error "
+        "message or trace compiles most of them. What would close it for that case: merge the "
+        "vendor-token and assignment rules into one `RegexSet`, use ASCII classes throughout, "
+        "or return the compilation heap with `malloc_trim` after the patterns are built."
     ),
     "python/track_agent_usage/enabled_metadata": (
         "The Python figure includes building the JSON text of the metadata dict in Python; see "

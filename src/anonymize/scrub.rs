@@ -211,25 +211,34 @@ fn scrub_secrets(text: &str) -> String {
     if text.contains("eyJ") {
         text = JWT.replace_all(&text, "<secret>").into_owned();
     }
-    text = VENDOR_TOKEN.replace_all(&text, "<secret>").into_owned();
+    if may_hold_vendor_token(&text) {
+        text = VENDOR_TOKEN.replace_all(&text, "<secret>").into_owned();
+    }
     if text.contains("hooks.slack.com") {
         text = SLACK_WEBHOOK.replace_all(&text, "<secret>").into_owned();
     }
-    text = AUTHORIZATION
-        .replace_all(&text, |caps: &Captures| match caps.get(2) {
-            Some(scheme) => format!("{}{} <secret>", &caps[1], scheme.as_str()),
-            None => format!("{}<secret>", &caps[1]),
-        })
-        .into_owned();
-    text = BEARER
-        .replace_all(&text, |caps: &Captures| {
-            if looks_random(&caps[2]) {
-                format!("{} <secret>", &caps[1])
-            } else {
-                caps[0].to_owned()
-            }
-        })
-        .into_owned();
+    if contains_ignore_ascii_case(&text, "authorization") {
+        text = AUTHORIZATION
+            .replace_all(&text, |caps: &Captures| match caps.get(2) {
+                Some(scheme) => format!("{}{} <secret>", &caps[1], scheme.as_str()),
+                None => format!("{}<secret>", &caps[1]),
+            })
+            .into_owned();
+    }
+    if ["bearer", "basic", "token"]
+        .iter()
+        .any(|word| contains_ignore_ascii_case(&text, word))
+    {
+        text = BEARER
+            .replace_all(&text, |caps: &Captures| {
+                if looks_random(&caps[2]) {
+                    format!("{} <secret>", &caps[1])
+                } else {
+                    caps[0].to_owned()
+                }
+            })
+            .into_owned();
+    }
     if text.contains("://") {
         text = URL_USERINFO
             .replace_all(&text, |caps: &Captures| match caps.get(3) {
@@ -243,6 +252,9 @@ fn scrub_secrets(text: &str) -> String {
             .replace_all(&text, "$1<secret>")
             .into_owned();
     }
+    if !text.contains(['=', ':']) {
+        return text;
+    }
     SECRET_ASSIGNMENT
         .replace_all(&text, |caps: &Captures| {
             let value = &caps[4];
@@ -253,6 +265,26 @@ fn scrub_secrets(text: &str) -> String {
             }
         })
         .into_owned()
+}
+
+/// Whether `text` could hold a vendor token at all. Each guard below is a condition the pattern
+/// itself requires, so skipping it changes nothing; it spares short names (most of what is
+/// scrubbed) the pattern, and the process the memory of compiling it until it is needed.
+fn may_hold_vendor_token(text: &str) -> bool {
+    const PREFIXES_WITHOUT_PUNCTUATION: &[&str] = &[
+        "AIza", "AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AIPA", "ANPA", "ANVA", "APKA",
+        "AROA", "ASCA",
+    ];
+    text.contains(['_', '-'])
+        || PREFIXES_WITHOUT_PUNCTUATION
+            .iter()
+            .any(|p| text.contains(p))
+}
+
+fn contains_ignore_ascii_case(text: &str, needle: &str) -> bool {
+    text.as_bytes()
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// After a secret-looking name, which values are secrets: for password-like names any real
