@@ -8,6 +8,7 @@
 //! and a metadata allowlist that an application may extend but never weaken.
 
 mod checks;
+mod finding;
 mod identity;
 pub mod limits;
 mod memo;
