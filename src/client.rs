@@ -649,6 +649,12 @@ impl Shared {
                     );
                     return false;
                 }
+                Delivery::Refused { warning } => {
+                    if let Some(warning) = warning {
+                        self.log(LogLevel::Warn, &warning);
+                    }
+                    return false;
+                }
                 Delivery::Retryable { retry_after } => {
                     if attempt >= self.retry_attempts {
                         self.log(

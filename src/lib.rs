@@ -28,6 +28,7 @@ pub mod event;
 pub mod ffi;
 mod fork;
 mod log;
+mod private_file;
 pub mod salt;
 mod sys;
 pub mod transport;
