@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::anonymize::{built_in_type, is_secret_key, AllowedField, ErrorDetail, ValueType};
 use crate::log::Logger;
 
 /// The collector used when `TELEMETRY_ENDPOINT` is not set.
@@ -46,6 +47,7 @@ pub enum Setting {
     Output,
     MetadataKey,
     CaFile,
+    ErrorDetail,
 }
 
 impl Setting {
@@ -66,6 +68,7 @@ impl Setting {
             Setting::Output => "TELEMETRY_OUTPUT",
             Setting::MetadataKey => "metadata allowlist key",
             Setting::CaFile => "TELEMETRY_CA_FILE",
+            Setting::ErrorDetail => "TELEMETRY_ERROR_DETAIL",
         }
     }
 
@@ -87,9 +90,11 @@ impl Setting {
             Setting::Debug => "true/1/yes/on prints each outgoing batch to stderr",
             Setting::Output => "file:<path> to write batches to a local file instead of sending them",
             Setting::MetadataKey => {
-                "1 to 64 characters of A-Z a-z 0-9 _ . -, not secret-looking, at most 32 keys"
+                "1 to 64 characters of A-Z a-z 0-9 _ . -, not secret-looking, at most 32 keys, \
+                 a built-in key only with its own type"
             }
             Setting::CaFile => "a readable PEM file with at least one CA certificate",
+            Setting::ErrorDetail => "full, frames or type",
         }
     }
 }
@@ -130,7 +135,8 @@ pub struct Config {
     queue_capacity: u32,
     debug: bool,
     output_file: Option<PathBuf>,
-    extra_metadata_keys: Vec<String>,
+    extra_metadata_fields: Vec<AllowedField>,
+    error_detail: ErrorDetail,
     ca_file: Option<PathBuf>,
     tls_config: Option<Arc<rustls::ClientConfig>>,
     pub(crate) logger: Logger,
@@ -155,7 +161,8 @@ impl Default for Config {
             queue_capacity: DEFAULT_QUEUE_CAPACITY,
             debug: false,
             output_file: None,
-            extra_metadata_keys: Vec::new(),
+            extra_metadata_fields: Vec::new(),
+            error_detail: ErrorDetail::Full,
             ca_file: None,
             tls_config: None,
             logger: Logger::default(),
@@ -179,7 +186,8 @@ impl fmt::Debug for Config {
             .field("queue_capacity", &self.queue_capacity)
             .field("debug", &self.debug)
             .field("output_file", &self.output_file)
-            .field("extra_metadata_keys", &self.extra_metadata_keys)
+            .field("extra_metadata_fields", &self.extra_metadata_fields)
+            .field("error_detail", &self.error_detail)
             .field("ca_file", &self.ca_file)
             .finish()
     }
@@ -261,6 +269,12 @@ impl Config {
         }
         if let Some(value) = lookup(Setting::CaFile.env_var()).filter(|v| !v.is_empty()) {
             config.set_ca_file(PathBuf::from(value))?;
+        }
+        if let Some(value) = text(Setting::ErrorDetail.env_var()) {
+            let detail = ErrorDetail::parse(&value).ok_or(ConfigError {
+                setting: Setting::ErrorDetail,
+            })?;
+            config.set_error_detail(detail);
         }
         config.debug = text(Setting::Debug.env_var()).is_some_and(|v| parse_yes(&v));
         if let Some(value) = text(Setting::Output.env_var()) {
@@ -388,10 +402,23 @@ impl Config {
         Ok(())
     }
 
-    /// Lets metadata and error-context values under `key` leave, beyond the built-in allowlist.
-    /// Secret-looking keys (password, token, session, …) are refused here and dropped anyway;
-    /// the scrubber still runs on every value. Adding a key twice is harmless.
+    /// Lets metadata and error-context values under `key` leave, beyond the built-in allowlist,
+    /// with any scalar value; strings are scrubbed. Same as
+    /// `allow_metadata_field(key, ValueType::Any)`.
     pub fn allow_metadata_key(&mut self, key: &str) -> Result<(), ConfigError> {
+        self.allow_metadata_field(key, ValueType::Any)
+    }
+
+    /// Lets metadata and error-context values under `key` leave when they have `value_type`;
+    /// values of another type are dropped. Secret-looking keys (password, token, session, …)
+    /// are refused here and dropped anyway. A built-in key (`duration_ms`, …) keeps its own
+    /// type: naming it again with that type or [`ValueType::Any`] is accepted and changes
+    /// nothing, any other type is refused. Naming a key again replaces its type.
+    pub fn allow_metadata_field(
+        &mut self,
+        key: &str,
+        value_type: ValueType,
+    ) -> Result<(), ConfigError> {
         let well_formed = (1..=64).contains(&key.len())
             && key
                 .bytes()
@@ -399,16 +426,34 @@ impl Config {
         let refused = ConfigError {
             setting: Setting::MetadataKey,
         };
-        if !well_formed || crate::anonymize::is_secret_key(key) {
+        if !well_formed || is_secret_key(key) {
             return Err(refused);
         }
-        if !self.extra_metadata_keys.iter().any(|k| k == key) {
-            if self.extra_metadata_keys.len() >= MAX_EXTRA_METADATA_KEYS {
-                return Err(refused);
-            }
-            self.extra_metadata_keys.push(key.to_owned());
+        if let Some(built_in) = built_in_type(key) {
+            return if value_type == built_in || value_type == ValueType::Any {
+                Ok(())
+            } else {
+                Err(refused)
+            };
+        }
+        let fields = &mut self.extra_metadata_fields;
+        if let Some(field) = fields.iter_mut().find(|field| field.key == key) {
+            field.value_type = value_type;
+        } else if fields.len() < MAX_EXTRA_METADATA_KEYS {
+            fields.push(AllowedField {
+                key: key.to_owned(),
+                value_type,
+            });
+        } else {
+            return Err(refused);
         }
         Ok(())
+    }
+
+    /// How much of each error leaves: the message and trace (`Full`, the default), the trace's
+    /// frames only, or the error type only. See [`ErrorDetail`].
+    pub fn set_error_detail(&mut self, detail: ErrorDetail) {
+        self.error_detail = detail;
     }
 
     /// Where warnings go instead of stderr. The function may be called from the sender thread.
@@ -460,8 +505,12 @@ impl Config {
     pub(crate) fn tls_config(&self) -> Option<&Arc<rustls::ClientConfig>> {
         self.tls_config.as_ref()
     }
-    pub fn extra_metadata_keys(&self) -> &[String] {
-        &self.extra_metadata_keys
+    /// The keys added to the allowlist, with their types (built-in keys are not listed).
+    pub fn extra_metadata_fields(&self) -> &[AllowedField] {
+        &self.extra_metadata_fields
+    }
+    pub fn error_detail(&self) -> ErrorDetail {
+        self.error_detail
     }
     pub(crate) fn salt(&self) -> Option<&str> {
         self.salt.as_deref()
@@ -561,248 +610,5 @@ fn is_loopback_host(host: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashMap;
-
-    fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
-        let map: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        move |name| map.get(name).map(OsString::from)
-    }
-
-    #[test]
-    fn disabled_unless_opted_in() {
-        let config = Config::try_from_lookup(lookup(&[])).unwrap();
-        assert!(!config.enabled());
-        for no in ["false", "0", "no", "off", "", "enable", "2"] {
-            let config = Config::try_from_lookup(lookup(&[("TELEMETRY_ENABLED", no)])).unwrap();
-            assert!(!config.enabled(), "{no:?} must not enable");
-        }
-        for yes in ["true", "TRUE", "1", "yes", "Yes", "on", "ON", " true "] {
-            let config = Config::try_from_lookup(lookup(&[("TELEMETRY_ENABLED", yes)])).unwrap();
-            assert!(config.enabled(), "{yes:?} must enable");
-        }
-    }
-
-    #[test]
-    fn do_not_track_always_wins() {
-        for dnt in ["1", "true", "yes", "anything"] {
-            let config = Config::try_from_lookup(lookup(&[
-                ("TELEMETRY_ENABLED", "true"),
-                ("DO_NOT_TRACK", dnt),
-            ]))
-            .unwrap();
-            assert!(!config.enabled(), "DO_NOT_TRACK={dnt:?} must disable");
-        }
-        for not_set in ["", "0"] {
-            let config = Config::try_from_lookup(lookup(&[
-                ("TELEMETRY_ENABLED", "true"),
-                ("DO_NOT_TRACK", not_set),
-            ]))
-            .unwrap();
-            assert!(
-                config.enabled(),
-                "DO_NOT_TRACK={not_set:?} must not disable"
-            );
-        }
-    }
-
-    #[test]
-    fn nothing_else_is_read_when_disabled() {
-        // An invalid value in a variable that is never read cannot disable or warn.
-        let read = std::cell::RefCell::new(Vec::new());
-        let config = Config::try_from_lookup(|name: &str| {
-            read.borrow_mut().push(name.to_owned());
-            None
-        })
-        .unwrap();
-        assert!(!config.enabled());
-        assert_eq!(*read.borrow(), ["DO_NOT_TRACK", "TELEMETRY_ENABLED"]);
-    }
-
-    #[test]
-    fn defaults_match_the_python_module() {
-        let config = Config::try_from_lookup(lookup(&[("TELEMETRY_ENABLED", "1")])).unwrap();
-        assert_eq!(config.endpoint(), "https://mycelium-telemetry.sornsen.io");
-        assert_eq!(config.timeout(), Duration::from_secs(5));
-        assert_eq!(config.batch_size(), 100);
-        assert_eq!(config.retry_attempts(), 3);
-        assert_eq!(config.retry_backoff(), 2.0);
-        assert_eq!(config.flush_interval(), Duration::from_millis(5000));
-        assert_eq!(config.queue_capacity(), 8192);
-        assert!(config.salt().is_none());
-    }
-
-    #[test]
-    fn ranges_are_enforced_at_both_ends() {
-        let cases: &[(&str, &str, &str, &str)] = &[
-            ("TELEMETRY_TIMEOUT", "1", "30", "0"),
-            ("TELEMETRY_TIMEOUT", "1", "30", "31"),
-            ("TELEMETRY_BATCH_SIZE", "1", "1000", "0"),
-            ("TELEMETRY_BATCH_SIZE", "1", "1000", "1001"),
-            ("TELEMETRY_RETRY_ATTEMPTS", "0", "10", "11"),
-            ("TELEMETRY_RETRY_ATTEMPTS", "0", "10", "-1"),
-            ("TELEMETRY_RETRY_BACKOFF", "1.0", "10.0", "0.99"),
-            ("TELEMETRY_RETRY_BACKOFF", "1.0", "10.0", "10.5"),
-            ("TELEMETRY_RETRY_BACKOFF", "1.0", "10.0", "NaN"),
-            ("TELEMETRY_FLUSH_INTERVAL_MS", "10", "3600000", "9"),
-            ("TELEMETRY_QUEUE_CAPACITY", "1", "1000000", "0"),
-            ("TELEMETRY_QUEUE_CAPACITY", "1", "1000000", "1000001"),
-            ("TELEMETRY_TIMEOUT", "1", "30", "five"),
-        ];
-        for (var, low, high, bad) in cases {
-            for good in [low, high] {
-                let config =
-                    Config::try_from_lookup(lookup(&[("TELEMETRY_ENABLED", "1"), (var, good)]))
-                        .unwrap();
-                assert!(config.enabled(), "{var}={good} is valid");
-            }
-            let error = Config::try_from_lookup(lookup(&[("TELEMETRY_ENABLED", "1"), (var, bad)]))
-                .err()
-                .unwrap_or_else(|| panic!("{var}={bad} must be refused"));
-            assert_eq!(error.setting.env_var(), *var);
-        }
-    }
-
-    #[test]
-    fn invalid_value_disables_with_one_warning_naming_variable_and_range() {
-        let lines = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
-        let sink = lines.clone();
-        let logger = Logger::custom(Arc::new(move |_, line: &str| {
-            sink.lock().unwrap().push(line.to_owned())
-        }));
-        let config = Config::from_lookup_or_warn(
-            lookup(&[
-                ("TELEMETRY_ENABLED", "1"),
-                ("TELEMETRY_BATCH_SIZE", "5000"),
-                ("TELEMETRY_TIMEOUT", "99"),
-            ]),
-            &logger,
-        );
-        assert!(!config.enabled());
-        let lines = lines.lock().unwrap();
-        assert_eq!(lines.len(), 1, "{lines:?}");
-        assert!(lines[0].contains("TELEMETRY_") && lines[0].contains(" to "));
-    }
-
-    #[test]
-    fn endpoint_scheme_and_loopback_rules() {
-        let mut config = Config::new();
-        let accepted = [
-            ("example.com", "https://example.com"),
-            ("example.com/v1/events", "https://example.com/v1/events"),
-            ("HTTPS://example.com:8443/x", "https://example.com:8443/x"),
-            ("http://127.0.0.1:8080/c", "http://127.0.0.1:8080/c"),
-            ("http://127.5.6.7", "http://127.5.6.7"),
-            ("http://localhost:9/", "http://localhost:9/"),
-            ("http://LOCALHOST", "http://LOCALHOST"),
-            ("http://[::1]:9000/ingest", "http://[::1]:9000/ingest"),
-        ];
-        for (input, normalized) in accepted {
-            config.set_endpoint(input).unwrap();
-            assert_eq!(config.endpoint(), normalized);
-        }
-        let refused = [
-            "http://example.com",
-            "http://10.0.0.1/x",
-            "http://128.0.0.1",
-            "http://localhost.evil.com",
-            "ftp://example.com",
-            "https://user:pass@example.com",
-            "https://token@example.com",
-            "https://",
-            "https://example.com:0",
-            "https://example.com:99999",
-            "https://exa mple.com",
-            "",
-        ];
-        for input in refused {
-            let before = config.endpoint().to_owned();
-            assert!(
-                config.set_endpoint(input).is_err(),
-                "{input:?} must be refused"
-            );
-            assert_eq!(config.endpoint(), before, "a refused value changes nothing");
-        }
-    }
-
-    #[test]
-    fn warning_never_contains_the_value() {
-        let error = Config::try_from_lookup(lookup(&[
-            ("TELEMETRY_ENABLED", "1"),
-            ("TELEMETRY_ENDPOINT", "http://hunter2@example.com"),
-        ]))
-        .err()
-        .unwrap();
-        assert!(!error.to_string().contains("hunter2"));
-        assert!(error.to_string().contains("TELEMETRY_ENDPOINT"));
-    }
-
-    #[test]
-    fn salt_settings() {
-        let config = Config::try_from_lookup(lookup(&[
-            ("TELEMETRY_ENABLED", "1"),
-            ("TELEMETRY_SALT", "pepper"),
-            ("TELEMETRY_SALT_FILE", "/tmp/x/salt"),
-        ]))
-        .unwrap();
-        assert_eq!(config.salt(), Some("pepper"));
-        assert_eq!(config.salt_file(), Some(&PathBuf::from("/tmp/x/salt")));
-        assert!(!format!("{config:?}").contains("pepper"));
-        assert!(Config::new().set_salt("").is_err());
-    }
-
-    #[test]
-    fn debug_and_local_only_output() {
-        let config = Config::try_from_lookup(lookup(&[
-            ("TELEMETRY_ENABLED", "1"),
-            ("TELEMETRY_DEBUG", "1"),
-            ("TELEMETRY_OUTPUT", "file:/tmp/mt-batches.jsonl"),
-        ]))
-        .unwrap();
-        assert!(config.debug());
-        assert_eq!(
-            config.output_file(),
-            Some(&PathBuf::from("/tmp/mt-batches.jsonl"))
-        );
-        for bad in ["file:", "ftp:/x", "stdout"] {
-            let error = Config::try_from_lookup(lookup(&[
-                ("TELEMETRY_ENABLED", "1"),
-                ("TELEMETRY_OUTPUT", bad),
-            ]))
-            .err();
-            assert_eq!(error.map(|e| e.setting), Some(Setting::Output), "{bad}");
-        }
-        let http = Config::try_from_lookup(lookup(&[
-            ("TELEMETRY_ENABLED", "1"),
-            ("TELEMETRY_OUTPUT", "http"),
-        ]))
-        .unwrap();
-        assert_eq!(http.output_file(), None);
-    }
-
-    #[test]
-    fn the_metadata_allowlist_can_grow_but_not_with_secrets() {
-        let mut config = Config::new();
-        config.allow_metadata_key("model_name").unwrap();
-        config.allow_metadata_key("model_name").unwrap();
-        assert_eq!(config.extra_metadata_keys(), ["model_name"]);
-        for bad in [
-            "",
-            "api_token",
-            "user_password",
-            "SessionId",
-            "has space",
-            &"k".repeat(65),
-        ] {
-            assert!(config.allow_metadata_key(bad).is_err(), "{bad:?}");
-        }
-        for i in 1..MAX_EXTRA_METADATA_KEYS {
-            config.allow_metadata_key(&format!("k{i}")).unwrap();
-        }
-        assert!(config.allow_metadata_key("one_too_many").is_err());
-    }
-}
+#[path = "config_tests.rs"]
+mod tests;

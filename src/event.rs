@@ -11,8 +11,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use once_cell::sync::Lazy;
 use serde_json::{Map, Value};
 
+use crate::anonymize::frames::frames_only;
 use crate::anonymize::limits::{MAX_MESSAGE_BYTES, MAX_STACK_TRACE_BYTES};
-use crate::anonymize::{scrub_bounded, Anonymizer, Memo};
+use crate::anonymize::{scrub_bounded, Anonymizer, ErrorDetail, Memo};
 
 /// The `version` field of every batch.
 pub const PROTOCOL_VERSION: &str = "1.0";
@@ -282,12 +283,20 @@ impl Event {
             Kind::Error => {
                 object.string("event_type", "error");
                 object.string("error_type", &memo.name(self.required(0)));
-                object.string(
-                    "error_message",
-                    &scrub_bounded(self.required(1), MAX_MESSAGE_BYTES),
-                );
-                if let Some(trace) = self.field(2).filter(|t| !t.is_empty()) {
-                    object.string("stack_trace", &scrub_bounded(trace, MAX_STACK_TRACE_BYTES));
+                let detail = anonymizer.error_detail();
+                // Wire format 1.0 requires `error_message`: below `full` it is present and empty.
+                let message = match detail {
+                    ErrorDetail::Full => scrub_bounded(self.required(1), MAX_MESSAGE_BYTES),
+                    ErrorDetail::Frames | ErrorDetail::Type => String::new(),
+                };
+                object.string("error_message", &message);
+                let trace = match (detail, self.field(2).filter(|t| !t.is_empty())) {
+                    (ErrorDetail::Full, Some(trace)) => scrub_bounded(trace, MAX_STACK_TRACE_BYTES),
+                    (ErrorDetail::Frames, Some(trace)) => frames_only(trace),
+                    _ => String::new(),
+                };
+                if !trace.is_empty() {
+                    object.string("stack_trace", &trace);
                 }
                 object.filtered(anonymizer, memo, "context", self.field(3));
             }
