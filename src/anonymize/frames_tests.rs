@@ -118,3 +118,30 @@ fn error_detail_names_round_trip() {
     assert_eq!(ErrorDetail::parse(""), None);
     assert_eq!(ErrorDetail::default(), ErrorDetail::Full);
 }
+
+#[test]
+fn common_variants_of_the_seven_formats() {
+    let cases = [
+        (
+            "\tat java.base/java.lang.Thread.run(Thread.java:833)\n\tat com.x.Y.lambda$run$0(Y.java:12)",
+            "Thread.java:833 in java.base/java.lang.Thread.run\nY.java:12 in com.x.Y.lambda$run$0",
+        ),
+        (
+            "    at Object.<anonymous> (/srv/app/x.js:1:2)\n    at Module._compile (node:internal/modules/cjs/loader:1105:14)",
+            "x.js:1 in Object.<anonymous>\nloader:1105 in Module._compile",
+        ),
+        (
+            "   at Foo.Bar[T](T x) in /src/x.cs:line 5\n   at App.Program.<Main>d__0.MoveNext() in C:\\src\\P.cs:line 9",
+            "x.cs:5 in Foo.Bar[T]\nP.cs:9 in App.Program.<Main>d__0.MoveNext",
+        ),
+        ("/srv/app/x.rb:10:in 'Order#save'", "x.rb:10 in Order#save"),
+        ("  File \"C:\\srv\\x.py\", line 3, in <module>", "x.py:3 in <module>"),
+        (
+            "   3: std::panicking::try\n             at /rustc/abc123/library/std/src/panicking.rs:552:40",
+            "panicking.rs:552 in std::panicking::try",
+        ),
+    ];
+    for (trace, expected) in cases {
+        assert_eq!(frames_only(trace), expected, "{trace}");
+    }
+}
