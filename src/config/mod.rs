@@ -5,13 +5,18 @@
 
 use std::ffi::OsString;
 use std::fmt;
-use std::net::Ipv4Addr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::anonymize::{built_in_type, is_secret_key, AllowedField, ErrorDetail, ValueType};
 use crate::log::Logger;
+
+mod endpoint;
+mod setting;
+
+use endpoint::normalize_endpoint;
+pub use setting::{ConfigError, Setting};
 
 /// The collector used when `TELEMETRY_ENDPOINT` is not set.
 pub const DEFAULT_ENDPOINT: &str = "https://mycelium-telemetry.sornsen.io";
@@ -29,95 +34,6 @@ pub const DEFAULT_FLUSH_INTERVAL_MS: u32 = 5_000;
 pub const DEFAULT_QUEUE_CAPACITY: u32 = 8_192;
 /// Delay before the first retry; later ones grow by the backoff factor.
 pub const DEFAULT_RETRY_INITIAL_DELAY: Duration = Duration::from_secs(1);
-
-/// One setting, named as in the environment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Setting {
-    Enabled,
-    Endpoint,
-    Timeout,
-    BatchSize,
-    RetryAttempts,
-    RetryBackoff,
-    Salt,
-    SaltFile,
-    FlushInterval,
-    QueueCapacity,
-    Debug,
-    Output,
-    MetadataKey,
-    CaFile,
-    ErrorDetail,
-}
-
-impl Setting {
-    /// The environment variable that carries this setting.
-    pub fn env_var(self) -> &'static str {
-        match self {
-            Setting::Enabled => "TELEMETRY_ENABLED",
-            Setting::Endpoint => "TELEMETRY_ENDPOINT",
-            Setting::Timeout => "TELEMETRY_TIMEOUT",
-            Setting::BatchSize => "TELEMETRY_BATCH_SIZE",
-            Setting::RetryAttempts => "TELEMETRY_RETRY_ATTEMPTS",
-            Setting::RetryBackoff => "TELEMETRY_RETRY_BACKOFF",
-            Setting::Salt => "TELEMETRY_SALT",
-            Setting::SaltFile => "TELEMETRY_SALT_FILE",
-            Setting::FlushInterval => "TELEMETRY_FLUSH_INTERVAL_MS",
-            Setting::QueueCapacity => "TELEMETRY_QUEUE_CAPACITY",
-            Setting::Debug => "TELEMETRY_DEBUG",
-            Setting::Output => "TELEMETRY_OUTPUT",
-            Setting::MetadataKey => "metadata allowlist key",
-            Setting::CaFile => "TELEMETRY_CA_FILE",
-            Setting::ErrorDetail => "TELEMETRY_ERROR_DETAIL",
-        }
-    }
-
-    /// What a valid value looks like, for warnings and docs.
-    pub fn valid_values(self) -> &'static str {
-        match self {
-            Setting::Enabled => "true/1/yes/on enables, anything else disables",
-            Setting::Endpoint => {
-                "an https:// URL without user or password (http:// only for 127.0.0.0/8, ::1 or localhost)"
-            }
-            Setting::Timeout => "whole seconds from 1 to 30",
-            Setting::BatchSize => "a whole number from 1 to 1000",
-            Setting::RetryAttempts => "a whole number from 0 to 10",
-            Setting::RetryBackoff => "a number from 1.0 to 10.0",
-            Setting::Salt => "any non-empty string",
-            Setting::SaltFile => "a non-empty file path",
-            Setting::FlushInterval => "whole milliseconds from 10 to 3600000",
-            Setting::QueueCapacity => "a whole number from 1 to 1000000",
-            Setting::Debug => "true/1/yes/on prints each outgoing batch to stderr",
-            Setting::Output => "file:<path> to write batches to a local file instead of sending them",
-            Setting::MetadataKey => {
-                "1 to 64 characters of A-Z a-z 0-9 _ . -, not secret-looking, at most 32 keys, \
-                 a built-in key only with its own type"
-            }
-            Setting::CaFile => "a readable PEM file with at least one CA certificate",
-            Setting::ErrorDetail => "full, frames or type",
-        }
-    }
-}
-
-/// A value that was refused. It names the setting and its valid range, never the value itself,
-/// which may be a secret (a salt, or a URL carrying a password).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ConfigError {
-    pub setting: Setting,
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "invalid {}: expected {}",
-            self.setting.env_var(),
-            self.setting.valid_values()
-        )
-    }
-}
-
-impl std::error::Error for ConfigError {}
 
 /// Everything a [`crate::Client`] needs to know. `Config::default()` is disabled.
 #[derive(Clone)]
@@ -551,64 +467,5 @@ fn check_range(
     }
 }
 
-/// Normalizes an endpoint URL and enforces the transport rules: https everywhere, http only on
-/// loopback, no credentials in the authority.
-fn normalize_endpoint(raw: &str) -> Result<String, ConfigError> {
-    let invalid = ConfigError {
-        setting: Setting::Endpoint,
-    };
-    let raw = raw.trim();
-    if raw.is_empty() || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(invalid);
-    }
-    let (scheme, rest) = match raw.split_once("://") {
-        Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
-        None => ("https".to_owned(), raw),
-    };
-    if scheme != "https" && scheme != "http" {
-        return Err(invalid);
-    }
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(authority_end);
-    if authority.contains('@') {
-        return Err(invalid);
-    }
-    let host = host_of(authority).ok_or(invalid)?;
-    if scheme == "http" && !is_loopback_host(host) {
-        return Err(invalid);
-    }
-    Ok(format!("{scheme}://{authority}{path}"))
-}
-
-/// The host part of `host[:port]` or `[v6][:port]`, checking the port if there is one.
-fn host_of(authority: &str) -> Option<&str> {
-    let (host, port) = if let Some(bracketed) = authority.strip_prefix('[') {
-        let (host, after) = bracketed.split_once(']')?;
-        (host, after.strip_prefix(':'))
-    } else {
-        match authority.rsplit_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (authority, None),
-        }
-    };
-    if host.is_empty() {
-        return None;
-    }
-    if let Some(port) = port {
-        let port: u16 = port.parse().ok()?;
-        if port == 0 {
-            return None;
-        }
-    }
-    Some(host)
-}
-
-fn is_loopback_host(host: &str) -> bool {
-    host.eq_ignore_ascii_case("localhost")
-        || host == "::1"
-        || host.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
-}
-
 #[cfg(test)]
-#[path = "config_tests.rs"]
 mod tests;
