@@ -1,6 +1,11 @@
 /* The typed metadata allowlist and the error detail levels, end to end: what a real collector
  * receives changes with mt_config_allow_metadata_field and mt_config_set_error_detail, and enum
- * values that are not members are refused with a status. */
+ * values that are not members are refused with a status; TELEMETRY_ERROR_DETAIL is read from the
+ * environment like every other variable. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdlib.h>
+
 #include "test_support.h"
 
 #define PYTHON_TRACE                                                                       \
@@ -126,8 +131,38 @@ static void refused_detail_changes_nothing(void) {
   collector_stop(collector);
 }
 
+/* TELEMETRY_ERROR_DETAIL is read like every other variable: a valid level applies, an invalid
+ * one leaves telemetry disabled. */
+static void from_the_environment(void) {
+  mt_test_collector *collector = collector_start();
+  test_clear_telemetry_env();
+  CHECK(setenv("TELEMETRY_ENABLED", "1", 1) == 0);
+  CHECK(setenv("TELEMETRY_ENDPOINT", collector_endpoint(collector), 1) == 0);
+  CHECK(setenv("TELEMETRY_SALT", "test-salt", 1) == 0);
+  CHECK(setenv("TELEMETRY_FLUSH_INTERVAL_MS", "50", 1) == 0);
+  CHECK(setenv("TELEMETRY_ERROR_DETAIL", "Frames", 1) == 0);
+  mt_config *config = mt_config_from_env();
+  mt_client *client = mt_client_new(config);
+  mt_config_free(config);
+  CHECK(mt_client_is_enabled(client));
+  CHECK_STATUS(mt_track_error(client, "E", "message", PYTHON_TRACE, NULL), MT_OK);
+  CHECK_STATUS(mt_flush(client, (uint32_t)(5000 * test_time_scale())), MT_OK);
+  mt_shutdown(client, 2000);
+  CHECK_SENT(collector, "\"error_message\":\"\",\"stack_trace\":\"app.py:42 in main\"");
+
+  CHECK(setenv("TELEMETRY_ERROR_DETAIL", "nothing", 1) == 0);
+  config = mt_config_from_env();
+  client = mt_client_new(config);
+  mt_config_free(config);
+  CHECK(!mt_client_is_enabled(client));
+  mt_shutdown(client, 2000);
+  test_clear_telemetry_env();
+  collector_stop(collector);
+}
+
 int main(void) {
   invalid_values();
+  from_the_environment();
   detail_levels();
   refused_detail_changes_nothing();
   puts("privacy levels: ok");

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import clean_environment, run_python
 from test_delivery import enabled_config
 
 from mycelium_telemetry import ErrorDetail, TelemetryClient, TelemetryConfig, ValueType
@@ -74,3 +75,24 @@ def test_bad_options_are_refused_before_anything_is_sent():
         TelemetryConfig(metadata_fields=[("x", "any")])
     config = TelemetryConfig(metadata_fields={"duration_ms": "any"}, error_detail="TYPE")
     assert "error_detail='TYPE'" in repr(config)
+
+
+def test_error_detail_from_the_environment(collector):
+    environment = clean_environment(
+        TELEMETRY_ENABLED="true",
+        TELEMETRY_ENDPOINT=collector.url,
+        TELEMETRY_SALT="s",
+        TELEMETRY_FLUSH_INTERVAL_MS="50",
+        TELEMETRY_ERROR_DETAIL="type",
+    )
+    program = """
+        from mycelium_telemetry import get_telemetry_client, shutdown_telemetry_client
+
+        client = get_telemetry_client()
+        client.track_error("ValueError", "bad input from alice@example.com", "trace")
+        assert client.flush(10)
+        shutdown_telemetry_client(timeout=5)
+    """
+    run_python(program, environment)
+    (event,) = collector.events()
+    assert (event["error_type"], event["error_message"], "stack_trace" in event) == ("ValueError", "", False)
