@@ -33,7 +33,7 @@ pub mod salt;
 mod sys;
 pub mod transport;
 
-pub use anonymize::Anonymizer;
+pub use anonymize::{AllowedField, Anonymizer, ErrorDetail, ValueType};
 pub use client::{Client, FlushError, Stats};
 pub use config::{Config, ConfigError, Setting};
 pub use event::{set_host_runtime, TrackError};
