@@ -175,3 +175,10 @@ def test_works_under_do_not_track_and_sends_nothing(monkeypatch, collector):
     assert event["metadata"] == {"success": True}
     assert collector.requests == []
     assert TelemetryConfig.from_env().is_enabled() is False
+
+
+def test_an_empty_salt_is_refused_as_the_config_refuses_it():
+    with pytest.raises(ValueError):
+        DataAnonymizer("")
+    with pytest.raises(TypeError):
+        DataAnonymizer(None)

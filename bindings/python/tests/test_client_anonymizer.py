@@ -75,3 +75,4 @@ def test_for_config_is_what_the_attribute_returns_for_a_config():
     anonymizer = DataAnonymizer.for_config(config)
     assert anonymizer.hash_identifier("x") == sha256_hex("x" + SALT)
     assert anonymizer.anonymize_error("E", "message", "trace") == {"error_type": "E", "error_message": ""}
+
