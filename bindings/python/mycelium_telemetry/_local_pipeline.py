@@ -54,21 +54,43 @@ class LocalPipeline:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         self._lock = threading.Lock()
-        self._finalizer = weakref.finalize(self, _close, self._client, folder)
+        # A forked child inherits this object but must neither share the file nor remove the
+        # parent's folder: it makes its own pipeline (see belongs_to_this_process).
+        self._owner_pid = os.getpid()
+        self._finalizer = weakref.finalize(self, _close, self._client, folder, self._owner_pid)
+
+    def belongs_to_this_process(self) -> bool:
+        return self._owner_pid == os.getpid()
 
     def agent_usage(self, agent_id: str, operation: str, metadata: Optional[Mapping]) -> Dict[str, Any]:
-        arguments = (_native.encode(agent_id, "agent_id"), _native.encode(operation, "operation"), _json(metadata, "metadata"))
+        arguments = (
+            _native.encode(agent_id, "agent_id"),
+            _native.encode(operation, "operation"),
+            _json(metadata, "metadata"),
+        )
         return self._event("mt_track_agent_usage", arguments)
 
-    def performance(self, metric_name: str, value: float, unit: str, tags: Optional[Mapping]) -> Dict[str, Any]:
+    def performance(
+        self, metric_name: str, value: float, unit: str, tags: Optional[Mapping]
+    ) -> Dict[str, Any]:
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise TypeError(f"value must be a number, not {type(value).__name__}")
-        arguments = (_native.encode(metric_name, "metric_name"), float(value), _native.encode(unit, "unit"), _json(tags, "tags"))
+        arguments = (
+            _native.encode(metric_name, "metric_name"),
+            float(value),
+            _native.encode(unit, "unit"),
+            _json(tags, "tags"),
+        )
         return self._event("mt_track_performance", arguments)
 
     def error(self, error_type: str, error_message: str, stack_trace: Optional[str]) -> Dict[str, Any]:
         trace = None if stack_trace is None else _native.encode(stack_trace, "stack_trace")
-        arguments = (_native.encode(error_type, "error_type"), _native.encode(error_message, "error_message"), trace, None)
+        arguments = (
+            _native.encode(error_type, "error_type"),
+            _native.encode(error_message, "error_message"),
+            trace,
+            None,  # the old module's anonymize_error had no context
+        )
         return self._event("mt_track_error", arguments)
 
     def _event(self, function_name: str, arguments: tuple) -> Dict[str, Any]:
@@ -119,7 +141,9 @@ def _local_client(config: TelemetryConfig, path: str) -> int:
     return pointer
 
 
-def _close(pointer: int, folder: str) -> None:
+def _close(pointer: int, folder: str, owner_pid: int) -> None:
+    if os.getpid() != owner_pid:
+        return  # the parent's, inherited by a fork: the parent closes it
     lib.mt_shutdown(pointer, 0)  # nothing is queued: every event was flushed
     shutil.rmtree(folder, ignore_errors=True)
 

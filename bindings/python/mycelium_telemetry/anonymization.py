@@ -135,7 +135,8 @@ class DataAnonymizer:
 
     def _local_pipeline(self) -> LocalPipeline:
         with self._pipeline_lock:
-            if self._pipeline is None:
-                # Made on first use: hashing with a known salt and scrubbing text need no client.
+            if self._pipeline is None or not self._pipeline.belongs_to_this_process():
+                # Made on first use (hashing with a known salt and scrubbing text need no
+                # client), and again in a forked child.
                 self._pipeline = LocalPipeline(self._config)
             return self._pipeline

@@ -182,3 +182,28 @@ def test_an_empty_salt_is_refused_as_the_config_refuses_it():
         DataAnonymizer("")
     with pytest.raises(TypeError):
         DataAnonymizer(None)
+
+
+def test_a_forked_child_gets_its_own_events_and_leaves_the_parents_folder(anonymizer):
+    anonymizer.anonymize_agent_usage("before-fork", "run")
+    parent_folder = os.path.dirname(anonymizer._pipeline._path)
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child reports through its exit code)
+        code = 1
+        try:
+            event = anonymizer.anonymize_agent_usage("in-child", "run", {"retry_count": 1})
+            ok = event == {
+                "agent_id_hash": sha256_hex("in-child" + SALT),
+                "operation": "run",
+                "metadata": {"retry_count": 1},
+            }
+            child_folder = os.path.dirname(anonymizer._pipeline._path)
+            gc.collect()  # runs the finalizer of the parent's pipeline, which the child dropped
+            code = 0 if ok and child_folder != parent_folder and os.path.isdir(parent_folder) else 2
+            anonymizer._pipeline._finalizer()  # os._exit runs no finalizers: remove the child's
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(child, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
+    assert os.path.isdir(parent_folder)
+    assert anonymizer.anonymize_agent_usage("after-fork", "run")["agent_id_hash"] == sha256_hex("after-fork" + SALT)
