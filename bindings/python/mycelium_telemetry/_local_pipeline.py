@@ -13,6 +13,7 @@ module can hand out an anonymizer without the two importing each other.
 
 from __future__ import annotations
 
+import atexit
 import json
 import numbers
 import os
@@ -21,7 +22,7 @@ import tempfile
 import threading
 import weakref
 from collections.abc import Mapping
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from . import _native
 from ._native import lib
@@ -57,7 +58,12 @@ class LocalPipeline:
         # A forked child inherits this object but must neither share the file nor remove the
         # parent's folder: it makes its own pipeline (see belongs_to_this_process).
         self._owner_pid = os.getpid()
-        self._finalizer = weakref.finalize(self, _close, self._client, folder, self._owner_pid)
+        with _live_lock:
+            _live[self._client] = (folder, self._owner_pid)
+        # Frees the client once this object is gone, when nothing can be using it. Not at exit:
+        # see _close_live_pipelines.
+        self._finalizer = weakref.finalize(self, _free, self._client, self._owner_pid)
+        self._finalizer.atexit = False
 
     def belongs_to_this_process(self) -> bool:
         return self._owner_pid == os.getpid()
@@ -141,11 +147,36 @@ def _local_client(config: TelemetryConfig, path: str) -> int:
     return pointer
 
 
-def _close(pointer: int, folder: str, owner_pid: int) -> None:
+# The native clients of the pipelines still alive, each with its folder and the process that
+# made it, and the lock that makes sure each is either freed (its pipeline was collected) or
+# closed at exit, never both.
+_live: Dict[int, Tuple[str, int]] = {}
+_live_lock = threading.Lock()
+
+
+def _free(pointer: int, owner_pid: int) -> None:
     if os.getpid() != owner_pid:
-        return  # the parent's, inherited by a fork: the parent closes it
+        return  # the parent's, inherited by a fork: only the parent frees it and its folder
+    with _live_lock:
+        entry = _live.pop(pointer, None)
+    if entry is None:
+        return  # already closed at exit
     lib.mt_shutdown(pointer, 0)  # nothing is queued: every event was flushed
-    shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(entry[0], ignore_errors=True)
+
+
+@atexit.register
+def _close_live_pipelines() -> None:
+    # A daemon thread may still be inside an event call at exit, so the clients are closed (such
+    # a call then raises RuntimeError) but not freed, and their folders removed. A forked child
+    # leaves its parent's pipelines alone.
+    with _live_lock:
+        live = list(_live.items())
+        _live.clear()
+    for pointer, (folder, owner_pid) in live:
+        if owner_pid == os.getpid():
+            lib.mt_client_close(pointer, 0)
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _json(value: Optional[Mapping], name: str) -> Optional[bytes]:

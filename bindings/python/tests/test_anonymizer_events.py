@@ -8,7 +8,7 @@ import os
 import threading
 
 import pytest
-from conftest import SALT, sha256_hex
+from conftest import SALT, clean_environment, run_python, sha256_hex
 from test_delivery import ERROR_MESSAGE, STACK_TRACE, enabled_config
 
 from mycelium_telemetry import DataAnonymizer, ErrorDetail, TelemetryClient, TelemetryConfig, ValueType
@@ -207,3 +207,17 @@ def test_a_forked_child_gets_its_own_events_and_leaves_the_parents_folder(anonym
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
     assert os.path.isdir(parent_folder)
     assert anonymizer.anonymize_agent_usage("after-fork", "run")["agent_id_hash"] == sha256_hex("after-fork" + SALT)
+
+
+def test_an_anonymizer_alive_at_exit_leaves_no_folder():
+    program = """
+        import os
+        from mycelium_telemetry import DataAnonymizer
+
+        anonymizer = DataAnonymizer("s")  # still referenced when the interpreter exits
+        anonymizer.anonymize_error("E", "m")
+        print(os.path.dirname(anonymizer._pipeline._path))
+    """
+    folder = run_python(program, clean_environment()).stdout.strip()
+    assert folder.startswith("/") and "mycelium-telemetry-anonymizer-" in folder
+    assert not os.path.exists(folder)

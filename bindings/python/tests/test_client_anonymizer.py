@@ -76,3 +76,16 @@ def test_for_config_is_what_the_attribute_returns_for_a_config():
     assert anonymizer.hash_identifier("x") == sha256_hex("x" + SALT)
     assert anonymizer.anonymize_error("E", "message", "trace") == {"error_type": "E", "error_message": ""}
 
+
+
+def test_do_not_track_means_a_random_salt_and_no_salt_file(monkeypatch, tmp_path):
+    salt_file = tmp_path / "telemetry_salt"
+    monkeypatch.setenv("TELEMETRY_ENABLED", "1")
+    monkeypatch.setenv("DO_NOT_TRACK", "1")
+    monkeypatch.setenv("TELEMETRY_SALT_FILE", str(salt_file))
+    monkeypatch.delenv("TELEMETRY_SALT", raising=False)
+    client = TelemetryClient()
+    assert client.is_enabled() is False
+    assert HEX_64.fullmatch(client.anonymizer.hash_identifier("agent-9"))
+    assert client.anonymizer.anonymize_agent_usage("agent-9", "run")["operation"] == "run"
+    assert not salt_file.exists()
