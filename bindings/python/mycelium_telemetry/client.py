@@ -20,6 +20,9 @@ from .anonymization import DataAnonymizer
 from .config import TelemetryConfig
 
 _log = logging.getLogger("mycelium_telemetry")
+# The old module's public name for its logger (which was "telemetry.client"; this one is
+# "mycelium_telemetry").
+logger = _log
 
 DEFAULT_TIMEOUT = 5.0
 

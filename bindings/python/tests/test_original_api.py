@@ -103,6 +103,15 @@ def test_old_instance_attributes_and_context_manager():
     assert client.is_enabled() is False
 
 
+def test_old_module_level_names():
+    import logging
+
+    from mycelium_telemetry import client
+
+    assert isinstance(client.logger, logging.Logger)
+    assert client.logger.name == "mycelium_telemetry"
+
+
 def test_package_exports_the_old_names():
     import mycelium_telemetry
 
