@@ -15,4 +15,5 @@ build_release_library
 
 cd "$binding_dir"
 export PYTHONPATH="$binding_dir${PYTHONPATH:+:$PYTHONPATH}"
-exec python3 -m pytest -p no:cacheprovider tests "$@"
+# -rs prints why each test was skipped (the original suite's private-internals tests).
+exec python3 -m pytest -p no:cacheprovider -rs tests "$@"

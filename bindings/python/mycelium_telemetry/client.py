@@ -16,9 +16,13 @@ from typing import Any, Callable, Optional
 from . import _native
 from ._native import encode as _encode
 from ._native import lib
+from .anonymization import DataAnonymizer
 from .config import TelemetryConfig
 
 _log = logging.getLogger("mycelium_telemetry")
+# The old module's public name for its logger (which was "telemetry.client"; this one is
+# "mycelium_telemetry").
+logger = _log
 
 DEFAULT_TIMEOUT = 5.0
 
@@ -46,6 +50,8 @@ class TelemetryStats:
 # sure a pointer is freed (by a garbage-collected client) or closed at exit, never both at once.
 _open_pointers: "set[int]" = set()
 _open_pointers_lock = threading.Lock()
+# Makes each client's anonymizer once, so that all its users share one salt.
+_anonymizer_lock = threading.Lock()
 
 
 def _free(pointer: int) -> None:
@@ -240,6 +246,16 @@ class TelemetryClient:
 
     def __exit__(self, *exc_info: object) -> None:
         self.shutdown()
+
+    @property
+    def anonymizer(self) -> DataAnonymizer:
+        """The old module's ``client.anonymizer``: a :class:`DataAnonymizer` with this client's
+        salt and rules (:meth:`DataAnonymizer.for_config`), made on first use."""
+        with _anonymizer_lock:
+            anonymizer = getattr(self, "_anonymizer", None)
+            if anonymizer is None:
+                anonymizer = self._anonymizer = DataAnonymizer.for_config(self.config)
+            return anonymizer
 
     def _refused(self, status: int, function_name: str) -> None:
         mistake = _native.caller_mistake(status, function_name)

@@ -216,6 +216,16 @@ class TelemetryConfig:
             if mistake is not None:
                 raise mistake
 
+    @classmethod
+    def validate_endpoint(cls, v: object) -> object:
+        """The old module's endpoint normalizer, kept for code that called it: a string without
+        ``http://`` or ``https://`` gets ``https://`` in front; anything else comes back as it
+        is. The library applies the same rule, and the rest of its checks, when the config is
+        used."""
+        if isinstance(v, str) and not v.startswith(("http://", "https://")):
+            return f"https://{v}"
+        return v
+
     def _set(self, pointer: int, name: str, setter, value) -> None:
         status = setter(pointer, value)
         shown = "<hidden>" if name == "salt" else repr(getattr(self, name))

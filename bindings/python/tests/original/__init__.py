@@ -1,0 +1,1 @@
+"""The original module's privacy suite, kept as an acceptance test (see test_privacy.py)."""
