@@ -14,9 +14,11 @@ use crate::log::Logger;
 
 mod endpoint;
 mod setting;
+mod settings;
 
 use endpoint::normalize_endpoint;
 pub use setting::{ConfigError, Setting};
+pub use settings::{SettingInfo, SettingKind, SETTINGS};
 
 /// The collector used when `TELEMETRY_ENDPOINT` is not set.
 pub const DEFAULT_ENDPOINT: &str = "https://mycelium-telemetry.sornsen.io";
@@ -144,7 +146,7 @@ impl Config {
                 .map(|value| value.to_string_lossy().into_owned())
                 .filter(|value| !value.trim().is_empty())
         };
-        if do_not_track(text("DO_NOT_TRACK").as_deref()) {
+        if do_not_track(text(Setting::DoNotTrack.env_var()).as_deref()) {
             return Ok(Config::default());
         }
         let enabled = text(Setting::Enabled.env_var()).is_some_and(|v| parse_yes(&v));
@@ -219,24 +221,25 @@ impl Config {
     }
 
     pub fn set_timeout_secs(&mut self, secs: u32) -> Result<(), ConfigError> {
-        check_range(secs, 1..=30, Setting::Timeout)?;
+        check_range(secs, Setting::Timeout)?;
         self.timeout = Duration::from_secs(u64::from(secs));
         Ok(())
     }
 
     pub fn set_batch_size(&mut self, size: u32) -> Result<(), ConfigError> {
-        self.batch_size = check_range(size, 1..=1000, Setting::BatchSize)?;
+        self.batch_size = check_range(size, Setting::BatchSize)?;
         Ok(())
     }
 
     pub fn set_retry_attempts(&mut self, attempts: u32) -> Result<(), ConfigError> {
-        self.retry_attempts = check_range(attempts, 0..=10, Setting::RetryAttempts)?;
+        self.retry_attempts = check_range(attempts, Setting::RetryAttempts)?;
         Ok(())
     }
 
     pub fn set_retry_backoff(&mut self, factor: f64) -> Result<(), ConfigError> {
         // `contains` is false for NaN, so NaN is refused here too.
-        if !(1.0..=10.0).contains(&factor) {
+        let range = Setting::RetryBackoff.info().number_range();
+        if !range.is_some_and(|range| range.contains(&factor)) {
             return Err(ConfigError {
                 setting: Setting::RetryBackoff,
             });
@@ -275,13 +278,13 @@ impl Config {
     }
 
     pub fn set_flush_interval_ms(&mut self, millis: u32) -> Result<(), ConfigError> {
-        check_range(millis, 10..=3_600_000, Setting::FlushInterval)?;
+        check_range(millis, Setting::FlushInterval)?;
         self.flush_interval = Duration::from_millis(u64::from(millis));
         Ok(())
     }
 
     pub fn set_queue_capacity(&mut self, capacity: u32) -> Result<(), ConfigError> {
-        self.queue_capacity = check_range(capacity, 1..=1_000_000, Setting::QueueCapacity)?;
+        self.queue_capacity = check_range(capacity, Setting::QueueCapacity)?;
         Ok(())
     }
 
@@ -455,12 +458,13 @@ fn parse_number<T: std::str::FromStr>(value: &str, setting: Setting) -> Result<T
     value.trim().parse().map_err(|_| ConfigError { setting })
 }
 
-fn check_range(
-    value: u32,
-    range: std::ops::RangeInclusive<u32>,
-    setting: Setting,
-) -> Result<u32, ConfigError> {
-    if range.contains(&value) {
+/// `value` if it is within the range the table of settings gives `setting`.
+fn check_range(value: u32, setting: Setting) -> Result<u32, ConfigError> {
+    if setting
+        .info()
+        .whole_range()
+        .is_some_and(|range| range.contains(&value))
+    {
         Ok(value)
     } else {
         Err(ConfigError { setting })
