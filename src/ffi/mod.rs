@@ -19,7 +19,10 @@
 mod macros;
 mod handles;
 
+// In header order: cbindgen emits functions module by module, in the order declared here.
 pub mod client;
+pub mod client_lifecycle;
+
 pub mod config;
 pub mod privacy;
 pub mod process;
