@@ -175,3 +175,28 @@ fn defaults_in_the_table_are_the_defaults() {
     let detail = format!("{:?}", config.error_detail()).to_ascii_lowercase();
     assert_eq!(shown(Setting::ErrorDetail), detail);
 }
+
+#[test]
+fn the_environment_reads_every_variable_of_the_table() {
+    let invalid = |setting: Setting| -> Option<&'static str> {
+        match setting.info().kind {
+            SettingKind::WholeNumber { .. } | SettingKind::Number { .. } => Some("many"),
+            SettingKind::Url => Some("http://collector.example.com/"),
+            SettingKind::Choice(_) => Some("everything"),
+            SettingKind::Path if setting == Setting::CaFile => Some("/nonexistent/ca.pem"),
+            SettingKind::Text if setting == Setting::Output => Some("ftp:somewhere"),
+            // Any value is valid: flags, salts, salt file paths.
+            _ => None,
+        }
+    };
+    let mut checked = 0;
+    for row in SETTINGS {
+        let (Some(var), Some(value)) = (row.env_var, invalid(row.setting)) else {
+            continue;
+        };
+        let error = from_env_with(var, value).expect_err(var);
+        assert_eq!(error.setting, row.setting, "{var}");
+        checked += 1;
+    }
+    assert_eq!(checked, 10, "variables with a value to refuse");
+}
