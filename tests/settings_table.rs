@@ -200,3 +200,33 @@ fn the_environment_reads_every_variable_of_the_table() {
     }
     assert_eq!(checked, 10, "variables with a value to refuse");
 }
+
+/// The doc comment the header carries above `name(`.
+fn header_doc_of(name: &str) -> String {
+    let header = include_str!("../include/mycelium_telemetry.h");
+    let at = header
+        .find(&format!(" {name}("))
+        .unwrap_or_else(|| panic!("{name} not in the header"));
+    let before = &header[..at];
+    let start = before.rfind("/**").expect("a doc comment");
+    before[start..].to_owned()
+}
+
+#[test]
+fn the_c_setters_document_the_ranges_and_defaults_of_the_table() {
+    let mut checked = 0;
+    for row in SETTINGS {
+        let Some(setter) = row.c_setter else { continue };
+        let bounds = match row.kind {
+            SettingKind::WholeNumber { min, max, .. } => format!("{min} to {max}"),
+            SettingKind::Number { min, max } => format!("{min:.1} to {max:.1}"),
+            _ => continue,
+        };
+        let doc = header_doc_of(setter);
+        assert!(doc.contains(&bounds), "{setter}: no `{bounds}` in {doc}");
+        let default = format!("(default {})", row.default);
+        assert!(doc.contains(&default), "{setter}: no `{default}` in {doc}");
+        checked += 1;
+    }
+    assert_eq!(checked, 6, "numeric settings with a C setter");
+}
