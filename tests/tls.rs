@@ -7,7 +7,7 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use mycelium_telemetry::transport::pem;
 use mycelium_telemetry::{Client, Config};
@@ -204,6 +204,12 @@ fn certificates_are_verified_and_a_private_ca_can_be_trusted() {
     let stats = untrusting.stats();
     assert_eq!((stats.sent, stats.failed), (0, 1), "{stats:?}");
     assert!(collector.bodies.lock().unwrap().is_empty());
+    // The server thread counts the refused handshake after the client has already seen it
+    // fail, so give it a moment rather than racing it.
+    let counted = Instant::now() + Duration::from_secs(5);
+    while *collector.handshakes_refused.lock().unwrap() == 0 && Instant::now() < counted {
+        std::thread::sleep(Duration::from_millis(10));
+    }
     assert!(*collector.handshakes_refused.lock().unwrap() >= 1);
 
     // Given the CA, the same collector is trusted.
