@@ -14,6 +14,7 @@ pub mod limits;
 mod memo;
 mod paths;
 mod scrub;
+mod secrets;
 
 use std::sync::Arc;
 

@@ -6,6 +6,7 @@
 //! specific first (a password inside a URL must go before the URL's host looks like a path).
 //! Checksums and entropy keep false positives down; where a rule cannot tell, it scrubs.
 
+use std::borrow::Cow;
 use std::net::Ipv6Addr;
 
 use once_cell::sync::Lazy;
@@ -13,70 +14,12 @@ use regex::{Captures, Regex};
 
 use super::regex;
 
-use super::checks::{entropy, passes_iban, passes_luhn, plausible_ssn};
+use super::checks::{passes_iban, passes_luhn, plausible_ssn};
+use super::finding::apply;
 use super::identity::Identity;
 use super::paths::{path_without_user, scrub_paths};
+use super::secrets;
 
-/// PEM private key blocks, whatever the key type.
-static PRIVATE_KEY: Lazy<Regex> = Lazy::new(|| {
-    regex(
-        r"(?s)-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----.*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)",
-    )
-});
-/// JSON Web Tokens: base64url header and payload that both start with `{"`.
-static JWT: Lazy<Regex> =
-    Lazy::new(|| regex(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"));
-/// Credentials recognised by their vendor prefix.
-static VENDOR_TOKEN: Lazy<Regex> = Lazy::new(|| {
-    regex(concat!(
-        r"\b(?:",
-        r"gh[pousr]_[A-Za-z0-9]{30,255}",    // GitHub classic tokens
-        r"|github_pat_[A-Za-z0-9_]{22,255}", // GitHub fine-grained PATs
-        r"|gl(?:pat|dt|rt|ptt|ft|cbt|imt|oas|soat)-[A-Za-z0-9_-]{20,}", // GitLab
-        r"|xox[abposr]-[A-Za-z0-9-]{10,}|xapp-[A-Za-z0-9-]{10,}", // Slack
-        r"|(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{16,}", // Stripe
-        r"|sk-ant-[A-Za-z0-9_-]{20,}",       // Anthropic
-        r"|sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}", // OpenAI
-        r"|AIza[0-9A-Za-z_-]{35}",           // Google API keys
-        r"|npm_[A-Za-z0-9]{36}",             // npm
-        r"|pypi-[A-Za-z0-9_-]{50,}",         // PyPI
-        r"|(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{16}", // AWS key ids
-        r")\b"
-    ))
-});
-/// Slack incoming webhooks carry their secret in the path.
-static SLACK_WEBHOOK: Lazy<Regex> =
-    Lazy::new(|| regex(r"https://hooks\.slack\.com/services/[A-Za-z0-9/_-]+"));
-/// `Authorization: Bearer …` and friends, in headers, logs and curl command lines.
-static AUTHORIZATION: Lazy<Regex> = Lazy::new(|| {
-    regex(
-        r#"(?i)\b((?:proxy-)?authorization["']?\s*[:=]\s*["']?)(?:(bearer|basic|digest|token|negotiate|ntlm)\s+)?([^\s"',;]+)"#,
-    )
-});
-/// A bare `Bearer <token>`, `Basic <base64>` or `token <value>`; [`looks_random`] decides, so
-/// that "token validation failed" stays.
-static BEARER: Lazy<Regex> =
-    Lazy::new(|| regex(r"(?i)\b(bearer|basic|token)\s+([A-Za-z0-9._~+/-]{8,}=*)"));
-/// User and password in any URL's authority.
-static URL_USERINFO: Lazy<Regex> =
-    Lazy::new(|| regex(r"(?i)\b([a-z][a-z0-9+.-]*://)([^\s/@:]+)(:[^\s/@]*)?@"));
-/// Query parameters whose names say they carry a secret.
-static SECRET_QUERY_PARAM: Lazy<Regex> = Lazy::new(|| {
-    regex(concat!(
-        r"(?i)([?&;](?:[a-z0-9_.-]*(?:token|key|password|passwd|pwd|secret|sig|signature|auth|",
-        r"session|sessionid|credential|code|otp)|x-amz-[a-z-]+)=)([^&#\s",
-        "\"'",
-        r"]+)"
-    ))
-});
-/// `name = value`, `name: value`, `"name": "value"` where the name says it is a secret.
-static SECRET_ASSIGNMENT: Lazy<Regex> = Lazy::new(|| {
-    regex(concat!(
-        r#"(?i)(["']?\b[a-z0-9_.-]*?(password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|"#,
-        r#"access[_-]?key|private[_-]?key|secret[_-]?key|client[_-]?secret|credentials?)["']?"#,
-        r#"\s*(?::=|=>|[:=])\s*)(["']?)([^\s"',;&}\]]+)"#
-    ))
-});
 static EMAIL: Lazy<Regex> = Lazy::new(|| {
     regex(
         r#"(?:"[^"\r\n@]+"|\b[A-Za-z0-9._%+-]+)@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"#,
@@ -101,17 +44,6 @@ static IBAN_CANDIDATE: Lazy<Regex> =
 static SSN: Lazy<Regex> = Lazy::new(|| regex(r"\b\d{3}-\d{2}-\d{4}\b"));
 /// A phone number in international format: `+`, country code, then 6 to 14 more digits.
 static PHONE: Lazy<Regex> = Lazy::new(|| regex(r"\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}\b"));
-
-/// Values that, after a secret-looking name, are not secrets.
-const NOT_SECRETS: &[&str] = &[
-    "true",
-    "false",
-    "null",
-    "none",
-    "nil",
-    "undefined",
-    "redacted",
-];
 
 /// The scrubber for one identity (the process's own, or one given by a test).
 pub struct Scrubber {
@@ -159,8 +91,20 @@ impl Scrubber {
 
     /// Scrubs free text. Runs on the sender thread.
     pub fn scrub(&self, text: &str) -> String {
-        let mut text = scrub_secrets(text);
-        text = scrub_network(&text);
+        // Pass 1: secrets, found in one scan and applied once.
+        let mut findings = Vec::new();
+        secrets::find(text, &mut findings);
+        let text = if findings.is_empty() {
+            Cow::Borrowed(text)
+        } else {
+            Cow::Owned(apply(text, &mut findings))
+        };
+        // Pass 2: personal data, on text whose secrets are already placeholders.
+        self.personal(&text)
+    }
+
+    fn personal(&self, text: &str) -> String {
+        let mut text = scrub_network(text);
         text = scrub_numbers(&text);
         text = self.without_home(&text);
         text = scrub_paths(&text);
@@ -201,114 +145,6 @@ fn is_one_path(text: &str) -> bool {
 
 fn word_regex(word: &str) -> Regex {
     regex(&format!(r"(?i)\b{}\b", regex::escape(word)))
-}
-
-fn scrub_secrets(text: &str) -> String {
-    let mut text = text.to_owned();
-    if text.contains("PRIVATE KEY-----") {
-        text = PRIVATE_KEY.replace_all(&text, "<private-key>").into_owned();
-    }
-    if text.contains("eyJ") {
-        text = JWT.replace_all(&text, "<secret>").into_owned();
-    }
-    if may_hold_vendor_token(&text) {
-        text = VENDOR_TOKEN.replace_all(&text, "<secret>").into_owned();
-    }
-    if text.contains("hooks.slack.com") {
-        text = SLACK_WEBHOOK.replace_all(&text, "<secret>").into_owned();
-    }
-    if contains_ignore_ascii_case(&text, "authorization") {
-        text = AUTHORIZATION
-            .replace_all(&text, |caps: &Captures| match caps.get(2) {
-                Some(scheme) => format!("{}{} <secret>", &caps[1], scheme.as_str()),
-                None => format!("{}<secret>", &caps[1]),
-            })
-            .into_owned();
-    }
-    if ["bearer", "basic", "token"]
-        .iter()
-        .any(|word| contains_ignore_ascii_case(&text, word))
-    {
-        text = BEARER
-            .replace_all(&text, |caps: &Captures| {
-                if looks_random(&caps[2]) {
-                    format!("{} <secret>", &caps[1])
-                } else {
-                    caps[0].to_owned()
-                }
-            })
-            .into_owned();
-    }
-    if text.contains("://") {
-        text = URL_USERINFO
-            .replace_all(&text, |caps: &Captures| match caps.get(3) {
-                Some(_) => format!("{}<user>:<password>@", &caps[1]),
-                None => format!("{}<user>@", &caps[1]),
-            })
-            .into_owned();
-    }
-    if text.contains('=') {
-        text = SECRET_QUERY_PARAM
-            .replace_all(&text, "$1<secret>")
-            .into_owned();
-    }
-    if !text.contains(['=', ':']) {
-        return text;
-    }
-    SECRET_ASSIGNMENT
-        .replace_all(&text, |caps: &Captures| {
-            let value = &caps[4];
-            if is_secret_value(&caps[2], value) {
-                format!("{}{}<secret>", &caps[1], &caps[3])
-            } else {
-                caps[0].to_owned()
-            }
-        })
-        .into_owned()
-}
-
-/// Whether `text` could hold a vendor token at all. Each guard below is a condition the pattern
-/// itself requires, so skipping it changes nothing; it spares short names (most of what is
-/// scrubbed) the pattern, and the process the memory of compiling it until it is needed.
-fn may_hold_vendor_token(text: &str) -> bool {
-    const PREFIXES_WITHOUT_PUNCTUATION: &[&str] = &[
-        "AIza", "AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AIPA", "ANPA", "ANVA", "APKA",
-        "AROA", "ASCA",
-    ];
-    text.contains(['_', '-'])
-        || PREFIXES_WITHOUT_PUNCTUATION
-            .iter()
-            .any(|p| text.contains(p))
-}
-
-fn contains_ignore_ascii_case(text: &str, needle: &str) -> bool {
-    text.as_bytes()
-        .windows(needle.len())
-        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
-}
-
-/// After a secret-looking name, which values are secrets: for password-like names any real
-/// value; for token- and key-like names a long or random-looking one (so `token=5` survives).
-fn is_secret_value(name: &str, value: &str) -> bool {
-    let value = value.trim_matches(['"', '\'']);
-    if value.is_empty() || value.starts_with('<') || value.starts_with("***") {
-        return false;
-    }
-    if NOT_SECRETS.contains(&value.to_ascii_lowercase().as_str()) {
-        return false;
-    }
-    let password_like = matches!(
-        name.to_ascii_lowercase().as_str(),
-        "password" | "passwd" | "passphrase" | "pwd" | "secret"
-    );
-    password_like || value.len() >= 8 || (value.len() >= 4 && entropy(value) >= 2.0)
-}
-
-/// Letters mixed with digits, or long and random: a credential rather than a word.
-fn looks_random(value: &str) -> bool {
-    let letters = value.bytes().any(|b| b.is_ascii_alphabetic());
-    let digits = value.bytes().any(|b| b.is_ascii_digit());
-    (letters && digits) || (value.len() >= 20 && entropy(value) >= 3.5)
 }
 
 fn scrub_network(text: &str) -> String {

@@ -1,0 +1,135 @@
+//! Secrets found from a rare literal anchor, each searched with `memchr::memmem` (a vectorised
+//! substring search, many GB/s) so that text without the anchor costs almost nothing:
+//! PEM private-key blocks, PuTTY key files, user and password in a URL's authority, and
+//! webhook URLs that carry their secret in the path.
+
+use memchr::memmem;
+
+use super::super::finding::Finding;
+
+/// Hosts and paths of webhook URLs whose path is the credential.
+const WEBHOOKS: &[&str] = &[
+    "hooks.slack.com/services/",
+    "hooks.slack.com/workflows/",
+    "discord.com/api/webhooks/",
+    "discordapp.com/api/webhooks/",
+    "webhook.office.com/webhookb2/",
+    "outlook.office.com/webhook/",
+    "chat.googleapis.com/v1/spaces/",
+];
+
+pub(crate) fn find(text: &str, out: &mut Vec<Finding>) {
+    let bytes = text.as_bytes();
+    if memchr::memchr(b'-', bytes).is_some() {
+        private_key_blocks(bytes, out);
+    }
+    if let Some(at) = memmem::find(bytes, b"PuTTY-User-Key-File-") {
+        putty_key(bytes, at, out);
+    }
+    if memchr::memchr(b':', bytes).is_some() {
+        for at in memmem::find_iter(bytes, b"://") {
+            url_userinfo(bytes, at + 3, out);
+        }
+        for webhook in WEBHOOKS {
+            for at in memmem::find_iter(bytes, webhook.as_bytes()) {
+                let (start, end) = url_around(bytes, at);
+                out.push(Finding::placeholder(start, end, "<secret>"));
+            }
+        }
+    }
+}
+
+/// `-----BEGIN … PRIVATE KEY-----` (also `PRIVATE KEY BLOCK` for PGP) to its `-----END …-----`
+/// line, or to the end of the text when it was cut.
+fn private_key_blocks(bytes: &[u8], out: &mut Vec<Finding>) {
+    let mut from = 0;
+    while let Some(found) = memmem::find(&bytes[from..], b"-----BEGIN ") {
+        let start = from + found;
+        let label_start = start + "-----BEGIN ".len();
+        let Some(label_len) = memmem::find(&bytes[label_start..], b"-----") else {
+            return;
+        };
+        let label = &bytes[label_start..label_start + label_len];
+        let body = label_start + label_len + 5;
+        if memmem::find(label, b"PRIVATE KEY").is_none() || label.contains(&b'\n') {
+            from = body;
+            continue;
+        }
+        let end = match memmem::find(&bytes[body..], b"-----END ") {
+            Some(found) => {
+                let end_label = body + found + "-----END ".len();
+                match memmem::find(&bytes[end_label..], b"-----") {
+                    Some(close) => end_label + close + 5,
+                    None => bytes.len(),
+                }
+            }
+            None => bytes.len(),
+        };
+        out.push(Finding::placeholder(start, end, "<private-key>"));
+        from = end;
+    }
+}
+
+/// A PuTTY key file from its first line to the end of its `Private-MAC:` line (or the end of
+/// the text): the private lines are the key, and the rest names it.
+fn putty_key(bytes: &[u8], start: usize, out: &mut Vec<Finding>) {
+    let end = match memmem::find(&bytes[start..], b"Private-MAC:") {
+        Some(found) => {
+            let mac = start + found;
+            memchr::memchr(b'\n', &bytes[mac..]).map_or(bytes.len(), |line_end| mac + line_end)
+        }
+        None => bytes.len(),
+    };
+    out.push(Finding::placeholder(start, end, "<private-key>"));
+}
+
+/// `scheme://user:password@host` and `scheme://user@host`: the user and password go.
+fn url_userinfo(bytes: &[u8], authority: usize, out: &mut Vec<Finding>) {
+    let scheme_ok = authority >= 4 && bytes[authority - 4].is_ascii_alphanumeric();
+    if !scheme_ok {
+        return;
+    }
+    let stops = |b: u8| {
+        b.is_ascii_whitespace() || matches!(b, b'/' | b'?' | b'#' | b'"' | b'\'' | b'<' | b'>')
+    };
+    // The last `@` before the path ends the user information: a password may hold an `@`.
+    let mut at = authority;
+    let mut last_at = None;
+    let mut colon = None;
+    while at < bytes.len() && !stops(bytes[at]) {
+        match bytes[at] {
+            b'@' => last_at = Some(at),
+            b':' if colon.is_none() => colon = Some(at),
+            _ => {}
+        }
+        at += 1;
+    }
+    let Some(at) = last_at else {
+        return;
+    };
+    let colon = colon.filter(|&c| c < at);
+    if at == authority || colon == Some(authority) {
+        return;
+    }
+    let replacement = if colon.is_some() {
+        "<user>:<password>"
+    } else {
+        "<user>"
+    };
+    out.push(Finding::placeholder(authority, at, replacement));
+}
+
+/// The URL around the byte at `at`: back to its scheme or a space, forward to a space or quote.
+fn url_around(bytes: &[u8], at: usize) -> (usize, usize) {
+    let stops =
+        |b: u8| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'<' | b'>' | b'(' | b')');
+    let mut start = at;
+    while start > 0 && !stops(bytes[start - 1]) {
+        start -= 1;
+    }
+    let mut end = at;
+    while end < bytes.len() && !stops(bytes[end]) {
+        end += 1;
+    }
+    (start, end)
+}

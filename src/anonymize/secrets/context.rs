@@ -1,0 +1,394 @@
+//! Secrets recognised by what precedes them: the value after a secret-bearing name, whatever
+//! the syntax. `k=v`, `k: v`, `"k": "v"`, `k := v`, `k => v`, shell assignments in sh
+//! (`export K='v'`), PowerShell (`$env:K = "v"`) and cmd (`set K=v`), HTTP header lines,
+//! connection strings (`Password=v;` keeps the fields after it), query strings, and command-line
+//! flags (`--password v`, `--token=v`, `-p v`, `-u user:pass`). `Authorization` keeps its scheme
+//! word and loses the rest; `Cookie` and `Set-Cookie` lose their whole value. A bare `Bearer`,
+//! `Basic` or `token` followed by something random-looking is a credential too.
+
+use super::super::checks::entropy;
+use super::super::finding::Finding;
+use super::words::{classify, Strength};
+
+/// Values that, after a secret-bearing name, are not secrets.
+const NOT_SECRETS: &[&str] = &[
+    "true",
+    "false",
+    "null",
+    "none",
+    "nil",
+    "undefined",
+    "redacted",
+    "hidden",
+    "masked",
+    "empty",
+    "required",
+    "missing",
+    "invalid",
+    "expired",
+];
+
+/// Words after which a random-looking value is a credential without any separator.
+const SCHEME_WORDS: &[&str] = &["bearer", "basic", "token", "ssws", "apikey"];
+
+/// Looks at what follows the name `text[start..end]` and reports a secret value after it.
+/// Returns where scanning may resume (past the value) when it reported one.
+pub(crate) fn after_name(
+    text: &str,
+    start: usize,
+    end: usize,
+    out: &mut Vec<Finding>,
+) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = end;
+    let opening_quote = start.checked_sub(1).map(|i| bytes[i]);
+    if let Some(quote @ (b'"' | b'\'')) = opening_quote {
+        if bytes.get(at) == Some(&quote) {
+            at += 1;
+        }
+    }
+    let after_name = at;
+    at = skip_blanks(bytes, at);
+    let name = &text[start..end];
+    let separator = separator_len(bytes, at);
+    let strength = if separator > 0 {
+        at = skip_blanks(bytes, at + separator);
+        name_strength(bytes, start, name)?
+    } else if at > after_name && at < bytes.len() {
+        if let Some(strength) = flag_strength(bytes, start, name) {
+            if bytes[at] == b'-' {
+                return None;
+            }
+            strength
+        } else if SCHEME_WORDS.iter().any(|w| name.eq_ignore_ascii_case(w)) {
+            let value_end = token_end(bytes, at);
+            let value = &text[at..value_end];
+            return (looks_random(value) && !value.starts_with('<'))
+                .then(|| push(out, at, value_end));
+        } else {
+            return None;
+        }
+    } else {
+        return None;
+    };
+    match strength {
+        Strength::Authorization => authorization(text, at, out),
+        Strength::Cookie => {
+            let (value_start, value_end) = value_span(bytes, at, true);
+            let value = &text[value_start..value_end];
+            (!value.is_empty() && !value.starts_with('<'))
+                .then(|| push(out, value_start, value_end))
+        }
+        _ => {
+            let (value_start, value_end) = value_span(bytes, at, false);
+            // `password=get_password()` is code calling a function, not a password.
+            if bytes.get(value_end) == Some(&b'(') {
+                return None;
+            }
+            let value = &text[value_start..value_end];
+            let secret = if name.eq_ignore_ascii_case("u") || name.eq_ignore_ascii_case("user") {
+                value.contains(':')
+            } else if name == "p" {
+                !value.bytes().all(|b| b.is_ascii_digit() || b == b':')
+            } else {
+                value_is_secret(strength, value)
+            };
+            secret.then(|| push(out, value_start, value_end))
+        }
+    }
+}
+
+fn push(out: &mut Vec<Finding>, start: usize, end: usize) -> usize {
+    out.push(Finding::placeholder(start, end, "<secret>"));
+    end
+}
+
+fn skip_blanks(bytes: &[u8], mut at: usize) -> usize {
+    while at < bytes.len() && matches!(bytes[at], b' ' | b'\t') {
+        at += 1;
+    }
+    at
+}
+
+/// `=`, `:`, `:=`, `=>` (not `==`, `::` or `://`): the separator's length, or 0.
+fn separator_len(bytes: &[u8], at: usize) -> usize {
+    let next = bytes.get(at + 1).copied();
+    match (bytes.get(at), next) {
+        (Some(b'='), Some(b'>')) | (Some(b':'), Some(b'=')) => 2,
+        (Some(b'='), Some(b'=')) | (Some(b':'), Some(b':' | b'/')) => 0,
+        (Some(b'=' | b':'), _) => 1,
+        _ => 0,
+    }
+}
+
+/// How secret-bearing a name before a separator is; `code` counts inside a query string
+/// (OAuth authorization codes).
+fn name_strength(bytes: &[u8], start: usize, name: &str) -> Option<Strength> {
+    if let Some(strength) = classify(name) {
+        return Some(strength);
+    }
+    let in_query = start > 0 && matches!(bytes[start - 1], b'?' | b'&');
+    (in_query && (name.eq_ignore_ascii_case("code") || name.eq_ignore_ascii_case("otp")))
+        .then_some(Strength::Weak)
+}
+
+/// A command-line flag (`--password`, `-p`, `-u`) followed by a space: how secret its value is.
+fn flag_strength(bytes: &[u8], start: usize, name: &str) -> Option<Strength> {
+    let dashes = bytes[..start]
+        .iter()
+        .rev()
+        .take_while(|&&b| b == b'-')
+        .count();
+    if dashes == 0 || dashes > 2 {
+        return None;
+    }
+    let before = start - dashes;
+    if before > 0 && !matches!(bytes[before - 1], b' ' | b'\t' | b'"' | b'\'' | b'\n') {
+        return None;
+    }
+    match (dashes, name) {
+        (1, "p") => Some(Strength::Strong),
+        (1, "u") | (2, "user") => Some(Strength::Strong),
+        _ => classify(name).filter(|s| matches!(s, Strength::Strong | Strength::Weak)),
+    }
+}
+
+/// The end of an unquoted token at `at`.
+fn token_end(bytes: &[u8], mut at: usize) -> usize {
+    while at < bytes.len()
+        && !bytes[at].is_ascii_whitespace()
+        && !matches!(
+            bytes[at],
+            b'"' | b'\'' | b'`' | b'&' | b';' | b',' | b'<' | b'>' | b')' | b']' | b'}' | b'('
+        )
+    {
+        at += 1;
+    }
+    at
+}
+
+/// The value at `at`: inside quotes if it is quoted, else one token, or for a whole header
+/// (`whole_line`) everything up to the end of the line or a closing quote.
+fn value_span(bytes: &[u8], at: usize, whole_line: bool) -> (usize, usize) {
+    match bytes.get(at) {
+        Some(&quote @ (b'"' | b'\'')) => {
+            let start = at + 1;
+            let mut end = start;
+            while end < bytes.len() && bytes[end] != quote && bytes[end] != b'\n' {
+                end += usize::from(bytes[end] == b'\\') + 1;
+            }
+            (start, end.min(bytes.len()))
+        }
+        _ if whole_line => {
+            let mut end = at;
+            while end < bytes.len() && !matches!(bytes[end], b'\n' | b'\r' | b'"' | b'\'') {
+                end += 1;
+            }
+            while end > at && bytes[end - 1] == b' ' {
+                end -= 1;
+            }
+            (at, end)
+        }
+        _ => (at, token_end(bytes, at)),
+    }
+}
+
+/// `Authorization: <scheme> <credentials>`: the scheme word stays, the rest goes, including
+/// parameter lists (`Digest username="a", response="…"`, `AWS4-HMAC-SHA256 Credential=…,
+/// Signature=…`). Without a scheme word the whole value goes.
+fn authorization(text: &str, at: usize, out: &mut Vec<Finding>) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let (start, limit) = match bytes.get(at) {
+        Some(b'"' | b'\'') => value_span(bytes, at, false),
+        _ => (at, bytes.len()),
+    };
+    let mut scheme_end = start;
+    while scheme_end < limit
+        && (bytes[scheme_end].is_ascii_alphanumeric() || matches!(bytes[scheme_end], b'-' | b'_'))
+    {
+        scheme_end += 1;
+    }
+    let after_scheme = skip_blanks(bytes, scheme_end);
+    let has_scheme = scheme_end > start
+        && after_scheme > scheme_end
+        && after_scheme < limit
+        && !matches!(bytes[after_scheme], b'\n' | b'\r');
+    let credential_start = if has_scheme { after_scheme } else { start };
+    if bytes.get(credential_start) == Some(&b'<') {
+        return None;
+    }
+    let mut end = credential_start;
+    while end < limit {
+        match bytes[end] {
+            b'\n' | b'\r' | b'\'' | b'`' => break,
+            b'"' if end > 0 && bytes[end - 1] == b'=' => {
+                // A quoted parameter value: skip to its closing quote.
+                end += 1;
+                while end < limit && !matches!(bytes[end], b'"' | b'\n') {
+                    end += 1;
+                }
+                end += usize::from(end < limit);
+            }
+            b'"' => break,
+            b' ' | b'\t' if end > 0 && bytes[end - 1] != b',' => break,
+            _ => end += 1,
+        }
+    }
+    let end = end.min(limit);
+    (end > credential_start).then(|| push(out, credential_start, end))
+}
+
+/// After a secret-bearing name, which values are secrets.
+fn value_is_secret(strength: Strength, value: &str) -> bool {
+    if value.is_empty()
+        || value.starts_with('<')
+        || value.starts_with("***")
+        || value.starts_with("${")
+        || value.starts_with("$(")
+        || value.starts_with("{{")
+        || value.starts_with("%(")
+        || is_variable_reference(value)
+        || NOT_SECRETS
+            .iter()
+            .any(|word| value.eq_ignore_ascii_case(word))
+    {
+        return false;
+    }
+    match strength {
+        Strength::Strong | Strength::Authorization | Strength::Cookie => true,
+        Strength::Pwd => !is_path(value),
+        Strength::Weak => credential_like(value),
+    }
+}
+
+/// `$NAME` or `%NAME%`: a reference to where the secret is, not the secret.
+fn is_variable_reference(value: &str) -> bool {
+    let name = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    value.strip_prefix('$').is_some_and(name)
+        || value
+            .strip_prefix('%')
+            .and_then(|v| v.strip_suffix('%'))
+            .is_some_and(name)
+}
+
+fn is_path(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    value.starts_with(['/', '~', '.', '\\'])
+        || (bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':')
+}
+
+/// A value that reads as a credential, not as a word, a number or a path: `token=abc123XY`
+/// yes, `token=5`, `key=primary`, `--key ./client.pem` no.
+fn credential_like(value: &str) -> bool {
+    if value.bytes().all(|b| b.is_ascii_digit() || b == b'.') || is_path(value) {
+        return false;
+    }
+    let plain_word = value.bytes().all(|b| b.is_ascii_lowercase());
+    (value.len() >= 6 && !plain_word) || value.len() >= 16
+}
+
+/// Letters mixed with digits, or long and random: a credential rather than a word.
+fn looks_random(value: &str) -> bool {
+    let letters = value.bytes().any(|b| b.is_ascii_alphabetic());
+    let digits = value.bytes().any(|b| b.is_ascii_digit());
+    value.len() >= 8 && ((letters && digits) || (value.len() >= 20 && entropy(value) >= 3.5))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The secret values found in `text`, scanning every name the way the scanner does.
+    fn values(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            if bytes[at].is_ascii_alphanumeric()
+                && (at == 0 || !bytes[at - 1].is_ascii_alphanumeric())
+            {
+                let mut end = at;
+                while end < bytes.len()
+                    && (bytes[end].is_ascii_alphanumeric()
+                        || matches!(bytes[end], b'_' | b'-' | b'.'))
+                {
+                    end += 1;
+                }
+                if let Some(resume) = after_name(text, at, end, &mut out) {
+                    at = resume;
+                    continue;
+                }
+            }
+            at += 1;
+        }
+        out.iter().map(|f| &text[f.start..f.end]).collect()
+    }
+
+    #[test]
+    fn every_syntax_for_a_secret_after_its_name() {
+        let cases = [
+            ("password=hunter2", "hunter2"),
+            ("DB_PASS: s3cr3t!", "s3cr3t!"),
+            (r#"{"signing_key": "k3y-M4t3r1al"}"#, "k3y-M4t3r1al"),
+            ("export GITHUB_TOKEN='abcDEF123456'", "abcDEF123456"),
+            (r#"$env:API_KEY = "abcDEF123456""#, "abcDEF123456"),
+            ("set DB_PASSWORD=letmein", "letmein"),
+            ("mysql --password hunter2 -h db", "hunter2"),
+            ("tool --token=abcDEF123456", "abcDEF123456"),
+            ("mysql -u root -p hunter2", "hunter2"),
+            ("curl -u alice:wonderland https://x", "alice:wonderland"),
+            (
+                "Ocp-Apim-Subscription-Key: 0123456789abcdef0123456789abcdef",
+                "0123456789abcdef0123456789abcdef",
+            ),
+            ("Server=db;Password=pa55;Encrypt=true", "pa55"),
+            ("/cb?code=AbC123xyz&state=1", "AbC123xyz"),
+            (
+                "Cookie: sessionid=abc; csrftoken=def",
+                "sessionid=abc; csrftoken=def",
+            ),
+            (
+                "Set-Cookie: PHPSESSID=abc123; Path=/",
+                "PHPSESSID=abc123; Path=/",
+            ),
+            (
+                "Authorization: Digest username=\"a\", response=\"6629fae4\" next",
+                "username=\"a\", response=\"6629fae4\"",
+            ),
+            ("Authorization: SSWS 00abcDEF", "00abcDEF"),
+            (
+                "authorization: AWS4-HMAC-SHA256 Credential=AKIA/x, Signature=fe5f",
+                "Credential=AKIA/x, Signature=fe5f",
+            ),
+            ("Authorization: opaque123", "opaque123"),
+            ("retry with bearer abcDEF123456", "abcDEF123456"),
+            ("PWD=hunter2", "hunter2"),
+        ];
+        for (text, secret) in cases {
+            assert_eq!(values(text), [secret], "{text}");
+        }
+    }
+
+    #[test]
+    fn over_scrubs_that_must_not_happen() {
+        for text in [
+            "PWD=/some/dir",
+            "SHELL=/bin/zsh",
+            "token_count=5",
+            "token=true",
+            "token validation failed",
+            "bearer authentication required",
+            "primary key violation",
+            "key=primary",
+            "docker run -p 8080:80 app",
+            "password=get_password()",
+            "password=${DB_PASSWORD}",
+            "password: <secret>",
+            "Authorization: Bearer <secret>",
+            "std::token::Token",
+            "tests passed, bypass=1",
+        ] {
+            assert!(values(text).is_empty(), "{text}: {:?}", values(text));
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! Secret detection, in layers, reported as [`Finding`]s:
+//!
+//! 1. **Anchored** (`anchored.rs`): PEM private-key blocks, PuTTY keys, user and password in
+//!    URLs, webhook URLs; each found by a vectorised search for its literal anchor.
+//! 2. **Known formats** (`vendors.rs`): a table of vendor token formats, checked at each word
+//!    start whose first byte begins some row.
+//! 3. **Context** (`context.rs` with the word list of `words.rs`): the value after a
+//!    secret-bearing name, in any syntax.
+//! 4. **Shape** (`shape.rs`): long random tokens, base64 key material and JSON, password hashes.
+//!
+//! Layers 2 to 4 share one left-to-right scan over the words of the text: no layer makes a
+//! pass of its own, and a word that no layer could start with costs a few table lookups.
+
+mod anchored;
+mod context;
+mod shape;
+mod vendors;
+mod words;
+
+use super::finding::Finding;
+
+/// Appends to `out` every secret found in `text`.
+pub(crate) fn find(text: &str, out: &mut Vec<Finding>) {
+    anchored::find(text, out);
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    // Ends of the name and blob runs already looked at: a run is judged once, from its start.
+    let mut name_checked_to = 0;
+    let mut blob_checked_to = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        if !byte.is_ascii_alphanumeric() {
+            if byte == b'$' {
+                if let Some(end) = shape::crypt_hash_at(bytes, at) {
+                    out.push(Finding::placeholder(at, end, "<secret>"));
+                    at = end;
+                    continue;
+                }
+            }
+            at += 1;
+            continue;
+        }
+        // `at` starts a word.
+        let word_end = run_end(bytes, at, |b| b.is_ascii_alphanumeric());
+        if vendors::may_start(byte) {
+            if let Some(end) = vendors::match_at(bytes, at) {
+                if end == bytes.len() || !bytes[end].is_ascii_alphanumeric() {
+                    out.push(Finding::placeholder(at, end, "<secret>"));
+                    at = end;
+                    continue;
+                }
+            }
+        }
+        if at >= name_checked_to {
+            let name_end = run_end(bytes, at, is_name_byte);
+            name_checked_to = name_end;
+            if let Some(resume) = context::after_name(text, at, name_end, out) {
+                at = resume;
+                continue;
+            }
+        }
+        if at >= blob_checked_to {
+            let mut blob_end = run_end(bytes, at, shape::in_blob);
+            blob_checked_to = blob_end;
+            // A sentence's full stop is not part of a token.
+            while blob_end > at && matches!(bytes[blob_end - 1], b'.' | b'-' | b'_') {
+                blob_end -= 1;
+            }
+            if blob_end - at >= 16 {
+                shape::find_in_blob(text, at, blob_end, out);
+            }
+        }
+        at = word_end;
+    }
+}
+
+fn is_name_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'.')
+}
+
+fn run_end(bytes: &[u8], mut at: usize, in_run: impl Fn(u8) -> bool) -> usize {
+    while at < bytes.len() && in_run(bytes[at]) {
+        at += 1;
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::finding::apply;
+    use super::*;
+
+    fn scrub(text: &str) -> String {
+        let mut findings = Vec::new();
+        find(text, &mut findings);
+        apply(text, &mut findings)
+    }
+
+    #[test]
+    fn each_layer_in_a_message() {
+        let cases = [
+            ("push failed: ghp_0123456789abcdefghijABCDEFGHIJ012345", "push failed: <secret>"),
+            ("export DB_PASS='hunter2' && run", "export DB_PASS='<secret>' && run"),
+            (
+                "key material q8Rz2LkP0vXn7Tg4WmYbA1c9 rejected",
+                "key material <secret> rejected",
+            ),
+            (
+                "hash $2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW end",
+                "hash <secret> end",
+            ),
+            ("db postgres://admin:pw@db/x", "db postgres://<user>:<password>@db/x"),
+            (
+                "x -----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY----- y",
+                "x <private-key> y",
+            ),
+            (
+                "PuTTY-User-Key-File-3: ssh-ed25519\nPrivate-Lines: 1\nAAAA\nPrivate-MAC: ab12\nnext",
+                "<private-key>\nnext",
+            ),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(scrub(input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn useful_values_stay() {
+        for text in [
+            "commit 3f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39 passed CI",
+            "uuid 123e4567-e89b-12d3-a456-426614174000 created",
+            "sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 matches",
+            "java.lang.IllegalStateException at com.example.Service.run(Service.java:31)",
+            "see https://docs.example.com/guide/setup#install",
+            "operation completed in 12 ms with 3 results",
+        ] {
+            assert_eq!(scrub(text), text);
+        }
+    }
+}

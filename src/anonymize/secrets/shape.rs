@@ -1,0 +1,371 @@
+//! Secrets recognised by their shape alone: long random tokens (base64, base64url, base62,
+//! base32, long hex), JWTs and other base64 JSON, base64 of a PEM file, password hashes.
+//!
+//! A "blob" is a run of base64-ish characters (`A-Z a-z 0-9 + / _ ~ - . =`). It is cut into
+//! pieces at `.` and `=` (JWT parts, `name=value`, padding), and a piece is judged by numbers
+//! measured on the privacy corpus (docs/privacy.md, "Shape"): its length, which character
+//! classes it mixes, how often consecutive characters change class, and its Shannon entropy.
+//! Random tokens change class at about 60 % of positions; words, camelCase names and paths at
+//! under 25 %.
+//!
+//! Kept on purpose: hex of up to 40 digits (git commit hashes, MD5 and SHA-1 digests), longer
+//! hex after a word that names a digest (`sha256 e3b0…`), and UUIDs: they name code, builds and
+//! requests, and an error without them is much less useful. A secret-bearing word before any of
+//! them still makes it a secret (`context.rs` runs first).
+
+use super::super::checks::entropy;
+use super::super::finding::Finding;
+
+/// Shortest piece judged by its shape.
+const MIN_RANDOM_LEN: usize = 16;
+/// Shannon entropy (bits per character) a random piece reaches: 16 random base62 characters
+/// average about 3.7; the corpus's identifiers and paths of that length stay under 3.5.
+const MIN_ENTROPY: f64 = 3.3;
+/// Fraction of adjacent alphanumeric pairs that change class (upper, lower, digit).
+const MIN_CLASS_CHANGES_MIXED_CASE: f64 = 0.3;
+const MIN_CLASS_CHANGES_ONE_CASE: f64 = 0.35;
+/// Hex up to this length is kept (git object names, MD5, SHA-1).
+const MAX_KEPT_HEX: usize = 40;
+
+/// Words after which a long hex string is a digest, not a key.
+const DIGEST_WORDS: &[&str] = &[
+    "sha",
+    "sha1",
+    "sha224",
+    "sha256",
+    "sha384",
+    "sha512",
+    "sha-256",
+    "sha-512",
+    "md5",
+    "digest",
+    "checksum",
+    "hash",
+    "commit",
+    "rev",
+    "revision",
+    "integrity",
+    "fingerprint",
+    "etag",
+    "blake2",
+    "blake3",
+    "object",
+    "tree",
+    "oid",
+    "sum",
+];
+
+/// Can this byte be part of a blob?
+pub(crate) fn in_blob(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'+' | b'/' | b'_' | b'~' | b'-' | b'.' | b'=')
+}
+
+/// Reports the secret pieces of the blob `text[start..end]`.
+pub(crate) fn find_in_blob(text: &str, start: usize, end: usize, out: &mut Vec<Finding>) {
+    let bytes = text.as_bytes();
+    let blob = &bytes[start..end];
+    // Base64 of "-----BEGIN": a whole PEM file, encoded.
+    if blob.starts_with(b"LS0tLS1CRUdJTi") {
+        out.push(Finding::placeholder(start, end, "<private-key>"));
+        return;
+    }
+    let digest_before = word_before(bytes, start).is_some_and(|word| {
+        DIGEST_WORDS
+            .iter()
+            .any(|digest| word.eq_ignore_ascii_case(digest.as_bytes()))
+    });
+    // Secret pieces separated by one `.` become one finding (a JWT is one secret).
+    let mut open: Option<(usize, usize)> = None;
+    let mut piece_start = start;
+    loop {
+        let mut at = piece_start;
+        while at < end && !matches!(bytes[at], b'.' | b'=') {
+            at += 1;
+        }
+        let mut piece_end = at;
+        match judge(&text[piece_start..at], digest_before) {
+            Verdict::Secret => {
+                let piece_start = piece_start + leading_path_words(&blob[piece_start - start..]);
+                // Padding after a piece belongs to it.
+                while piece_end < end && bytes[piece_end] == b'=' {
+                    piece_end += 1;
+                }
+                open = match open {
+                    Some((s, e)) if piece_start == e + 1 && bytes[e] == b'.' => {
+                        Some((s, piece_end))
+                    }
+                    Some((s, e)) => {
+                        out.push(Finding::placeholder(s, e, "<secret>"));
+                        Some((piece_start, piece_end))
+                    }
+                    None => Some((piece_start, piece_end)),
+                };
+            }
+            Verdict::Parts => random_parts(text, piece_start, at, out),
+            Verdict::Keep => {}
+        }
+        if piece_end >= end {
+            break;
+        }
+        piece_start = if matches!(bytes[piece_end], b'.' | b'=') {
+            piece_end + 1
+        } else {
+            piece_end
+        };
+    }
+    if let Some((s, e)) = open {
+        out.push(Finding::placeholder(s, e, "<secret>"));
+    }
+}
+
+enum Verdict {
+    Secret,
+    Keep,
+    /// Not random as a whole, but it has `/`: look at its parts (a URL path ending in a key).
+    Parts,
+}
+
+fn judge(piece: &str, digest_before: bool) -> Verdict {
+    let bytes = piece.as_bytes();
+    if bytes.len() >= MIN_RANDOM_LEN && bytes.starts_with(b"eyJ") {
+        return Verdict::Secret;
+    }
+    if bytes.len() < MIN_RANDOM_LEN || is_uuid(bytes) {
+        return Verdict::Keep;
+    }
+    if bytes.iter().all(u8::is_ascii_hexdigit) {
+        let kept = bytes.len() <= MAX_KEPT_HEX || digest_before;
+        return if kept || entropy(piece) < 2.5 {
+            Verdict::Keep
+        } else {
+            Verdict::Secret
+        };
+    }
+    if is_mailchimp_key(bytes) || is_random(piece) {
+        return Verdict::Secret;
+    }
+    if bytes.contains(&b'/') {
+        Verdict::Parts
+    } else {
+        Verdict::Keep
+    }
+}
+
+/// Length of the plain path words (`com/services/`) that lead a random piece: they are a URL's
+/// or a path's, not the secret's.
+fn leading_path_words(piece: &[u8]) -> usize {
+    let mut kept = 0;
+    for (at, &byte) in piece.iter().enumerate() {
+        if byte == b'/' {
+            kept = at + 1;
+        } else if !(byte.is_ascii_lowercase() || matches!(byte, b'-' | b'_')) {
+            break;
+        }
+    }
+    kept
+}
+
+fn random_parts(text: &str, start: usize, end: usize, out: &mut Vec<Finding>) {
+    let mut part_start = start;
+    for at in start..=end {
+        if at == end || text.as_bytes()[at] == b'/' {
+            let part = &text[part_start..at];
+            if part.len() >= MIN_RANDOM_LEN && is_random(part) {
+                out.push(Finding::placeholder(part_start, at, "<secret>"));
+            }
+            part_start = at + 1;
+        }
+    }
+}
+
+/// Measured character statistics of a token.
+#[derive(Default)]
+struct Stats {
+    upper: usize,
+    lower: usize,
+    digit: usize,
+    pairs: usize,
+    changes: usize,
+}
+
+fn stats(token: &[u8]) -> Stats {
+    let class = |byte: u8| match byte {
+        b'A'..=b'Z' => 1,
+        b'a'..=b'z' => 2,
+        b'0'..=b'9' => 3,
+        _ => 0,
+    };
+    let mut stats = Stats::default();
+    let mut previous = 0;
+    for &byte in token {
+        let current = class(byte);
+        match current {
+            1 => stats.upper += 1,
+            2 => stats.lower += 1,
+            3 => stats.digit += 1,
+            _ => {}
+        }
+        if current != 0 && previous != 0 {
+            stats.pairs += 1;
+            stats.changes += usize::from(current != previous);
+        }
+        previous = current;
+    }
+    stats
+}
+
+/// Random rather than made of words: mixes classes often and has high entropy.
+pub(crate) fn is_random(token: &str) -> bool {
+    let bytes = token.as_bytes();
+    if bytes.len() < MIN_RANDOM_LEN {
+        return false;
+    }
+    let stats = stats(bytes);
+    if stats.pairs == 0 {
+        return false;
+    }
+    let change_rate = stats.changes as f64 / stats.pairs as f64;
+    let alnum = stats.upper + stats.lower + stats.digit;
+    let mixed_case = stats.upper >= 2 && stats.lower >= 2;
+    let shaped = if mixed_case {
+        change_rate >= MIN_CLASS_CHANGES_MIXED_CASE && (stats.digit > 0 || change_rate >= 0.4)
+    } else {
+        // One case and digits (base32, base36): digits must be frequent, and no `/` (paths).
+        let letters = stats.upper + stats.lower;
+        !bytes.contains(&b'/')
+            && bytes.len() >= 20
+            && stats.digit * 6 >= alnum
+            && letters * 4 >= alnum
+            && change_rate >= MIN_CLASS_CHANGES_ONE_CASE
+    };
+    shaped && entropy(token) >= MIN_ENTROPY
+}
+
+/// `8-4-4-4-12` hex digits.
+fn is_uuid(bytes: &[u8]) -> bool {
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(i, &byte)| match i {
+            8 | 13 | 18 | 23 => byte == b'-',
+            _ => byte.is_ascii_hexdigit(),
+        })
+}
+
+/// Mailchimp API keys: 32 hex digits, `-us`, a data-centre number.
+fn is_mailchimp_key(bytes: &[u8]) -> bool {
+    bytes.len() > 35
+        && bytes.len() <= 37
+        && bytes[..32].iter().all(u8::is_ascii_hexdigit)
+        && bytes[32..].starts_with(b"-us")
+        && bytes[35..].iter().all(u8::is_ascii_digit)
+}
+
+/// The alphanumeric word just before `start`, past spaces and one `:`, `=` or quote.
+fn word_before(bytes: &[u8], start: usize) -> Option<&[u8]> {
+    let mut end = start;
+    while end > 0 && matches!(bytes[end - 1], b' ' | b':' | b'=' | b'"' | b'\'' | b'\t') {
+        end -= 1;
+        if start - end > 3 {
+            break;
+        }
+    }
+    let mut begin = end;
+    while begin > 0 && (bytes[begin - 1].is_ascii_alphanumeric() || bytes[begin - 1] == b'-') {
+        begin -= 1;
+    }
+    (begin < end).then(|| &bytes[begin..end])
+}
+
+/// Identifiers of crypt(3)-style password hashes, after their leading `$`.
+const CRYPT_IDS: &[&str] = &[
+    "2a$", "2b$", "2y$", "2x$", "argon2", "1$", "5$", "6$", "y$", "7$", "gy$", "apr1$", "sha1$",
+    "scrypt$", "pbkdf2",
+];
+
+/// A password hash starting at the `$` at `start`: its end.
+pub(crate) fn crypt_hash_at(bytes: &[u8], start: usize) -> Option<usize> {
+    let rest = &bytes[start + 1..];
+    if !CRYPT_IDS.iter().any(|id| rest.starts_with(id.as_bytes())) {
+        return None;
+    }
+    let mut end = start + 1;
+    while end < bytes.len()
+        && (bytes[end].is_ascii_alphanumeric() || b"./+=$,_-".contains(&bytes[end]))
+    {
+        end += 1;
+    }
+    (end - start >= 20).then_some(end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret_spans(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        find_in_blob(text, 0, text.len(), &mut out);
+        out.iter().map(|f| &text[f.start..f.end]).collect()
+    }
+
+    #[test]
+    fn random_tokens_are_secrets() {
+        for token in [
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFi==",
+            "q8Rz2LkP0vXn7Tg4WmYb",
+            "k3j9x2m5q8w1z7v4b6n0p2r8",
+            "LS0tLS1CRUdJTiBPUEVOU1NIIFBSSVZBVEUgS0VZLS0tLS0K",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+            "0123456789abcdef0123456789abcdef0123456789abcdef",
+        ] {
+            assert_eq!(secret_spans(token), [token], "{token}");
+        }
+        assert_eq!(
+            secret_spans("hooks.example.com/services/T0/B0/aB3dE6gH9jK2mN5pQ8sT1vW4"),
+            ["T0/B0/aB3dE6gH9jK2mN5pQ8sT1vW4"]
+        );
+    }
+
+    #[test]
+    fn words_names_paths_and_code_names_stay() {
+        for text in [
+            "IllegalStateException",
+            "com.example.billing.Service.charge",
+            "home/alice/projects/agent/app.py",
+            "python3.11/site-packages/psycopg/connection.py",
+            "3f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39",
+            "123e4567-e89b-12d3-a456-426614174000",
+            "AbstractControllerBaseHandler",
+            "NullReferenceException",
+            "Users/Bob/Library/Caches/com.apple.Safari",
+            "actionpack-7.0.4/lib/abstract_controller/base.rb",
+            "x86_64-unknown-linux-gnu",
+            "retry_count=3",
+        ] {
+            assert!(
+                secret_spans(text).is_empty(),
+                "{text}: {:?}",
+                secret_spans(text)
+            );
+        }
+        let digest = "sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        let mut out = Vec::new();
+        find_in_blob(digest, 7, digest.len(), &mut out);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn password_hashes() {
+        for hash in [
+            "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
+            "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
+            "$6$rounds=5000$saltsalt$abcdefghijklmnop",
+        ] {
+            assert_eq!(
+                crypt_hash_at(hash.as_bytes(), 0),
+                Some(hash.len()),
+                "{hash}"
+            );
+        }
+        assert_eq!(crypt_hash_at(b"$5 dollars", 0), None);
+    }
+}
