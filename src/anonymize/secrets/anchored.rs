@@ -1,7 +1,7 @@
 //! Secrets found from a rare literal anchor, each searched with `memchr::memmem` (a vectorised
 //! substring search, many GB/s) so that text without the anchor costs almost nothing:
 //! PEM private-key blocks, PuTTY key files, user and password in a URL's authority, and
-//! webhook URLs that carry their secret in the path.
+//! webhook URLs that carry their secret in the path (checked where a `://` was found).
 
 use memchr::memmem;
 
@@ -28,12 +28,14 @@ pub(crate) fn find(text: &str, out: &mut Vec<Finding>) {
     }
     if memchr::memchr(b':', bytes).is_some() {
         for at in memmem::find_iter(bytes, b"://") {
-            url_userinfo(bytes, at + 3, out);
-        }
-        for webhook in WEBHOOKS {
-            for at in memmem::find_iter(bytes, webhook.as_bytes()) {
-                let (start, end) = url_around(bytes, at);
+            let authority = at + 3;
+            let host = &bytes[authority..];
+            let host = host.strip_prefix(b"www.").unwrap_or(host);
+            if WEBHOOKS.iter().any(|w| host.starts_with(w.as_bytes())) {
+                let (start, end) = url_around(bytes, authority);
                 out.push(Finding::placeholder(start, end, "<secret>"));
+            } else {
+                url_userinfo(bytes, authority, out);
             }
         }
     }

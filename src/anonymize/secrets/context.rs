@@ -40,6 +40,20 @@ pub(crate) fn after_name(
     out: &mut Vec<Finding>,
 ) -> Option<usize> {
     let bytes = text.as_bytes();
+    // Most words are followed by neither a separator nor a value: turn them away first.
+    let next = bytes.get(end).copied();
+    let before = start.checked_sub(1).map(|i| bytes[i]);
+    let may_be_flag = before == Some(b'-');
+    let may_be_scheme = (4..=6).contains(&(end - start));
+    match next {
+        Some(b'=' | b':' | b'"' | b'\'') => {}
+        Some(b' ' | b'\t') if may_be_flag || may_be_scheme || end - start == 1 => {}
+        Some(b' ' | b'\t') => match bytes.get(end + 1) {
+            Some(b'=' | b':' | b' ' | b'\t') => {}
+            _ => return None,
+        },
+        _ => return None,
+    }
     let mut at = end;
     let opening_quote = start.checked_sub(1).map(|i| bytes[i]);
     if let Some(quote @ (b'"' | b'\'')) = opening_quote {
@@ -153,18 +167,31 @@ fn flag_strength(bytes: &[u8], start: usize, name: &str) -> Option<Strength> {
     }
 }
 
-/// The end of an unquoted token at `at`.
+/// The end of an unquoted token at `at`. `&`, `;` and `,` end it only where a list goes on
+/// (a space, the end, or another `name=`): `Tr0ub4dor&3` is one password, `a=1&b=2` two fields.
 fn token_end(bytes: &[u8], mut at: usize) -> usize {
-    while at < bytes.len()
-        && !bytes[at].is_ascii_whitespace()
-        && !matches!(
-            bytes[at],
-            b'"' | b'\'' | b'`' | b'&' | b';' | b',' | b'<' | b'>' | b')' | b']' | b'}' | b'('
-        )
-    {
-        at += 1;
+    while at < bytes.len() && !bytes[at].is_ascii_whitespace() {
+        match bytes[at] {
+            b'"' | b'\'' | b'`' | b'<' | b'>' | b')' | b']' | b'}' | b'(' => break,
+            b'&' | b';' | b',' if list_goes_on(bytes, at + 1) => break,
+            _ => at += 1,
+        }
     }
     at
+}
+
+/// After a list separator: the end, a space, or `name=`.
+fn list_goes_on(bytes: &[u8], at: usize) -> bool {
+    let name_end = at
+        + bytes[at.min(bytes.len())..]
+            .iter()
+            .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+            .count();
+    match bytes.get(name_end) {
+        None => name_end == at,
+        Some(&b) if name_end == at => b.is_ascii_whitespace(),
+        Some(&b) => b == b'=',
+    }
 }
 
 /// The value at `at`: inside quotes if it is quoted, else one token, or for a whole header
@@ -231,6 +258,7 @@ fn authorization(text: &str, at: usize, out: &mut Vec<Finding>) -> Option<usize>
             }
             b'"' => break,
             b' ' | b'\t' if end > 0 && bytes[end - 1] != b',' => break,
+            b'&' if list_goes_on(bytes, end + 1) => break,
             _ => end += 1,
         }
     }
@@ -333,6 +361,8 @@ mod tests {
             ("export GITHUB_TOKEN='abcDEF123456'", "abcDEF123456"),
             (r#"$env:API_KEY = "abcDEF123456""#, "abcDEF123456"),
             ("set DB_PASSWORD=letmein", "letmein"),
+            ("set DB_PASS=Tr0ub4dor&3", "Tr0ub4dor&3"),
+            ("?authorization=abc123XY&page=2", "abc123XY"),
             ("mysql --password hunter2 -h db", "hunter2"),
             ("tool --token=abcDEF123456", "abcDEF123456"),
             ("mysql -u root -p hunter2", "hunter2"),

@@ -19,6 +19,34 @@ mod words;
 
 use super::finding::Finding;
 
+/// Byte classes of the scan, one table lookup each.
+const WORD: u8 = 1;
+/// Names: `A-Z a-z 0-9 _ - .`
+const NAME: u8 = 2;
+/// Blobs: names plus `+ / ~ =`.
+const BLOB: u8 = 4;
+
+static CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        if b.is_ascii_alphanumeric() {
+            table[byte] = WORD | NAME | BLOB;
+        } else if matches!(b, b'_' | b'-' | b'.') {
+            table[byte] = NAME | BLOB;
+        } else if matches!(b, b'+' | b'/' | b'~' | b'=') {
+            table[byte] = BLOB;
+        }
+        byte += 1;
+    }
+    table
+};
+
+fn is(byte: u8, class: u8) -> bool {
+    CLASSES[usize::from(byte)] & class != 0
+}
+
 /// Appends to `out` every secret found in `text`.
 pub(crate) fn find(text: &str, out: &mut Vec<Finding>) {
     anchored::find(text, out);
@@ -29,7 +57,7 @@ pub(crate) fn find(text: &str, out: &mut Vec<Finding>) {
     let mut blob_checked_to = 0;
     while at < bytes.len() {
         let byte = bytes[at];
-        if !byte.is_ascii_alphanumeric() {
+        if !is(byte, WORD) {
             if byte == b'$' {
                 if let Some(end) = shape::crypt_hash_at(bytes, at) {
                     out.push(Finding::placeholder(at, end, "<secret>"));
@@ -41,10 +69,9 @@ pub(crate) fn find(text: &str, out: &mut Vec<Finding>) {
             continue;
         }
         // `at` starts a word.
-        let word_end = run_end(bytes, at, |b| b.is_ascii_alphanumeric());
         if vendors::may_start(byte) {
             if let Some(end) = vendors::match_at(bytes, at) {
-                if end == bytes.len() || !bytes[end].is_ascii_alphanumeric() {
+                if end == bytes.len() || !is(bytes[end], WORD) {
                     out.push(Finding::placeholder(at, end, "<secret>"));
                     at = end;
                     continue;
@@ -52,7 +79,7 @@ pub(crate) fn find(text: &str, out: &mut Vec<Finding>) {
             }
         }
         if at >= name_checked_to {
-            let name_end = run_end(bytes, at, is_name_byte);
+            let name_end = run_end(bytes, at, NAME);
             name_checked_to = name_end;
             if let Some(resume) = context::after_name(text, at, name_end, out) {
                 at = resume;
@@ -60,7 +87,7 @@ pub(crate) fn find(text: &str, out: &mut Vec<Finding>) {
             }
         }
         if at >= blob_checked_to {
-            let mut blob_end = run_end(bytes, at, shape::in_blob);
+            let mut blob_end = run_end(bytes, at, BLOB);
             blob_checked_to = blob_end;
             // A sentence's full stop is not part of a token.
             while blob_end > at && matches!(bytes[blob_end - 1], b'.' | b'-' | b'_') {
@@ -70,16 +97,12 @@ pub(crate) fn find(text: &str, out: &mut Vec<Finding>) {
                 shape::find_in_blob(text, at, blob_end, out);
             }
         }
-        at = word_end;
+        at = run_end(bytes, at, WORD);
     }
 }
 
-fn is_name_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'.')
-}
-
-fn run_end(bytes: &[u8], mut at: usize, in_run: impl Fn(u8) -> bool) -> usize {
-    while at < bytes.len() && in_run(bytes[at]) {
+fn run_end(bytes: &[u8], mut at: usize, class: u8) -> usize {
+    while at < bytes.len() && is(bytes[at], class) {
         at += 1;
     }
     at

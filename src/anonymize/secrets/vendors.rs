@@ -26,6 +26,8 @@ pub(crate) enum Alphabet {
     Lower,
     /// hex, `-` and `$` (Postman, Braintree).
     Structured,
+    /// What a crypt-style password hash holds: base64, `.`, `$` and `,`.
+    Crypt,
 }
 
 impl Alphabet {
@@ -41,6 +43,7 @@ impl Alphabet {
             Alphabet::Upper => byte.is_ascii_uppercase() || byte.is_ascii_digit(),
             Alphabet::Lower => byte.is_ascii_lowercase() || byte.is_ascii_digit(),
             Alphabet::Structured => byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'$'),
+            Alphabet::Crypt => byte.is_ascii_alphanumeric() || b"./+=$,_-".contains(&byte),
         }
     }
 }
@@ -193,7 +196,13 @@ pub(crate) const FORMATS: &[Format] = &[
     row("Sentry", "sntryu_", Hex, 64, 64),
     row("Dynatrace", "dt0c01.", Dotted, 80, 100),
     row("Dynatrace", "dt0s01.", Dotted, 80, 100),
-    row("age", "AGE-SECRET-KEY-1", Upper, 58, 58),
+    row("age", "AGE-SECRET-KEY-1", Upper, 50, 70),
+    row("Django password hash", "pbkdf2_sha256$", Crypt, 20, 255),
+    row("Django password hash", "pbkdf2_sha1$", Crypt, 20, 255),
+    row("Django password hash", "argon2$argon2", Crypt, 20, 255),
+    row("Django password hash", "bcrypt_sha256$", Crypt, 20, 255),
+    row("Django password hash", "bcrypt$", Crypt, 20, 255),
+    row("Django password hash", "scrypt$", Crypt, 20, 255),
     row("Figma", "figd_", Base64Url, 30, 60),
     row("Fly.io", "fo1_", Base64Url, 30, 60),
     row("Fly.io", "fm2_", Base64, 30, 255),
@@ -257,18 +266,31 @@ fn body_end(text: &[u8], start: usize, body: Alphabet, max: usize) -> usize {
 
 /// If a vendor token starts at `start` (a word start), its end.
 pub(crate) fn match_at(text: &[u8], start: usize) -> Option<usize> {
-    let first = text[start];
-    for format in FORMATS {
-        let prefix = format.prefix.as_bytes();
-        if prefix[0] != first || !text[start..].starts_with(prefix) {
-            continue;
-        }
-        let body_start = start + prefix.len();
-        let end = body_end(text, body_start, format.body, usize::from(format.max));
-        let length = end - body_start;
-        // A body longer than the format allows is some other word that shares the prefix.
-        if length >= usize::from(format.min) && length <= usize::from(format.max) {
-            return Some(end);
+    let first = usize::from(text[start]);
+    let second = usize::from(*text.get(start + 1)?);
+    if SECOND_BYTES[first][second / 64] & (1 << (second % 64)) == 0 {
+        return None;
+    }
+    let rows = &ROWS_BY_FIRST_BYTE[first];
+    for (word_index, &word) in rows.iter().enumerate() {
+        let mut bits = word;
+        while bits != 0 {
+            let row = word_index * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            let format = &FORMATS[row];
+            // Compared by hand: prefixes are short, and a memcmp call costs more than they do.
+            let prefix = format.prefix.as_bytes();
+            let rest = &text[start..];
+            if rest.len() < prefix.len() || prefix.iter().zip(rest).any(|(p, t)| p != t) {
+                continue;
+            }
+            let body_start = start + format.prefix.len();
+            let end = body_end(text, body_start, format.body, usize::from(format.max));
+            let length = end - body_start;
+            // A body longer than the format allows is some other word sharing the prefix.
+            if length >= usize::from(format.min) && length <= usize::from(format.max) {
+                return Some(end);
+            }
         }
     }
     None
@@ -276,14 +298,33 @@ pub(crate) fn match_at(text: &[u8], start: usize) -> Option<usize> {
 
 /// Whether any row starts with `byte`: most words are passed over with this one lookup.
 pub(crate) fn may_start(byte: u8) -> bool {
-    FIRST_BYTES[usize::from(byte)]
+    ROWS_BY_FIRST_BYTE[usize::from(byte)] != [0; ROW_WORDS]
 }
 
-const FIRST_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
+/// For each first byte, the second bytes some prefix continues with: most words that share a
+/// first byte with a prefix are turned away here, before any comparison.
+static SECOND_BYTES: [[u64; 4]; 256] = {
+    let mut table = [[0u64; 4]; 256];
     let mut row = 0;
     while row < FORMATS.len() {
-        table[FORMATS[row].prefix.as_bytes()[0] as usize] = true;
+        let prefix = FORMATS[row].prefix.as_bytes();
+        let (first, second) = (prefix[0] as usize, prefix[1] as usize);
+        table[first][second / 64] |= 1 << (second % 64);
+        row += 1;
+    }
+    table
+};
+
+const ROW_WORDS: usize = FORMATS.len().div_ceil(64);
+
+/// For each first byte, the set of rows whose prefix starts with it (bit `i` = `FORMATS[i]`):
+/// a word is compared only with the few rows that could match it.
+static ROWS_BY_FIRST_BYTE: [[u64; ROW_WORDS]; 256] = {
+    let mut table = [[0u64; ROW_WORDS]; 256];
+    let mut row = 0;
+    while row < FORMATS.len() {
+        let first = FORMATS[row].prefix.as_bytes()[0] as usize;
+        table[first][row / 64] |= 1 << (row % 64);
         row += 1;
     }
     table
@@ -340,7 +381,7 @@ mod tests {
     fn every_row_is_well_formed() {
         for format in FORMATS {
             assert!(
-                !format.prefix.is_empty() && format.min <= format.max,
+                format.prefix.len() >= 2 && format.min <= format.max,
                 "{}",
                 format.vendor
             );
