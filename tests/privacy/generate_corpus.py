@@ -38,7 +38,7 @@ def main():
         out.write("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases))
     lines = clean.build()
     for line in lines:
-        assert "\n" not in line and line == line.strip(), line
+        assert line.strip() and "\n" not in line and line == line.rstrip(), line
     with open(os.path.join(here, "clean.txt"), "w", encoding="utf-8", newline="\n") as out:
         out.write("".join(line + "\n" for line in lines))
     counts = {}
