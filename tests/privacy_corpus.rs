@@ -31,6 +31,7 @@ const NEW_FAMILIES: &[&str] = &[
     "phone",
     "national-id",
     "guard",
+    "mixed",
 ];
 
 /// The identity the corpus was written for (see generate_corpus.py).

@@ -25,8 +25,8 @@ import sys
 sys.dont_write_bytecode = True  # keeps __pycache__ out of the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from families import (clean, context, guards, home, hosts, keys, legacy, numbers, people,  # noqa: E402
-                      shape, vendor)
+from families import (clean, context, guards, home, hosts, keys, legacy, mixed, numbers,  # noqa: E402
+                      people, shape, vendor)
 
 FAMILIES = [legacy, home, context, vendor, shape, keys, people, hosts, numbers, guards]
 
@@ -34,6 +34,7 @@ FAMILIES = [legacy, home, context, vendor, shape, keys, people, hosts, numbers, 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     cases = [c for family in FAMILIES for c in family.build()]
+    cases += mixed.build(cases)
     with open(os.path.join(here, "corpus.jsonl"), "w", encoding="utf-8", newline="\n") as out:
         out.write("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases))
     lines = clean.build()

@@ -45,6 +45,54 @@ def dur(f):
                    f"{f.rng.randint(1, 59)}m{f.rng.randint(0, 59)}s", f"{f.rng.randint(1, 999)}µs", f"{f.rng.randint(1, 9)}h"])
 
 
+JAVA_FRAMES = [("java.net", "SocketInputStream", "read"), ("java.lang", "Thread", "run"),
+               ("java.util.concurrent", "ThreadPoolExecutor", "runWorker"),
+               ("java.net.http", "HttpClient", "send")]
+
+
+def java_frame(f, line):
+    package, cls, method = f.pick(JAVA_FRAMES)
+    return f"\tat java.base/{package}.{cls}.{method}({cls}.java:{line})"
+
+
+def more_templates(f):
+    line = f.rng.randint(2, 900)
+    return [
+        f"  Warning  BackOff  {f.rng.randint(1, 59)}m (x{f.rng.randint(2, 99)} over {f.rng.randint(1, 9)}h)  kubelet  Back-off restarting failed container app in pod api-{f.token(HEX[:10] + 'bcdfghjklmnpqrstvwxz', 10)}-{f.token('bcdfghjklmnpqrstvwxz2456789', 5)}_default",
+        "systemd[1]: Started {} - {}.".format(*f.pick([("nginx.service", "A high performance web server and a reverse proxy server"),
+                                                       ("postgresql@16-main.service", "PostgreSQL Cluster 16-main"),
+                                                       ("docker.service", "Docker Application Container Engine")])),
+        f"#{f.rng.randint(1, 20)} [{f.rng.randint(1, 5)}/{f.rng.randint(5, 9)}] RUN pip install --no-cache-dir -r requirements.txt",
+        f"#{f.rng.randint(1, 20)} DONE {f.rng.randint(0, 99)}.{f.rng.randint(0, 9)}s",
+        f"Successfully installed {f.pick(['requests', 'urllib3', 'idna', 'certifi'])}-{ver(f)} {f.pick(['charset-normalizer', 'packaging', 'pyyaml'])}-{ver(f)}",
+        f"Collecting {f.pick(['numpy', 'pandas', 'httpx'])}=={ver(f)} (from -r requirements.txt (line {f.rng.randint(1, 40)}))",
+        f"##[group]Run actions/setup-node@v4",
+        f"    node-version: {f.rng.randint(18, 22)}.x",
+        f"  # aws_instance.web will be updated in-place",
+        f"Plan: {f.rng.randint(0, 9)} to add, {f.rng.randint(0, 9)} to change, {f.rng.randint(0, 9)} to destroy.",
+        f"ERROR:  relation \"{f.pick(['orders', 'users', 'line_items'])}\" does not exist at character {f.rng.randint(1, 200)}",
+        f"ERROR:  duplicate key value violates unique constraint \"{f.pick(['users_pkey', 'orders_pkey'])}\"",
+        f"DETAIL:  Key (id)=({f.rng.randint(1, 99999)}) already exists.",
+        f"Retry-After: {f.rng.randint(1, 3600)}",
+        f"Cache-Control: public, max-age={f.pick([60, 300, 3600, 86400])}, stale-while-revalidate={f.pick([30, 60])}",
+        f"GET https://{f.pick(PUBLIC)}{f.pick(PATHS)} -> {f.pick([200, 301, 404, 429, 503])} in {dur(f)}",
+        f"   at System.Threading.Tasks.Task.Wait(Int32 millisecondsTimeout, CancellationToken cancellationToken)",
+        f"   at Microsoft.AspNetCore.Server.Kestrel.Core.Internal.Http.HttpProtocol.ProcessRequests[TContext](IHttpApplication`1 application)",
+        f"Faulting module path: C:\\Windows\\System32\\{f.pick(['ntdll.dll', 'KERNELBASE.dll', 'ucrtbase.dll'])}",
+        f"Program: C:\\Program Files\\Git\\cmd\\git.exe",
+        f"0   libsystem_kernel.dylib        0x000000018{f.token(HEX, 7)} __pthread_kill + 8",
+        f"  /System/Library/Frameworks/CoreFoundation.framework/Versions/A/CoreFoundation",
+        f"/opt/homebrew/Cellar/python@3.12/3.12.{f.rng.randint(0, 9)}/Frameworks/Python.framework/Versions/3.12/lib/python3.12/{f.pick(['ssl.py', 'socket.py'])}:{line}: DeprecationWarning",
+        f"expected `{f.pick(['u32', 'String', '&str'])}`, found `{f.pick(['i64', 'Option<String>', 'usize'])}`",
+        f"sorted {f.rng.randint(2, 999)} keys in {dur(f)}; primary key index rebuilt",
+        f"session pool: {f.rng.randint(0, 64)} active, {f.rng.randint(0, 64)} idle",
+        f"Scanned {f.rng.randint(1, 9999)} files in {dur(f)}, {f.rng.randint(0, 99)} warnings",
+        f"Sat, {f.rng.randint(10, 28)} Mar 2026 {f.rng.randint(0, 23):02d}:{f.rng.randint(0, 59):02d}:{f.rng.randint(0, 59):02d} GMT",
+        f"timeout after PT{f.rng.randint(1, 59)}S waiting for {f.pick(['lock', 'lease', 'leader election'])}",
+        f"progress {f.rng.randint(0, 100)}% ({size(f)}/{size(f)}) eta {dur(f)}",
+    ]
+
+
 def templates(f):
     line = f.rng.randint(2, 900)
     col = f.rng.randint(1, 80)
@@ -73,8 +121,7 @@ def templates(f):
         f"   {f.rng.randint(0, 30)}: std::panicking::{f.pick(['begin_panic_handler', 'rust_panic_with_hook', 'try'])}",
         f"             at /rustc/{commit}/library/{f.pick(['std/src/panicking.rs', 'core/src/panicking.rs', 'core/src/result.rs'])}:{line}:{col}",
         f"    at {f.pick(['Module._compile', 'Object.openSync', 'TLSSocket.onConnectSecure'])} (node:{f.pick(['internal/modules/cjs/loader', 'fs', '_tls_wrap'])}:{line}:{col})",
-        "\tat java.base/{0}.{1}({0}.java:{2})".format(*f.pick([("java.net.SocketInputStream", "read"), ("java.lang.Thread", "run"),
-                                                           ("java.util.concurrent.ThreadPoolExecutor", "runWorker")]), line).replace("(java.net.", "(").replace("(java.lang.", "(").replace("(java.util.concurrent.", "("),
+        java_frame(f, line),
         f"   at System.Net.Http.HttpClient.SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)",
         f"#{f.rng.randint(0, 20)} 0x00007f{f.token(HEX, 10)} in {f.pick(['__libc_start_main', 'pthread_join', 'epoll_wait'])} () from /lib/x86_64-linux-gnu/libc.so.6",
         f"HEAD is now at {commit[:7]} {f.pick(['fix flaky test', 'bump deps', 'refactor parser', 'docs: typo'])}",
@@ -102,8 +149,8 @@ def templates(f):
 def build():
     f = Family("clean")
     lines = []
-    while len(lines) < 360:
-        for line in templates(f):
+    while len(lines) < 450:
+        for line in templates(f) + more_templates(f):
             if line not in lines:
                 lines.append(line)
-    return lines[:360]
+    return lines[:450]

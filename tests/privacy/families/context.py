@@ -224,6 +224,35 @@ def connection_strings(f):
         f.case("connection-string", wrapped, gone_secret(secret), kept + more)
 
 
+def dotfiles(f):
+    """Credential files pasted into an error report: .netrc, .npmrc, .pypirc, pip.conf,
+    .git-credentials, .env."""
+    for i in range(24):
+        secret = password(f) if i % 2 else f.mixed(ALNUM, 36)
+        user = f.pick(["deploy", "ci-bot", "svc-pub"])
+        form = i % 6
+        text, kept = {
+            0: (f"machine api.example.com\n  login {user}\n  password {secret}", ["machine api.example.com"]),
+            1: (f"//registry.npmjs.org/:_authToken={secret}\nregistry=https://registry.npmjs.org/", ["registry=https://registry.npmjs.org/"]),
+            2: (f"[pypi]\nusername = __token__\npassword = {secret}\nrepository = https://upload.pypi.org/legacy/", ["repository = https://upload.pypi.org/legacy/"]),
+            3: (f"[global]\nindex-url = https://{user}:{secret}@pkgs.example.com/simple/\ntimeout = 60", ["timeout = 60", "pkgs.example.com/simple/"]),
+            4: (f"https://{user}:{secret}@github.com", ["github.com"]),
+            5: (f"# .env\nNODE_ENV=production\nSTRIPE_WEBHOOK_SECRET={secret}\nPORT=3000", ["NODE_ENV=production", "PORT=3000"]),
+        }[form]
+        f.case("dotfile", text, gone_secret(secret), kept)
+
+
+def passphrases(f):
+    """Multi-word secrets in quotes: a rule that stops at the first space leaks the rest."""
+    for i in range(16):
+        words = [f.pick(WORDS) for _ in range(4)]
+        phrase = " ".join(words)
+        name = f.pick(["DB_PASS", "passphrase", "KEY_PASSPHRASE", "password", "vault_password"])
+        text = f.pick([f"export {name}='{phrase}'", f'{name}: "{phrase}"', f'{{"{name}": "{phrase}"}}',
+                       f'$env:{name} = "{phrase}"', f"{name} = '{phrase}'"])
+        f.case("passphrase", text, [phrase, " ".join(words[1:]), " ".join(words[2:])], [])
+
+
 def build():
     f = Family("context")
     authorization(f)
@@ -231,4 +260,6 @@ def build():
     shell(f)
     name_value(f)
     connection_strings(f)
+    dotfiles(f)
+    passphrases(f)
     return f.cases

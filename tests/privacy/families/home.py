@@ -128,4 +128,15 @@ def build():
         text = '{"event":"config_load","path":"' + path + '","ok":false}'
         f.case("json-escaped", text, gone(user, text),
                ["settings.json", '"ok":false'])
+    # The running user's own home (/srv/staff/quinn, not under any home-like folder), in the
+    # forms a plain string comparison misses.
+    own = [("file:///srv/staff/quinn/ws/app/main.py", ["main.py"]),
+           ("%2Fsrv%2Fstaff%2Fquinn%2Fws%2Fnotes.md", []),
+           ('{"cwd":"\\/srv\\/staff\\/quinn\\/ws"}', []),
+           ("vscode://file/srv/staff/quinn/ws/lib.rs:12:4", ["lib.rs:12:4"]),
+           ("/SRV/STAFF/QUINN/ws/build.log", ["build.log"]),
+           ("cd ~quinn/ws && make", ["&& make"])]
+    for text, kept in own:
+        wrapped, more = each(f, text, MESSAGE)
+        f.case("own-home", wrapped, [g for g in ("quinn", "QUINN") if g in wrapped], kept + more)
     return f.cases

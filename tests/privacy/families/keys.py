@@ -102,8 +102,8 @@ def build():
         f.case("docker-auth", text, [auth], [registry] if registry in text else [])
     # JSON Web Tokens, signed and unsigned, in headers, URLs, cookies and messages.
     for i in range(24):
-        header = b64url(json.dumps({"alg": f.pick(["RS256", "HS256", "ES256", "none"]), "typ": "JWT"}).encode())
-        claims = b64url(json.dumps({"sub": f.digits(8), "iat": 1773400000 + i, "scope": "read"}).encode())
+        header = b64url(json.dumps({"alg": f.pick(["RS256", "HS256", "ES256", "none"]), "typ": "JWT"}, separators=(",", ":")).encode())
+        claims = b64url(json.dumps({"sub": f.digits(8), "iat": 1773400000 + i, "scope": "read"}, separators=(",", ":")).encode())
         signature = "" if '"none"' in base64.urlsafe_b64decode(header + "==").decode() else f.mixed(B64URL, f.pick([43, 86, 342]))
         jwt = f"{header}.{claims}.{signature}"
         text, kept = each(f, jwt, MESSAGE + [

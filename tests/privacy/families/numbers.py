@@ -36,13 +36,14 @@ def phones(f):
 
 def build_phones():
     f = Family("phone")
-    for i in range(2):
+    for i in range(3):
         for number, part in phones(f):
             word = f.pick(PHONE_WORDS)
             snippet = f"{word} {number}" if not word.endswith((":", "=")) else f"{word}{f.pick(['', ' '])}{number}"
             text, kept = each(f, snippet, MESSAGE + [
                 lambda f, s: (f"ticket 4821: customer asked for a callback ({s}), priority 2", ["ticket 4821", "priority 2"]),
-                lambda f, s: (f'{{"order": 1042, "contact": "{s}", "items": 3}}', ['"order": 1042', '"items": 3'])])
+                lambda f, s: (f'{{"order": 1042, "contact": "{s}", "items": 3}}', ['"order": 1042', '"items": 3']),
+                lambda f, s: (f"BEGIN:VCARD\nVERSION:4.0\nNOTE:{s}\nEND:VCARD", ["VERSION:4.0"])])
             gone = [number] + ([part] if part else [number.split(" ", 1)[1] if " " in number else number])
             f.case("international" if number.startswith(("+", "00", "tel:")) else "national", text, gone, kept)
     return f.cases
@@ -60,7 +61,7 @@ def build_ids():
     f = Family("national-id")
     r = f.rng
     makers = [
-        ("us-ssn", lambda: ssn(r), lambda v: [v, v.replace("-", " ")], ["SSN", "social security number", "ssn="]),
+        ("us-ssn", lambda: ssn(r), lambda v: [v, v.replace("-", " "), v.replace("-", "")], ["SSN", "social security number", "ssn="]),
         ("uk-nino", lambda: nino(r), lambda v: [v, " ".join([v[:2]] + spaced(v[2:8], [2, 2, 2]) + [v[8]])],
          ["NI number", "National Insurance no.", "nino:"]),
         ("de-steuer-id", lambda: steuer_id(r), lambda v: [v, " ".join(spaced(v, [2, 3, 3, 3]))],
@@ -74,7 +75,7 @@ def build_ids():
         ("in-aadhaar", lambda: aadhaar(r), lambda v: [" ".join(spaced(v, [4, 4, 4])), v, "-".join(spaced(v, [4, 4, 4]))],
          ["Aadhaar", "aadhaar_no=", "UID"]),
     ]
-    for i in range(6):
+    for i in range(8):
         for name, make, forms, words in makers:
             value = make()
             shown = forms(value)[i % len(forms(value))]
