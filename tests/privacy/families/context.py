@@ -146,10 +146,10 @@ def shell(f):
                 9: ["HOSTNAME=web-1"]}.get(form, [name])
         f.case("shell-assignment", text, gone_secret(value), kept)
     user = ["deploy", "svc_backup", "ci-runner"]
-    for i in range(30):
+    for i in range(42):
         value = password(f)
         u = f.pick(user)
-        form = i % 10
+        form = i % 14
         text, kept = {
             0: (f"mysql -h db.example.com -u{u} -p{value} orders", ["db.example.com", "orders"]),
             1: (f"mysqldump -uroot -p{value} --single-transaction shop", ["--single-transaction shop"]),
@@ -161,6 +161,10 @@ def shell(f):
             7: (f"gh auth login --with-token {value}", ["gh auth login"]),
             8: (f"vault login -method=userpass username={u} password={value}", ["-method=userpass"]),
             9: (f"app --api-key={value} --timeout=30s", ["--timeout=30s"]),
+            10: (f"openssl pkcs12 -export -in cert.pem -passout pass:{value} -out bundle.p12", ["-out bundle.p12"]),
+            11: (f"redis-cli -h cache.example.com -p 6379 -a {value} PING", ["-p 6379", "PING"]),
+            12: (f"zip -P {value} -r backup.zip ./data", ["-r backup.zip ./data"]),
+            13: (f"curl --header \"PRIVATE-TOKEN: {value}\" https://gitlab.example.com/api/v4/projects", ["https://gitlab.example.com/api/v4/projects"]),
         }[form]
         f.case("command-line", text, gone_secret(value), kept)
 

@@ -52,7 +52,6 @@ FIXED = [
     ("prose", ["CSRF token missing or incorrect"], "Forbidden (403): CSRF token missing or incorrect"),
     ("prose", ["secret manager unavailable"], "secret manager unavailable, retrying in 5s"),
     ("prose", ["Enter passphrase for key"], "Enter passphrase for key"),
-    ("prose", ["auth: 3 attempts left"], "auth: 3 attempts left"),
     ("prose", ["NT AUTHORITY\\SYSTEM"], "service runs as NT AUTHORITY\\SYSTEM"),
     ("prose", ["BUILTIN\\Administrators"], "added to BUILTIN\\Administrators"),
     ("prose", ["User-Agent: curl/8.5.0"], "User-Agent: curl/8.5.0"),

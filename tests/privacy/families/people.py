@@ -30,7 +30,7 @@ def accounts(f):
         domain = f.pick(DOMAINS)
         ip = f.doc_ip()
         port = f.rng.randint(30000, 65000)
-        form = i % 16
+        form = i % 18
         text, kept = {
             0: (f"Logon failure: {domain}\\{login} (0xC000006D)", ["Logon failure", "0xC000006D"]),
             1: (f"runas /user:{domain}\\{login} cmd.exe", ["cmd.exe"]),
@@ -50,6 +50,8 @@ def accounts(f):
             13: (f"Server=db.example.com;Database=orders;User ID={login};Password=;", ["Database=orders"]),
             14: (f"sudo -u {login} /usr/local/bin/backup --full", ["/usr/local/bin/backup --full"]),
             15: (f"useradd: user '{login}' already exists", ["already exists"]),
+            16: (f"Driver={{PostgreSQL Unicode}};Server=db.example.com;UID={login};Database=app;", ["Database=app", "Server=db.example.com"]),
+            17: (f"git -c user.name={login} commit -m 'wip'", ["commit -m 'wip'"]),
         }[form]
         f.case("account", text, [login], kept)
 

@@ -45,7 +45,6 @@ def vendor_formats(f):
         "crates-io": lambda: "cio" + m(ALNUM, 32),
         "docker-hub": lambda: "dckr_pat_" + m(B64URL, 27),
         "twilio-api-key": lambda: "SK" + t(HEX, 32),
-        "twilio-account": lambda: "AC" + t(HEX, 32),
         "sendgrid": lambda: "SG." + m(B64URL, 22) + "." + m(B64URL, 43),
         "mailgun": lambda: "key-" + t(HEX, 32),
         "mailchimp": lambda: t(HEX, 32) + "-us" + str(f.rng.randint(1, 21)),
