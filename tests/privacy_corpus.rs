@@ -197,6 +197,7 @@ fn the_corpus_leaks_nothing_and_keeps_what_is_useful() {
     if !unfinished.is_empty() {
         report.push_str(&table(
             "variants that leak or lose useful values",
+            "family:variant",
             &unfinished,
         ));
     }
