@@ -231,10 +231,10 @@ def connection_strings(f):
 def dotfiles(f):
     """Credential files pasted into an error report: .netrc, .npmrc, .pypirc, pip.conf,
     .git-credentials, .env."""
-    for i in range(24):
+    for i in range(28):
         secret = password(f) if i % 2 else f.mixed(ALNUM, 36)
         user = f.pick(["deploy", "ci-bot", "svc-pub"])
-        form = i % 6
+        form = i % 7
         text, kept = {
             0: (f"machine api.example.com\n  login {user}\n  password {secret}", ["machine api.example.com"]),
             1: (f"//registry.npmjs.org/:_authToken={secret}\nregistry=https://registry.npmjs.org/", ["registry=https://registry.npmjs.org/"]),
@@ -242,8 +242,22 @@ def dotfiles(f):
             3: (f"[global]\nindex-url = https://{user}:{secret}@pkgs.example.com/simple/\ntimeout = 60", ["timeout = 60", "pkgs.example.com/simple/"]),
             4: (f"https://{user}:{secret}@github.com", ["github.com"]),
             5: (f"# .env\nNODE_ENV=production\nSTRIPE_WEBHOOK_SECRET={secret}\nPORT=3000", ["NODE_ENV=production", "PORT=3000"]),
+            6: (f"# redis.conf\nport 6379\nrequirepass {secret}\nmaxmemory 256mb", ["port 6379", "maxmemory 256mb"]),
         }[form]
         f.case("dotfile", text, gone_secret(secret), kept)
+
+
+def oauth_responses(f):
+    """Token endpoint responses, as HTTP client debug logs print them."""
+    for i in range(16):
+        access = f.mixed(B64URL, f.pick([40, 64, 120]))
+        refresh = f.mixed(B64URL, f.pick([40, 64]))
+        body = ('{"access_token":"' + access + '","token_type":"Bearer","expires_in":3600,'
+                + ('"refresh_token":"' + refresh + '",' if i % 2 else "") + '"scope":"read write"}')
+        text = f.pick([f"< HTTP/1.1 200 OK\n< Content-Type: application/json\n<\n{body}",
+                       f"DEBUG token response: {body}", f"POST https://auth.example.com/oauth/token -> 200 {body}"])
+        gone = gone_secret(access) + (gone_secret(refresh) if i % 2 else [])
+        f.case("oauth-response", text, gone, ['"token_type":"Bearer"', '"expires_in":3600', '"scope":"read write"'])
 
 
 def passphrases(f):
@@ -265,5 +279,6 @@ def build():
     name_value(f)
     connection_strings(f)
     dotfiles(f)
+    oauth_responses(f)
     passphrases(f)
     return f.cases

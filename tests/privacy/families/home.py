@@ -119,9 +119,10 @@ def build():
             enc = enc.lower().replace(quote(user, safe="").lower(), quote(user, safe=""))
         if i % 5 == 4:
             enc = quote(enc, safe="")
-        text = f.pick([f"GET /api/open?file={enc}&line=12 HTTP/1.1", f"redirect to /edit/{enc}",
-                       f"callback=https%3A%2F%2Fexample.com%2Fcb&path={enc}"])
-        f.case("percent-encoded", text, gone(user, text), [])
+        text, kept = f.pick([(f"GET /api/open?file={enc}&line=12 HTTP/1.1", ["&line=12 HTTP/1.1"]),
+                             (f"302 redirect to /edit/{enc}", ["302 redirect to"]),
+                             (f"callback=https%3A%2F%2Fexample.com%2Fcb&path={enc}&v=2", ["callback=https%3A%2F%2Fexample.com%2Fcb", "&v=2"])])
+        f.case("percent-encoded", text, gone(user, text), kept)
     # JSON-escaped Windows paths, as in a JSON log or a launch.json dump.
     for user in users[:12]:
         path = f"C:\\\\Users\\\\{user}\\\\AppData\\\\Roaming\\\\Code\\\\User\\\\settings.json"
