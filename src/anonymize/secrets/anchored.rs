@@ -72,9 +72,14 @@ fn private_key_blocks(bytes: &[u8], out: &mut Vec<Finding>) {
     }
 }
 
-/// A PuTTY key file from its first line to the end of its `Private-MAC:` line (or the end of
-/// the text): the private lines are the key, and the rest names it.
-fn putty_key(bytes: &[u8], start: usize, out: &mut Vec<Finding>) {
+/// A PuTTY key file's private part, from its `Private-Lines:` line to the end of its
+/// `Private-MAC:` line (or the end of the text). The header and public lines stay: they name
+/// the key type, not the key.
+fn putty_key(bytes: &[u8], anchor: usize, out: &mut Vec<Finding>) {
+    let start = match memmem::find(&bytes[anchor..], b"Private-Lines:") {
+        Some(found) => anchor + found,
+        None => memchr::memchr(b'\n', &bytes[anchor..]).map_or(bytes.len(), |end| anchor + end),
+    };
     let end = match memmem::find(&bytes[start..], b"Private-MAC:") {
         Some(found) => {
             let mac = start + found;
@@ -82,7 +87,9 @@ fn putty_key(bytes: &[u8], start: usize, out: &mut Vec<Finding>) {
         }
         None => bytes.len(),
     };
-    out.push(Finding::placeholder(start, end, "<private-key>"));
+    if end > start {
+        out.push(Finding::placeholder(start, end, "<private-key>"));
+    }
 }
 
 /// `scheme://user:password@host` and `scheme://user@host`: the user and password go.
@@ -91,15 +98,15 @@ fn url_userinfo(bytes: &[u8], authority: usize, out: &mut Vec<Finding>) {
     if !scheme_ok {
         return;
     }
-    let stops = |b: u8| {
-        b.is_ascii_whitespace() || matches!(b, b'/' | b'?' | b'#' | b'"' | b'\'' | b'<' | b'>')
-    };
+    // `?` and `#` end the authority, except inside a password (`user:pa#ss@host`).
+    let stops = |b: u8| b.is_ascii_whitespace() || matches!(b, b'/' | b'"' | b'\'' | b'<' | b'>');
     // The last `@` before the path ends the user information: a password may hold an `@`.
     let mut at = authority;
     let mut last_at = None;
     let mut colon = None;
     while at < bytes.len() && !stops(bytes[at]) {
         match bytes[at] {
+            b'?' | b'#' if colon.is_none() => break,
             b'@' => last_at = Some(at),
             b':' if colon.is_none() => colon = Some(at),
             _ => {}
@@ -121,16 +128,21 @@ fn url_userinfo(bytes: &[u8], authority: usize, out: &mut Vec<Finding>) {
     out.push(Finding::placeholder(authority, at, replacement));
 }
 
-/// The URL around the byte at `at`: back to its scheme or a space, forward to a space or quote.
-fn url_around(bytes: &[u8], at: usize) -> (usize, usize) {
-    let stops =
-        |b: u8| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'<' | b'>' | b'(' | b')');
-    let mut start = at;
-    while start > 0 && !stops(bytes[start - 1]) {
+/// The URL whose authority starts at `authority`: back over its scheme, forward to a space,
+/// a quote or the `&` that ends a query value.
+fn url_around(bytes: &[u8], authority: usize) -> (usize, usize) {
+    let mut start = authority - 3;
+    while start > 0
+        && (bytes[start - 1].is_ascii_alphanumeric()
+            || matches!(bytes[start - 1], b'+' | b'.' | b'-'))
+    {
         start -= 1;
     }
-    let mut end = at;
-    while end < bytes.len() && !stops(bytes[end]) {
+    let mut end = authority;
+    while end < bytes.len()
+        && !bytes[end].is_ascii_whitespace()
+        && !matches!(bytes[end], b'"' | b'\'' | b'<' | b'>' | b'(' | b')' | b'&')
+    {
         end += 1;
     }
     (start, end)

@@ -8,25 +8,9 @@
 
 use super::super::checks::entropy;
 use super::super::finding::Finding;
+use super::values::{list_goes_on, push, skip_blanks, token_end, value_is_secret, value_span};
 use super::words::{classify, Strength};
-
-/// Values that, after a secret-bearing name, are not secrets.
-const NOT_SECRETS: &[&str] = &[
-    "true",
-    "false",
-    "null",
-    "none",
-    "nil",
-    "undefined",
-    "redacted",
-    "hidden",
-    "masked",
-    "empty",
-    "required",
-    "missing",
-    "invalid",
-    "expired",
-];
+use super::{commands, markup};
 
 /// Words after which a random-looking value is a credential without any separator.
 const SCHEME_WORDS: &[&str] = &["bearer", "basic", "token", "ssws", "apikey"];
@@ -40,18 +24,29 @@ pub(crate) fn after_name(
     out: &mut Vec<Finding>,
 ) -> Option<usize> {
     let bytes = text.as_bytes();
-    // Most words are followed by neither a separator nor a value: turn them away first.
-    let next = bytes.get(end).copied();
     let before = start.checked_sub(1).map(|i| bytes[i]);
-    let may_be_flag = before == Some(b'-');
-    let may_be_scheme = (4..=6).contains(&(end - start));
+    let next = bytes.get(end).copied();
+    if before == Some(b'-') {
+        if let Some((value_start, value_end)) = commands::glued_password(bytes, start, end) {
+            return Some(push(out, value_start, value_end));
+        }
+    }
+    // `<password>v</password>`, `<credential>v</credential>`
+    if before == Some(b'<') && next == Some(b'>') {
+        return markup::element(text, start, end, out);
+    }
+    // Most words are followed by neither a separator nor a value: turn them away first.
     match next {
         Some(b'=' | b':' | b'"' | b'\'') => {}
-        Some(b' ' | b'\t') if may_be_flag || may_be_scheme || end - start == 1 => {}
-        Some(b' ' | b'\t') => match bytes.get(end + 1) {
-            Some(b'=' | b':' | b' ' | b'\t') => {}
-            _ => return None,
-        },
+        Some(b' ' | b'\t') => {
+            let after = skip_blanks(bytes, end);
+            let may_have_value = before == Some(b'-')
+                || (4..=6).contains(&(end - start))
+                || matches!(bytes.get(after), Some(b'=' | b':' | b'"' | b'\''));
+            if !may_have_value {
+                return None;
+            }
+        }
         _ => return None,
     }
     let mut at = end;
@@ -67,13 +62,21 @@ pub(crate) fn after_name(
     let separator = separator_len(bytes, at);
     let strength = if separator > 0 {
         at = skip_blanks(bytes, at + separator);
+        if name.eq_ignore_ascii_case("key") || name.eq_ignore_ascii_case("name") {
+            if let Some(resume) = markup::named_value(text, at, out) {
+                return Some(resume);
+            }
+        }
         name_strength(bytes, start, name)?
     } else if at > after_name && at < bytes.len() {
-        if let Some(strength) = flag_strength(bytes, start, name) {
+        if let Some(strength) = commands::flag_strength(bytes, start, name) {
             if bytes[at] == b'-' {
                 return None;
             }
             strength
+        } else if is_environment_name(name) && matches!(bytes[at], b'"' | b'\'') {
+            // `setx NAME "value"`
+            classify(name)?
         } else if SCHEME_WORDS.iter().any(|w| name.eq_ignore_ascii_case(w)) {
             let value_end = token_end(bytes, at);
             let value = &text[at..value_end];
@@ -112,18 +115,6 @@ pub(crate) fn after_name(
     }
 }
 
-fn push(out: &mut Vec<Finding>, start: usize, end: usize) -> usize {
-    out.push(Finding::placeholder(start, end, "<secret>"));
-    end
-}
-
-fn skip_blanks(bytes: &[u8], mut at: usize) -> usize {
-    while at < bytes.len() && matches!(bytes[at], b' ' | b'\t') {
-        at += 1;
-    }
-    at
-}
-
 /// `=`, `:`, `:=`, `=>` (not `==`, `::` or `://`): the separator's length, or 0.
 fn separator_len(bytes: &[u8], at: usize) -> usize {
     let next = bytes.get(at + 1).copied();
@@ -146,78 +137,13 @@ fn name_strength(bytes: &[u8], start: usize, name: &str) -> Option<Strength> {
         .then_some(Strength::Weak)
 }
 
-/// A command-line flag (`--password`, `-p`, `-u`) followed by a space: how secret its value is.
-fn flag_strength(bytes: &[u8], start: usize, name: &str) -> Option<Strength> {
-    let dashes = bytes[..start]
-        .iter()
-        .rev()
-        .take_while(|&&b| b == b'-')
-        .count();
-    if dashes == 0 || dashes > 2 {
-        return None;
-    }
-    let before = start - dashes;
-    if before > 0 && !matches!(bytes[before - 1], b' ' | b'\t' | b'"' | b'\'' | b'\n') {
-        return None;
-    }
-    match (dashes, name) {
-        (1, "p") => Some(Strength::Strong),
-        (1, "u") | (2, "user") => Some(Strength::Strong),
-        _ => classify(name).filter(|s| matches!(s, Strength::Strong | Strength::Weak)),
-    }
-}
-
-/// The end of an unquoted token at `at`. `&`, `;` and `,` end it only where a list goes on
-/// (a space, the end, or another `name=`): `Tr0ub4dor&3` is one password, `a=1&b=2` two fields.
-fn token_end(bytes: &[u8], mut at: usize) -> usize {
-    while at < bytes.len() && !bytes[at].is_ascii_whitespace() {
-        match bytes[at] {
-            b'"' | b'\'' | b'`' | b'<' | b'>' | b')' | b']' | b'}' | b'(' => break,
-            b'&' | b';' | b',' if list_goes_on(bytes, at + 1) => break,
-            _ => at += 1,
-        }
-    }
-    at
-}
-
-/// After a list separator: the end, a space, or `name=`.
-fn list_goes_on(bytes: &[u8], at: usize) -> bool {
-    let name_end = at
-        + bytes[at.min(bytes.len())..]
-            .iter()
-            .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
-            .count();
-    match bytes.get(name_end) {
-        None => name_end == at,
-        Some(&b) if name_end == at => b.is_ascii_whitespace(),
-        Some(&b) => b == b'=',
-    }
-}
-
-/// The value at `at`: inside quotes if it is quoted, else one token, or for a whole header
-/// (`whole_line`) everything up to the end of the line or a closing quote.
-fn value_span(bytes: &[u8], at: usize, whole_line: bool) -> (usize, usize) {
-    match bytes.get(at) {
-        Some(&quote @ (b'"' | b'\'')) => {
-            let start = at + 1;
-            let mut end = start;
-            while end < bytes.len() && bytes[end] != quote && bytes[end] != b'\n' {
-                end += usize::from(bytes[end] == b'\\') + 1;
-            }
-            (start, end.min(bytes.len()))
-        }
-        _ if whole_line => {
-            let mut end = at;
-            while end < bytes.len() && !matches!(bytes[end], b'\n' | b'\r' | b'"' | b'\'') {
-                end += 1;
-            }
-            while end > at && bytes[end - 1] == b' ' {
-                end -= 1;
-            }
-            (at, end)
-        }
-        _ => (at, token_end(bytes, at)),
-    }
+/// `NAME` as environment variables are spelled: capitals, digits and `_`.
+fn is_environment_name(name: &str) -> bool {
+    name.len() >= 3
+        && name.bytes().any(|b| b.is_ascii_uppercase())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// `Authorization: <scheme> <credentials>`: the scheme word stays, the rest goes, including
@@ -248,6 +174,8 @@ fn authorization(text: &str, at: usize, out: &mut Vec<Finding>) -> Option<usize>
     while end < limit {
         match bytes[end] {
             b'\n' | b'\r' | b'\'' | b'`' => break,
+            // `\"` inside a JSON string: part of the header value.
+            b'\\' if bytes.get(end + 1) == Some(&b'"') => end += 2,
             b'"' if end > 0 && bytes[end - 1] == b'=' => {
                 // A quoted parameter value: skip to its closing quote.
                 end += 1;
@@ -264,55 +192,6 @@ fn authorization(text: &str, at: usize, out: &mut Vec<Finding>) -> Option<usize>
     }
     let end = end.min(limit);
     (end > credential_start).then(|| push(out, credential_start, end))
-}
-
-/// After a secret-bearing name, which values are secrets.
-fn value_is_secret(strength: Strength, value: &str) -> bool {
-    if value.is_empty()
-        || value.starts_with('<')
-        || value.starts_with("***")
-        || value.starts_with("${")
-        || value.starts_with("$(")
-        || value.starts_with("{{")
-        || value.starts_with("%(")
-        || is_variable_reference(value)
-        || NOT_SECRETS
-            .iter()
-            .any(|word| value.eq_ignore_ascii_case(word))
-    {
-        return false;
-    }
-    match strength {
-        Strength::Strong | Strength::Authorization | Strength::Cookie => true,
-        Strength::Pwd => !is_path(value),
-        Strength::Weak => credential_like(value),
-    }
-}
-
-/// `$NAME` or `%NAME%`: a reference to where the secret is, not the secret.
-fn is_variable_reference(value: &str) -> bool {
-    let name = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    value.strip_prefix('$').is_some_and(name)
-        || value
-            .strip_prefix('%')
-            .and_then(|v| v.strip_suffix('%'))
-            .is_some_and(name)
-}
-
-fn is_path(value: &str) -> bool {
-    let bytes = value.as_bytes();
-    value.starts_with(['/', '~', '.', '\\'])
-        || (bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':')
-}
-
-/// A value that reads as a credential, not as a word, a number or a path: `token=abc123XY`
-/// yes, `token=5`, `key=primary`, `--key ./client.pem` no.
-fn credential_like(value: &str) -> bool {
-    if value.bytes().all(|b| b.is_ascii_digit() || b == b'.') || is_path(value) {
-        return false;
-    }
-    let plain_word = value.bytes().all(|b| b.is_ascii_lowercase());
-    (value.len() >= 6 && !plain_word) || value.len() >= 16
 }
 
 /// Letters mixed with digits, or long and random: a credential rather than a word.

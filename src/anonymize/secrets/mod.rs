@@ -12,8 +12,13 @@
 //! pass of its own, and a word that no layer could start with costs a few table lookups.
 
 mod anchored;
+mod commands;
 mod context;
+mod hashes;
+mod markup;
+mod randomness;
 mod shape;
+mod values;
 mod vendors;
 mod words;
 
@@ -59,7 +64,7 @@ pub(crate) fn find(text: &str, out: &mut Vec<Finding>) {
         let byte = bytes[at];
         if !is(byte, WORD) {
             if byte == b'$' {
-                if let Some(end) = shape::crypt_hash_at(bytes, at) {
+                if let Some(end) = hashes::crypt_hash_at(bytes, at) {
                     out.push(Finding::placeholder(at, end, "<secret>"));
                     at = end;
                     continue;
@@ -139,7 +144,7 @@ mod tests {
             ),
             (
                 "PuTTY-User-Key-File-3: ssh-ed25519\nPrivate-Lines: 1\nAAAA\nPrivate-MAC: ab12\nnext",
-                "<private-key>\nnext",
+                "PuTTY-User-Key-File-3: ssh-ed25519\n<private-key>\nnext",
             ),
         ];
         for (input, expected) in cases {

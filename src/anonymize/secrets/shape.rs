@@ -13,22 +13,9 @@
 
 use super::super::checks::entropy;
 use super::super::finding::Finding;
+use super::randomness::{is_random, MIN_RANDOM_LEN};
+use super::words::classify;
 
-/// Shortest piece judged by its shape.
-const MIN_RANDOM_LEN: usize = 16;
-/// Thresholds measured on the corpus and on every identifier, path and trace line in this
-/// repository's sources and benchmarks (docs/privacy.md, "Shape"): the random tokens planted
-/// in the corpus change class at 42 % of adjacent pairs or more (median 59 %) and have at
-/// least 3.8 bits of entropy per character; 99 % of identifiers and paths of 16 characters
-/// or more change class at under 36 %.
-const MIN_ENTROPY: f64 = 3.5;
-/// Fraction of adjacent alphanumeric pairs that change class (upper, lower, digit), for a
-/// piece mixing both cases and digits.
-const MIN_CLASS_CHANGES_MIXED: f64 = 0.4;
-/// The same without digits: camelCase names with many short words come closest.
-const MIN_CLASS_CHANGES_NO_DIGITS: f64 = 0.5;
-/// The same for one case and digits (base32, base36).
-const MIN_CLASS_CHANGES_ONE_CASE: f64 = 0.4;
 /// Hex up to this length is kept (git object names, MD5, SHA-1).
 const MAX_KEPT_HEX: usize = 40;
 
@@ -69,11 +56,18 @@ pub(crate) fn find_in_blob(text: &str, start: usize, end: usize, out: &mut Vec<F
         out.push(Finding::placeholder(start, end, "<private-key>"));
         return;
     }
-    let digest_before = word_before(bytes, start).is_some_and(|word| {
-        DIGEST_WORDS
-            .iter()
-            .any(|digest| word.eq_ignore_ascii_case(digest.as_bytes()))
-    });
+    let before = word_before(bytes, start);
+    let context = match before {
+        Some(word)
+            if DIGEST_WORDS
+                .iter()
+                .any(|d| word.eq_ignore_ascii_case(d.as_bytes())) =>
+        {
+            Before::Digest
+        }
+        Some(word) if std::str::from_utf8(word).ok().and_then(classify).is_some() => Before::Secret,
+        _ => Before::Other,
+    };
     // Secret pieces separated by one `.` become one finding (a JWT is one secret).
     let mut open: Option<(usize, usize)> = None;
     let mut piece_start = start;
@@ -83,7 +77,8 @@ pub(crate) fn find_in_blob(text: &str, start: usize, end: usize, out: &mut Vec<F
             at += 1;
         }
         let mut piece_end = at;
-        match judge(&text[piece_start..at], digest_before) {
+        let attached = piece_start > start && bytes[piece_start - 1] == b'.';
+        match judge(&text[piece_start..at], context, attached) {
             Verdict::Secret => {
                 let piece_start = piece_start + leading_path_words(&blob[piece_start - start..]);
                 // Padding after a piece belongs to it.
@@ -129,13 +124,38 @@ enum Verdict {
     Parts,
 }
 
-fn judge(piece: &str, digest_before: bool) -> Verdict {
+/// What the word before a blob says about it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Before {
+    /// `sha256`, `commit`, `digest`: a hex string after it is a digest.
+    Digest,
+    /// A secret-bearing word (`key`, `token`, `signature`): anything long after it is secret.
+    Secret,
+    Other,
+}
+
+/// Base64 openings of key material: DER (`MII…`), OpenSSH and PuTTY private key files.
+const KEY_MATERIAL: &[&str] = &["MII", "b3BlbnNzaC1rZXktdjE", "UHVUVFktVXNlci1LZXktRmlsZ"];
+
+/// `attached`: the piece follows another piece of the same blob (`qx1.<hex>`).
+fn judge(piece: &str, before: Before, attached: bool) -> Verdict {
     let bytes = piece.as_bytes();
     if bytes.len() >= MIN_RANDOM_LEN && bytes.starts_with(b"eyJ") {
         return Verdict::Secret;
     }
-    if bytes.len() < MIN_RANDOM_LEN || is_uuid(bytes) {
+    if bytes.len() >= 40 && KEY_MATERIAL.iter().any(|k| bytes.starts_with(k.as_bytes())) {
+        return Verdict::Secret;
+    }
+    if bytes.len() < MIN_RANDOM_LEN {
         return Verdict::Keep;
+    }
+    // Hashes and UUIDs are kept, unless a secret-bearing word names them (`session <uuid>`).
+    if is_uuid(bytes) {
+        return if before == Before::Secret {
+            Verdict::Secret
+        } else {
+            Verdict::Keep
+        };
     }
     // Hex, also written `0x2545_f491_…` or grouped with dashes.
     let digits = bytes.strip_prefix(b"0x").unwrap_or(bytes);
@@ -143,14 +163,16 @@ fn judge(piece: &str, digest_before: bool) -> Verdict {
         .iter()
         .all(|&b| b.is_ascii_hexdigit() || b == b'_' || b == b'-')
     {
-        let kept = bytes.len() <= MAX_KEPT_HEX || digest_before;
+        let named = attached && bytes.len() >= 32 && before != Before::Digest;
+        let kept = ((bytes.len() <= MAX_KEPT_HEX && !named) || before == Before::Digest)
+            && before != Before::Secret;
         return if kept || entropy(piece) < 2.5 {
             Verdict::Keep
         } else {
             Verdict::Secret
         };
     }
-    if is_mailchimp_key(bytes) || is_random(piece) {
+    if is_mailchimp_key(bytes) || is_prefixed_hex(bytes) || is_random(piece) {
         return Verdict::Secret;
     }
     if bytes.contains(&b'/') {
@@ -158,6 +180,33 @@ fn judge(piece: &str, digest_before: bool) -> Verdict {
     } else {
         Verdict::Keep
     }
+}
+
+/// A few short words joined by `-` or `_`, then 32 or more hex digits, possibly grouped
+/// (`tnt-994d…`, `pk-prod-fd24…`, `api-aced130e-7e2a-…`): a token with a vendor prefix
+/// nobody listed. Digest names (`sha256-…`) are not such prefixes.
+fn is_prefixed_hex(bytes: &[u8]) -> bool {
+    let is_separator = |b: &u8| *b == b'-' || *b == b'_';
+    for split in (0..bytes.len()).filter(|&i| is_separator(&bytes[i])) {
+        let (head, tail) = (&bytes[..split], &bytes[split + 1..]);
+        if head.len() > 24
+            || !tail
+                .iter()
+                .all(|b| b.is_ascii_hexdigit() || is_separator(b))
+        {
+            continue;
+        }
+        let last_word = head.rsplit(is_separator).next().unwrap_or_default();
+        return tail.iter().filter(|b| b.is_ascii_hexdigit()).count() >= 32
+            && !last_word.is_empty()
+            && !head
+                .iter()
+                .all(|b| b.is_ascii_hexdigit() || is_separator(b))
+            && !DIGEST_WORDS
+                .iter()
+                .any(|d| last_word.eq_ignore_ascii_case(d.as_bytes()));
+    }
+    false
 }
 
 /// Length of the plain path words (`com/services/`) that lead a random piece: they are a URL's
@@ -179,79 +228,12 @@ fn random_parts(text: &str, start: usize, end: usize, out: &mut Vec<Finding>) {
     for at in start..=end {
         if at == end || text.as_bytes()[at] == b'/' {
             let part = &text[part_start..at];
-            if part.len() >= MIN_RANDOM_LEN && is_random(part) {
+            if matches!(judge(part, Before::Other, false), Verdict::Secret) {
                 out.push(Finding::placeholder(part_start, at, "<secret>"));
             }
             part_start = at + 1;
         }
     }
-}
-
-/// Measured character statistics of a token.
-#[derive(Default)]
-struct Stats {
-    upper: usize,
-    lower: usize,
-    digit: usize,
-    pairs: usize,
-    changes: usize,
-}
-
-fn stats(token: &[u8]) -> Stats {
-    let class = |byte: u8| match byte {
-        b'A'..=b'Z' => 1,
-        b'a'..=b'z' => 2,
-        b'0'..=b'9' => 3,
-        _ => 0,
-    };
-    let mut stats = Stats::default();
-    let mut previous = 0;
-    for &byte in token {
-        let current = class(byte);
-        match current {
-            1 => stats.upper += 1,
-            2 => stats.lower += 1,
-            3 => stats.digit += 1,
-            _ => {}
-        }
-        if current != 0 && previous != 0 {
-            stats.pairs += 1;
-            stats.changes += usize::from(current != previous);
-        }
-        previous = current;
-    }
-    stats
-}
-
-/// Random rather than made of words: mixes classes often and has high entropy.
-pub(crate) fn is_random(token: &str) -> bool {
-    let bytes = token.as_bytes();
-    if bytes.len() < MIN_RANDOM_LEN {
-        return false;
-    }
-    let stats = stats(bytes);
-    if stats.pairs == 0 {
-        return false;
-    }
-    let change_rate = stats.changes as f64 / stats.pairs as f64;
-    let alnum = stats.upper + stats.lower + stats.digit;
-    let mixed_case = stats.upper >= 2 && stats.lower >= 2;
-    let shaped = if mixed_case {
-        if stats.digit > 0 {
-            change_rate >= MIN_CLASS_CHANGES_MIXED
-        } else {
-            change_rate >= MIN_CLASS_CHANGES_NO_DIGITS
-        }
-    } else {
-        // One case and digits (base32, base36): digits must be frequent, and no `/` (paths).
-        let letters = stats.upper + stats.lower;
-        !bytes.contains(&b'/')
-            && bytes.len() >= 20
-            && stats.digit * 6 >= alnum
-            && letters * 4 >= alnum
-            && change_rate >= MIN_CLASS_CHANGES_ONE_CASE
-    };
-    shaped && entropy(token) >= MIN_ENTROPY
 }
 
 /// `8-4-4-4-12` hex digits.
@@ -286,27 +268,6 @@ fn word_before(bytes: &[u8], start: usize) -> Option<&[u8]> {
         begin -= 1;
     }
     (begin < end).then(|| &bytes[begin..end])
-}
-
-/// Identifiers of crypt(3)-style password hashes, after their leading `$`.
-const CRYPT_IDS: &[&str] = &[
-    "2a$", "2b$", "2y$", "2x$", "argon2", "1$", "5$", "6$", "y$", "7$", "gy$", "apr1$", "sha1$",
-    "scrypt$", "pbkdf2",
-];
-
-/// A password hash starting at the `$` at `start`: its end.
-pub(crate) fn crypt_hash_at(bytes: &[u8], start: usize) -> Option<usize> {
-    let rest = &bytes[start + 1..];
-    if !CRYPT_IDS.iter().any(|id| rest.starts_with(id.as_bytes())) {
-        return None;
-    }
-    let mut end = start + 1;
-    while end < bytes.len()
-        && (bytes[end].is_ascii_alphanumeric() || b"./+=$,_-".contains(&bytes[end]))
-    {
-        end += 1;
-    }
-    (end - start >= 20).then_some(end)
 }
 
 #[cfg(test)]
@@ -353,6 +314,8 @@ mod tests {
             "actionpack-7.0.4/lib/abstract_controller/base.rb",
             "x86_64-unknown-linux-gnu",
             "retry_count=3",
+            "PuTTY-User-Key-File-3",
+            "getHTTPResponseCodeForURL",
         ] {
             assert!(
                 secret_spans(text).is_empty(),
@@ -364,21 +327,5 @@ mod tests {
         let mut out = Vec::new();
         find_in_blob(digest, 7, digest.len(), &mut out);
         assert!(out.is_empty());
-    }
-
-    #[test]
-    fn password_hashes() {
-        for hash in [
-            "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
-            "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
-            "$6$rounds=5000$saltsalt$abcdefghijklmnop",
-        ] {
-            assert_eq!(
-                crypt_hash_at(hash.as_bytes(), 0),
-                Some(hash.len()),
-                "{hash}"
-            );
-        }
-        assert_eq!(crypt_hash_at(b"$5 dollars", 0), None);
     }
 }

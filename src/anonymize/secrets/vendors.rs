@@ -191,7 +191,7 @@ pub(crate) const FORMATS: &[Format] = &[
     row("Grafana service account", "glsa_", Base64Url, 32, 48),
     row("New Relic", "NRAK-", Upper, 27, 27),
     row("New Relic", "NRJS-", Hex, 19, 19),
-    row("New Relic", "NRII-", Base64Url, 32, 32),
+    row("New Relic", "NRII-", Upper, 27, 32),
     row("Sentry", "sntrys_", Base64, 40, 255),
     row("Sentry", "sntryu_", Hex, 64, 64),
     row("Dynatrace", "dt0c01.", Dotted, 80, 100),

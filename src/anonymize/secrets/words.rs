@@ -98,6 +98,7 @@ const QUALIFIERS: &[&str] = &[
     "plain",
     "plaintext",
     "id",
+    "base",
 ];
 
 /// Components that, anywhere in a name, make a `key` secret (`private_key`, `secret_key`):
@@ -112,6 +113,11 @@ pub(crate) fn classify(name: &str) -> Option<Strength> {
     }
     let mut buffer = [""; 12];
     let components = components(name, &mut buffer);
+    // `X-Hub-Signature-256`: a trailing number says which variant, not what it is.
+    let significant = components
+        .iter()
+        .rposition(|part| !part.bytes().all(|b| b.is_ascii_digit()))?;
+    let components = &components[..=significant];
     let (&last, before) = components.split_last()?;
     let is = |part: &str, word: &str| part.eq_ignore_ascii_case(word);
 
@@ -219,6 +225,8 @@ mod tests {
             "X-Amz-Credential",
             "password_hash",
             "mysql-pwd",
+            "SECRET_KEY_BASE",
+            "X-Hub-Signature-256",
         ];
         for name in strong {
             assert_eq!(classify(name), Some(Strength::Strong), "{name}");
