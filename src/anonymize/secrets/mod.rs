@@ -73,7 +73,11 @@ pub(crate) fn find(text: &str, out: &mut Vec<Finding>) {
             at += 1;
             continue;
         }
-        // `at` starts a word.
+        // `at` starts a word. A word (alphanumeric) lies inside a name (`_ - .` too) inside a
+        // blob (`+ / ~ =`): each run goes on from where the one inside it ended, and is taken
+        // only once from its start (longer runs are not rescanned from the words inside them).
+        let word_end = run_end(bytes, at, WORD);
+        let mut scanned_to = word_end;
         if vendors::may_start(byte) {
             if let Some(end) = vendors::match_at(bytes, at) {
                 if end == bytes.len() || !is(bytes[end], WORD) {
@@ -84,15 +88,19 @@ pub(crate) fn find(text: &str, out: &mut Vec<Finding>) {
             }
         }
         if at >= name_checked_to {
-            let name_end = run_end(bytes, at, NAME);
+            let name_end = run_end(bytes, word_end, NAME);
             name_checked_to = name_end;
-            if let Some(resume) = context::after_name(text, at, name_end, out) {
-                at = resume;
-                continue;
+            scanned_to = name_end;
+            // After `-`, a flag may carry its value glued to it (`-pSECRET`).
+            if may_have_value(bytes, name_end) || (at > 0 && bytes[at - 1] == b'-') {
+                if let Some(resume) = context::after_name(text, at, name_end, out) {
+                    at = resume;
+                    continue;
+                }
             }
         }
         if at >= blob_checked_to {
-            let mut blob_end = run_end(bytes, at, BLOB);
+            let mut blob_end = run_end(bytes, scanned_to, BLOB);
             blob_checked_to = blob_end;
             // A sentence's full stop is not part of a token.
             while blob_end > at && matches!(bytes[blob_end - 1], b'.' | b'-' | b'_') {
@@ -102,8 +110,17 @@ pub(crate) fn find(text: &str, out: &mut Vec<Finding>) {
                 shape::find_in_blob(text, at, blob_end, out);
             }
         }
-        at = run_end(bytes, at, WORD);
+        at = word_end;
     }
+}
+
+/// Whether the byte after a name could start a separator or a value (`=`, `:`, a quote, a
+/// blank, `>` of an element): the cheap test before the context rules look closer.
+fn may_have_value(bytes: &[u8], name_end: usize) -> bool {
+    matches!(
+        bytes.get(name_end),
+        Some(b'=' | b':' | b'"' | b'\'' | b' ' | b'\t' | b'>')
+    )
 }
 
 fn run_end(bytes: &[u8], mut at: usize, class: u8) -> usize {

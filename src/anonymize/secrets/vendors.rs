@@ -297,6 +297,7 @@ pub(crate) fn match_at(text: &[u8], start: usize) -> Option<usize> {
 }
 
 /// Whether any row starts with `byte`: most words are passed over with this one lookup.
+#[inline]
 pub(crate) fn may_start(byte: u8) -> bool {
     ROWS_BY_FIRST_BYTE[usize::from(byte)] != [0; ROW_WORDS]
 }
