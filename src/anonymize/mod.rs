@@ -13,6 +13,7 @@ mod identity;
 pub mod limits;
 mod memo;
 mod paths;
+mod personal;
 mod scrub;
 
 use std::sync::Arc;
@@ -205,8 +206,10 @@ pub fn scrub_bounded(text: &str, max_bytes: usize) -> String {
     }
 }
 
-/// What may leave of one path: home directories become `<user>/…`, macOS temp folders
-/// `<tmp>/…`, UNC shares lose host and share, other paths keep their last three components.
+/// What may leave of one path: home directories under any prefix become `<user>/…`, macOS temp
+/// folders `<tmp>/…`, UNC shares lose host and share, other paths of more than three components
+/// keep their last three (shorter ones stay whole, leading `/` included); no kept component
+/// holds a user's name.
 pub fn anonymize_path(path: &str) -> String {
     Scrubber::for_this_process().scrub_path(path)
 }
