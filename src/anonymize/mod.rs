@@ -276,7 +276,7 @@ mod tests {
         let scrubbed = anonymize_stack_trace(trace);
         assert!(!scrubbed.contains("alice"), "{scrubbed}");
         assert!(scrubbed.contains("File \"<user>/proj/app.py\", line 42, in main"));
-        assert!(scrubbed.contains("File \"python3.11/json/decoder.py\", line 355"));
+        assert!(scrubbed.contains("File \"/usr/lib/python3.11/json/decoder.py\", line 355"));
         assert!(scrubbed.contains("ValueError: bad input from <email>"));
     }
 

@@ -6,21 +6,25 @@
 //!   the whole home, leading `/` and drive included, so a trimmed home path reads the same on
 //!   every system;
 //! - a macOS per-user temporary folder becomes `<tmp>/…`, a UNC share `<host>/<share>/…`;
-//! - any other path of at most three components is kept as it is, leading `/` included
-//!   (`/bin/zsh`, `/etc/hosts`); a longer one keeps its last three components, joined by `/`
-//!   and relative on purpose (`team/app/main.py`), since it is no longer the whole path;
+//! - a path the system or a toolchain owns (`/usr/lib/python3.12/ssl.py`), a web path found in
+//!   text, and any other path of at most three components are kept as they are, leading `/`
+//!   included (`/bin/zsh`); a longer one keeps its last three components, joined by `/` and
+//!   relative on purpose (`team/app/main.py`), since it is no longer the whole path;
 //! - whatever is kept never holds the user's name: a component that contains it, or the
 //!   running user's login, loses it to `<user>`.
 
 /// Folder names whose next component is a user's name, compared ignoring case.
 const HOME_MARKERS: &[&str] = &["home", "homes", "users", "documents and settings"];
 
-/// The running user, as far as one path is concerned.
+/// The running user, as far as one path is concerned, and what to do with other paths.
 #[derive(Clone, Copy, Default)]
 pub(crate) struct OwnUser<'a> {
     /// The home directory, without a trailing separator.
     pub home: Option<&'a str>,
     pub login: Option<&'a str>,
+    /// Keep a path outside any home whole, whatever its length: set for a web path found in
+    /// text (`GET /api/v2/orders/1234/items`), which names a resource, not a machine's folder.
+    pub keep_other_paths: bool,
 }
 
 /// What may leave of one path.
@@ -75,7 +79,7 @@ pub(crate) fn path_without_user(path: &str, own: OwnUser<'_>) -> String {
         .copied()
         .filter(|part| !is_drive(part))
         .collect();
-    if kept.len() <= 3 {
+    if kept.len() <= 3 || own.keep_other_paths || is_system_path(&kept) {
         return without_names(path, &[], own.login);
     }
     without_names(&kept[kept.len() - 3..].join("/"), &[], own.login)
@@ -96,6 +100,8 @@ fn home_and_rest<'p>(
     }
     for (index, window) in components.windows(2).enumerate() {
         let [folder, user] = window else { continue };
+        // `home$` and `users$`: the hidden shares of a file server.
+        let folder = folder.strip_suffix('$').unwrap_or(folder);
         let is_marker = HOME_MARKERS.iter().any(|m| folder.eq_ignore_ascii_case(m));
         // A number (`/api/users/42`) is an id rather than a name.
         let plausible = user.chars().any(char::is_alphabetic);
@@ -160,6 +166,39 @@ pub(crate) fn replace_ignore_ascii_case(text: &str, needle: &str, with: &str) ->
     out
 }
 
+/// Folders that the system, a package manager or a toolchain owns: what is under them names
+/// software, not a person or a project, so such a path stays whole
+/// (`/usr/lib/python3.12/asyncio/base_events.py`).
+fn is_system_path(components: &[&str]) -> bool {
+    const SYSTEM: &[&str] = &[
+        "usr",
+        "lib",
+        "lib64",
+        "bin",
+        "sbin",
+        "etc",
+        "System",
+        "Library",
+        "Applications",
+        "rustc",
+        "nix",
+        "snap",
+        "proc",
+        "sys",
+        "dev",
+        "run",
+        "Program Files",
+        "Program Files (x86)",
+        "Windows",
+        "ProgramData",
+    ];
+    match components {
+        [first, ..] if SYSTEM.iter().any(|s| first.eq_ignore_ascii_case(s)) => true,
+        ["opt", "homebrew", ..] | ["var", "lib" | "log" | "cache", ..] => true,
+        _ => false,
+    }
+}
+
 fn under(placeholder: &str, rest: &str) -> String {
     if rest.is_empty() {
         placeholder.to_owned()
@@ -221,7 +260,7 @@ mod tests {
             ("file:///home/john/x.html", "file://<user>/x.html"),
             ("FILE://localhost/Users/ann/y", "file://<user>/y"),
             ("/opt/company/team/app/main.py", "team/app/main.py"),
-            (r"C:\Program Files\Tool\bin\tool.exe", "Tool/bin/tool.exe"),
+            (r"C:\Tools\Acme\Tool\bin\tool.exe", "Tool/bin/tool.exe"),
             ("src/main.rs", "src/main.rs"),
         ];
         for (input, expected) in cases {
@@ -241,6 +280,7 @@ mod tests {
             (r"\\?\C:\Users\ann\AppData\x.log", "<user>/AppData/x.log"),
             (r"\\?\UNC\srv\homes\ann\q.xlsx", "<user>/q.xlsx"),
             (r"\\nas\users\ann\docs\a.txt", "<user>/docs/a.txt"),
+            (r"\\fs01.corp\home$\Chidi Okafor\b.log", "<user>/b.log"),
             (r"C:\Users\Jane Doe\AppData\x.txt", "<user>/AppData/x.txt"),
             ("/Volumes/Data/Users/ann/x", "<user>/x"),
             ("/home/ann/ann-notes/todo.md", "<user>/<user>-notes/todo.md"),
@@ -269,10 +309,34 @@ mod tests {
     }
 
     #[test]
+    fn system_and_web_paths_are_kept_whole() {
+        for path in [
+            "/usr/lib/python3.12/asyncio/base_events.py",
+            "/usr/local/go/src/runtime/proc.go",
+            "/opt/homebrew/Cellar/python@3.12/3.12.9/lib/ssl.py",
+            r"C:\Program Files\Git\cmd\git.exe",
+            "/rustc/0543a2d45d82/library/std/src/panicking.rs",
+        ] {
+            assert_eq!(trim(path), path);
+        }
+        let web = OwnUser {
+            keep_other_paths: true,
+            ..OwnUser::default()
+        };
+        let api = "/api/v2/orders/1234/items";
+        assert_eq!(path_without_user(api, web), api);
+        assert_eq!(
+            path_without_user("/var/home/ann/a/b/c/d", web),
+            "<user>/a/b/c/d"
+        );
+    }
+
+    #[test]
     fn the_running_users_home_and_login() {
         let own = OwnUser {
             home: Some("/srv/people/zoe"),
             login: Some("zoe"),
+            keep_other_paths: false,
         };
         assert_eq!(
             path_without_user("/srv/people/zoe/x/y.txt", own),

@@ -39,6 +39,11 @@ const NOT_HOSTS: &[&str] = &[
     "undefined",
 ];
 
+/// systemd unit types: `postgresql@16-main.service` is a template unit, not an address.
+const UNIT_SUFFIXES: &[&str] = &[
+    "service", "socket", "timer", "target", "mount", "slice", "scope", "path", "device", "swap",
+];
+
 /// Service accounts whose name says nothing about a person.
 const SERVICE_ACCOUNTS: &[&str] = &["git"];
 
@@ -67,6 +72,16 @@ pub(super) fn find(text: &str, out: &mut Vec<Finding>) {
         }
         // `user@host:path`, `user@host:~$`, `user@host:22`: a login on a machine.
         let login_form = char_at(text, domain_end) == Some(':');
+        let unit = domain.contains('.')
+            && UNIT_SUFFIXES.iter().any(|u| {
+                domain
+                    .rsplit('.')
+                    .next()
+                    .is_some_and(|t| t.eq_ignore_ascii_case(u))
+            });
+        if unit {
+            continue;
+        }
         if !login_form && is_mail_domain(domain) {
             out.push(Finding::placeholder(local_start, domain_end, "<email>"));
             searched_to = domain_end;
@@ -123,13 +138,20 @@ fn is_host(domain: &str) -> bool {
         return true;
     }
     let starts_with_letter = domain.starts_with(|c: char| c.is_alphabetic());
-    let all_hex = domain.bytes().all(|b| b.is_ascii_hexdigit());
+    // `actions/checkout@v4`, `go.mod@v1.2.3`: a version.
+    let version = domain.starts_with(['v', 'V'])
+        && domain[1..].starts_with(|c: char| c.is_ascii_digit())
+        && domain[1..].bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    // `Foo@a1b2c3d`: an object's identity hash.
+    let hash =
+        domain.bytes().all(|b| b.is_ascii_hexdigit()) && domain.bytes().any(|b| b.is_ascii_digit());
     let last_label_letters = domain
         .rsplit('.')
         .next()
         .is_some_and(|label| label.chars().any(char::is_alphabetic));
     starts_with_letter
-        && !(all_hex && domain.bytes().any(|b| b.is_ascii_digit()))
+        && !version
+        && !hash
         && last_label_letters
         && !NOT_HOSTS
             .iter()
@@ -190,7 +212,8 @@ mod tests {
     fn other_at_signs_stay() {
         for text in [
             "install lodash@4.17.21 and @types/node@20.1.0",
-            "image@sha256:0123abcd and pkg@latest",
+            "image@sha256:0123abcd and pkg@latest and actions/checkout@v4",
+            "Started postgresql@16-main.service and getty@tty1.service",
             "HEAD@{1} and java.lang.Object@1b6d3586 and Foo@a1b2c3d",
             "@app.route('/x') and x @ y",
             "db postgres://<user>:<password>@db/x",

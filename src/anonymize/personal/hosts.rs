@@ -2,7 +2,8 @@
 //! never public (`.internal`, `.corp`, `.lan`, `.local`, `.localdomain`, `.home.arpa`,
 //! `.intranet`, `.private`), cloud-internal forms (`ip-10-0-1-23.ec2.internal`,
 //! `*.compute.internal`, `*.svc.cluster.local`), Windows default names (`DESKTOP-7K3J9QX`,
-//! `LAPTOP-…`, `WIN-…`, `JANE-PC`) and Apple device names (`Janes-MacBook-Pro`, `Jane's iPhone`).
+//! `LAPTOP-…`, `WIN-…`, `JANE-PC`), managed Kubernetes nodes (`aks-…-vmss…`, `gke-…`) and Apple
+//! device names (`Janes-MacBook-Pro`, `Jane's iPhone`).
 //! Each becomes `<host>`; public names (`api.github.com`, `registry.npmjs.org`) and ports stay.
 //! A host name holding the running user's login is `own`'s to find.
 
@@ -67,6 +68,9 @@ fn is_device_name(label: &str) -> bool {
         && label[3..]
             .split('-')
             .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    // Managed Kubernetes nodes: `aks-nodepool1-12345678-vmss000001`, `gke-prod-pool-1a2b3c4d-x9z8`.
+    let k8s_node = (label.starts_with("aks-") && label.contains("-vmss"))
+        || (label.starts_with("gke-") && label.split('-').count() >= 5);
     let owners_pc = label.ends_with("-PC")
         && label.len() > 5
         && label
@@ -77,7 +81,7 @@ fn is_device_name(label: &str) -> bool {
             .match_indices(device)
             .any(|(at, _)| at > 0 && label.as_bytes()[at - 1] == b'-')
     });
-    windows_default || ec2 || owners_pc || device
+    windows_default || ec2 || k8s_node || owners_pc || device
 }
 
 pub(super) fn find(text: &str, out: &mut Vec<Finding>) {
@@ -144,6 +148,14 @@ mod tests {
             ),
             ("node ip-10-0-1-23.ec2.internal:8080", "node <host>:8080"),
             ("dns ip-172-31-5-9 ok", "dns <host> ok"),
+            (
+                "dial tcp aks-nodepool1-60398967-vmss000006:5432",
+                "dial tcp <host>:5432",
+            ),
+            (
+                "node gke-prod-default-pool-1a2b3c4d-x9z8 ready",
+                "node <host> ready",
+            ),
             ("svc api.default.svc.cluster.local:443", "svc <host>:443"),
             (
                 "db db01.corp, nas.lan, printer.home.arpa.",

@@ -13,9 +13,38 @@
 //! | Italian codice fiscale | `RSSMRA85T10A562S` | check letter |
 //! | Dutch BSN | 9 digits after the word `BSN` | 11-test |
 
-use super::scan::{ends_with_ignore_case, is_word_byte};
+use super::scan::is_word_byte;
 use crate::anonymize::checks::plausible_ssn;
 use crate::anonymize::finding::Finding;
+
+/// Words that announce an identifier, looked for just before a number whose shape alone is
+/// too common to decide (nine digits, twelve digits, spaced groups).
+const ID_WORDS: &[&str] = &[
+    "ssn",
+    "social security",
+    "steuer",
+    "identifikationsnummer",
+    "tax id",
+    "bsn",
+    "burgerservicenummer",
+    "aadhaar",
+    "aadhar",
+    "uid",
+    "nir",
+    "sociale",
+    "insee",
+    "cpf",
+];
+
+/// Whether one of `words` (lowercase ASCII) appears in the 40 bytes before `start`.
+pub(super) fn announced(text: &str, start: usize, words: &[&str]) -> bool {
+    let mut from = start.saturating_sub(40);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let window = text[from..start].to_ascii_lowercase();
+    words.iter().any(|word| window.contains(word))
+}
 
 /// A national identifier around the run of digits `start..end` (digits joined by single spaces
 /// or dashes).
@@ -56,20 +85,34 @@ pub(super) fn national_id_at(text: &str, start: usize, end: usize) -> Option<Fin
     if !bounded(start, end) {
         return None;
     }
+    if let Some(found) = dotted_bsn(text, start) {
+        return Some(found);
+    }
+    if !matches!(count, 9 | 11 | 12 | 15) {
+        return None;
+    }
     let groups: Vec<usize> = run.split([' ', '-']).map(str::len).collect();
+    let is_announced = || announced(text, start, ID_WORDS);
+    if count == 9 && (plain || groups == [3, 2, 4]) && is_announced() {
+        let ssn = format!(
+            "{}-{}-{}",
+            &run[..3],
+            &run[run.len() - 6..run.len() - 4],
+            &run[run.len() - 4..]
+        );
+        let spaced_ssn = groups == [3, 2, 4] && run.as_bytes()[3] == b' ';
+        let says_ssn = announced(text, start, &["ssn", "social security"]);
+        if (spaced_ssn || says_ssn) && plausible_ssn(&ssn) {
+            return Some(Finding::placeholder(start, end, "<ssn>"));
+        }
+        return passes_bsn(digits).then(|| Finding::placeholder(start, end, "<national-id>"));
+    }
     let is_id = match count {
-        11 if plain => passes_cpf(digits) || passes_steuer_id(digits),
+        11 => (plain || is_announced()) && (passes_cpf(digits) || passes_steuer_id(digits)),
         15 => passes_nir(digits),
-        12 => groups == [4, 4, 4] && digits[0] >= 2 && passes_verhoeff(digits),
-        9 if plain => {
-            let before = &bytes[..start];
-            let trimmed = before.len()
-                - before
-                    .iter()
-                    .rev()
-                    .take_while(|b| !b.is_ascii_alphanumeric())
-                    .count();
-            ends_with_ignore_case(bytes, trimmed, "bsn") && passes_bsn(digits)
+        12 => {
+            let grouped = groups == [4, 4, 4];
+            (grouped || (plain && is_announced())) && digits[0] >= 2 && passes_verhoeff(digits)
         }
         _ => false,
     };
@@ -80,6 +123,22 @@ pub(super) fn national_id_at(text: &str, start: usize, end: usize) -> Option<Fin
     }
 }
 
+/// A Dutch BSN written `1031.54.085`, after the word `BSN`.
+fn dotted_bsn(text: &str, start: usize) -> Option<Finding> {
+    let bytes = text.as_bytes();
+    let candidate = bytes.get(start..start + 11)?;
+    let shaped = candidate.iter().enumerate().all(|(i, &b)| match i {
+        4 | 7 => b == b'.',
+        _ => b.is_ascii_digit(),
+    });
+    if !shaped || bytes.get(start + 11).is_some_and(u8::is_ascii_alphanumeric) {
+        return None;
+    }
+    let digits = cpf_digits(&text[start..start + 11]);
+    (announced(text, start, &["bsn", "burgerservicenummer"]) && passes_bsn(&digits))
+        .then(|| Finding::placeholder(start, start + 11, "<national-id>"))
+}
+
 /// Identifiers that mix letters with the digits: NINO, DNI/NIE, codice fiscale.
 fn letters_around(text: &str, start: usize, end: usize, digits: &[u8]) -> Option<Finding> {
     let bytes = text.as_bytes();
@@ -87,18 +146,23 @@ fn letters_around(text: &str, start: usize, end: usize, digits: &[u8]) -> Option
     let free =
         |i: Option<usize>| !i.is_some_and(|i| bytes.get(i).is_some_and(u8::is_ascii_alphanumeric));
     let id = |from: usize, to: usize| Some(Finding::placeholder(from, to, "<national-id>"));
-    // Spanish DNI `12345678Z` / `12345678-Z`, NIE `X1234567L`.
+    // Spanish DNI `12345678Z` / `12345678-Z`, NIE `X1234567L` / `X-1234567-L`.
     let letter_at = if bytes.get(end) == Some(&b'-') {
         end + 1
     } else {
         end
     };
     if upper(letter_at) && free(Some(letter_at + 1)) && end - start == digits.len() {
-        let nie = start > 0 && matches!(bytes[start - 1], b'X' | b'Y' | b'Z');
-        let from = if nie { start - 1 } else { start };
+        // The NIE's letter may be set off by a dash too: `X-1234567-L`.
+        let prefix_at = match start.checked_sub(1) {
+            Some(i) if bytes[i] == b'-' => i.checked_sub(1),
+            other => other,
+        };
+        let nie = prefix_at.filter(|&i| matches!(bytes[i], b'X' | b'Y' | b'Z'));
+        let from = nie.unwrap_or(start);
         let number = match (nie, digits.len()) {
-            (false, 8) => Some(to_number(digits)),
-            (true, 7) => Some(u64::from(bytes[start - 1] - b'X') * 10_000_000 + to_number(digits)),
+            (None, 8) => Some(to_number(digits)),
+            (Some(i), 7) => Some(u64::from(bytes[i] - b'X') * 10_000_000 + to_number(digits)),
             _ => None,
         };
         if let Some(number) = number {
@@ -314,6 +378,19 @@ mod tests {
             ),
             ("CF RSSMRA85T10A562S.", "CF <national-id>."),
             ("BSN: 111222333", "BSN: <national-id>"),
+            (
+                "ssn=454 23 1616, SSN 732961554 ok",
+                "ssn=<ssn>, SSN <ssn> ok",
+            ),
+            ("Steuer-ID 86 095 742 719", "Steuer-ID <national-id>"),
+            (
+                "burgerservicenummer: 1112.22.333",
+                "burgerservicenummer: <national-id>",
+            ),
+            (
+                "NIE X-1234567-L and aadhaar_no=234567890124",
+                "NIE <national-id> and aadhaar_no=<national-id>",
+            ),
         ];
         for (input, expected) in cases {
             assert_eq!(scrub(input), expected, "{input}");
@@ -326,7 +403,7 @@ mod tests {
             "ssn 000-12-3456 and 666-12-3456, ticket 123-45-678",
             "id 86095742718 and 52998224724 and 1 84 12 76 451 089 47",
             "order 2345 6789 0125 and 12345678A and RSSMRA85T10A562X",
-            "count 111222333 and QQ123456C and AB123456E",
+            "count 111222333 and QQ123456C and AB123456E and id 234567890124",
         ] {
             assert_eq!(scrub(text), text);
         }

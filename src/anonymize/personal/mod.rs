@@ -46,20 +46,24 @@ impl PersonalData {
         if path.contains(['\n', '\r']) {
             return path.to_owned();
         }
-        path_without_user(path, self.own_user())
+        path_without_user(path, self.own_user(false))
     }
 
-    fn own_user(&self) -> OwnUser<'_> {
+    fn own_user(&self, keep_other_paths: bool) -> OwnUser<'_> {
         OwnUser {
             home: self.own.home(),
             login: self.own.login(),
+            keep_other_paths,
         }
     }
 
     fn find_with(&self, text: &str, with_paths: bool, out: &mut Vec<Finding>) {
         if with_paths {
             // A path is rewritten, then scrubbed again for what its names may hold.
-            let rewrite = |path: &str| self.clean(&self.one_path(path), false);
+            let rewrite = |path: &str, web: bool| {
+                let kept = path_without_user(path, self.own_user(web));
+                self.clean(&kept, false)
+            };
             paths::find(text, &rewrite, out);
             urls::find_paths(text, &rewrite, out);
             // A percent-encoded value is decoded and scrubbed whole; the decoded original never
@@ -111,6 +115,90 @@ mod tests {
             "<user>/src/app.py and <email> and <secret>",
         ] {
             assert_eq!(scrub(text), text);
+        }
+    }
+
+    /// Text made of the detectors' anchors, digits, letters and multi-byte characters in every
+    /// order: no detector may panic (on a `char` boundary, say) or leave a span out of order.
+    #[test]
+    fn arbitrary_text_never_panics() {
+        const PIECES: &[&str] = &[
+            "/",
+            "\\",
+            "\\\\",
+            "~",
+            "@",
+            "%",
+            "%2F",
+            "%4",
+            ".",
+            ":",
+            "-",
+            "+",
+            "(",
+            ")",
+            "'",
+            "\"",
+            "=",
+            " ",
+            "\n",
+            "0",
+            "4",
+            "9",
+            "12",
+            "00",
+            "a",
+            "Z",
+            "X",
+            "home",
+            "Users",
+            "user ",
+            "USER=",
+            "sudo: ",
+            "file://",
+            "vscode://",
+            "?",
+            "ø",
+            "é",
+            "中",
+            "’",
+            "💥",
+            "DESKTOP-",
+            ".local",
+            "C:",
+            "\\?\\",
+            "$",
+            "<user>",
+            "s ",
+            "MacBook",
+            "bsn ",
+            "tel ",
+        ];
+        let personal = PersonalData::new(&Identity::new(
+            Some("zoë".into()),
+            Some("/srv/zoë".into()),
+            Some("zoë-pc.lan".into()),
+        ));
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(state % 40) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(PIECES[(state % PIECES.len() as u64) as usize]);
+            }
+            let mut findings = Vec::new();
+            personal.find(&text, &mut findings);
+            for finding in &findings {
+                assert!(
+                    finding.start <= finding.end && finding.end <= text.len(),
+                    "{text:?}"
+                );
+                assert!(text.is_char_boundary(finding.start) && text.is_char_boundary(finding.end));
+            }
+            apply(&text, &mut findings);
+            personal.one_path(&text);
         }
     }
 

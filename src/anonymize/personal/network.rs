@@ -55,7 +55,7 @@ fn find_ipv4(text: &str, out: &mut Vec<Finding>) {
         let longer = run.len() > trimmed.len() + 1
             || (run.len() == trimmed.len() + 1 && word_at(text, end + 1));
         let after_dot = start > 0 && bytes[start - 1] == b'.';
-        if is_ipv4(trimmed) && !inside_word && !longer && !after_dot {
+        if is_ipv4(trimmed) && !inside_word && !longer && !after_dot && !is_nobodys(trimmed) {
             out.push(Finding::placeholder(start, end, "<ip>"));
         }
     }
@@ -101,6 +101,12 @@ fn find_ipv6_and_mac(text: &str, out: &mut Vec<Finding>) {
     }
 }
 
+/// Addresses that belong to no one: `0.0.0.0` (any), loopback, broadcast. `bind 0.0.0.0:8080`
+/// stays readable.
+fn is_nobodys(address: &str) -> bool {
+    address == "0.0.0.0" || address.starts_with("127.") || address == "255.255.255.255"
+}
+
 /// A real IPv6 address, not `a::b` in code: it parses and has a group of two digits or more.
 fn is_ipv6(address: &str) -> bool {
     address.split(':').any(|group| group.len() >= 2) && address.parse::<Ipv6Addr>().is_ok()
@@ -144,6 +150,10 @@ mod tests {
                 "nic <mac> and <mac>",
             ),
             ("at 10.0.0.5.", "at <ip>."),
+            (
+                "bind 0.0.0.0:8080 and 127.0.0.1:5432 and ::1",
+                "bind 0.0.0.0:8080 and 127.0.0.1:5432 and ::1",
+            ),
         ];
         for (input, expected) in cases {
             assert_eq!(scrub(input), expected, "{input}");

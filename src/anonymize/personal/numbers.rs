@@ -10,6 +10,22 @@ use super::scan::is_word_byte;
 use crate::anonymize::checks::{passes_iban, passes_luhn};
 use crate::anonymize::finding::Finding;
 
+/// Words that announce a phone number written without its country prefix.
+const PHONE_WORDS: &[&str] = &[
+    "tel",
+    "phone",
+    "fax",
+    "cell",
+    "mobile",
+    "whatsapp",
+    "contact",
+    "call",
+    "sms",
+    "handy",
+    "portable",
+    "téléphone",
+];
+
 pub(super) fn find(text: &str, out: &mut Vec<Finding>) {
     let bytes = text.as_bytes();
     let mut at = 0;
@@ -20,7 +36,7 @@ pub(super) fn find(text: &str, out: &mut Vec<Finding>) {
         if let Some(found) = iban_at(text, start) {
             at = found.end;
             out.push(found);
-        } else if let Some(found) = phone_at(bytes, start) {
+        } else if let Some(found) = phone_at(text, start) {
             at = found.end;
             out.push(found);
         } else if let Some(found) = ids::national_id_at(text, start, end) {
@@ -115,7 +131,8 @@ fn iban_at(text: &str, start: usize) -> Option<Finding> {
 /// A phone number around the digit run at `start`: international (`+44 (0)20 7946 0958`,
 /// `0049 30 1234567`, `+1.415.555.0132`) with 8 to 15 digits after the country prefix, or
 /// North American (`(415) 555-0132`, `415-555-0132`, `415.555.0132`).
-fn phone_at(bytes: &[u8], start: usize) -> Option<Finding> {
+fn phone_at(text: &str, start: usize) -> Option<Finding> {
+    let bytes = text.as_bytes();
     let opens = |at: usize| {
         !at.checked_sub(1)
             .is_some_and(|i| is_word_byte(bytes[i]) || bytes[i] == b'.')
@@ -136,6 +153,21 @@ fn phone_at(bytes: &[u8], start: usize) -> Option<Finding> {
         // Grouped, so that a long id with leading zeros is not taken for a number to call.
         return ((8..=15).contains(&digits) && groups.len() >= 2)
             .then(|| Finding::placeholder(start, end, "<phone>"));
+    }
+    // A national number (`020 7946 0958`, `01 34 60 22 74`) only after a word that says so.
+    if bytes[start] == b'0'
+        && bytes
+            .get(start + 1)
+            .is_some_and(|b| (b'1'..=b'9').contains(b))
+        && opens(start)
+    {
+        let (end, digits, groups) = phone_groups(bytes, start);
+        if (10..=11).contains(&digits)
+            && groups.len() >= 2
+            && ids::announced(text, start, PHONE_WORDS)
+        {
+            return Some(Finding::placeholder(start, end, "<phone>"));
+        }
     }
     // Cheap test first: most digit runs are line numbers, counts and versions.
     let area_code = bytes.len() > start + 3
@@ -311,6 +343,14 @@ mod tests {
                 "call <phone> or <phone>.",
             ),
             ("tel:+14155550132", "tel:<phone>"),
+            (
+                "cell 020 7946 0159), fax 07700 900253",
+                "cell <phone>), fax <phone>",
+            ),
+            (
+                "Phone:030 4451 9713 and mobile 01 46 15 96 82",
+                "Phone:<phone> and mobile <phone>",
+            ),
         ];
         for (input, expected) in cases {
             assert_eq!(scrub(input), expected, "{input}");
@@ -324,7 +364,7 @@ mod tests {
             "build 1234567812345678 done at 1701234567890 ms",
             "version 1.2.3, 2024-01-15 12:30, port 8080, status 404, 3-4 items",
             "1+2 = 3 and x+12345678",
-            "id 0012345678 and 0000 0000",
+            "id 0012345678 and 0000 0000 and order 020 7946 0159",
         ] {
             assert_eq!(scrub(text), text);
         }

@@ -10,7 +10,7 @@
 
 use memchr::memchr3_iter;
 
-use super::scan::{char_at, char_before, is_word_byte};
+use super::scan::{char_at, char_before, ends_with_ignore_case, is_word_byte};
 use crate::anonymize::finding::Finding;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -19,8 +19,12 @@ enum Kind {
     Windows,
 }
 
-/// Reports each path in `text` that `rewrite` changes.
-pub(super) fn find(text: &str, rewrite: &dyn Fn(&str) -> String, out: &mut Vec<Finding>) {
+/// HTTP methods: the path after one is a web path (`GET /api/v2/orders/1234`).
+const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+/// Reports each path in `text` that `rewrite` changes. `rewrite` is told whether the path is a
+/// web path (after an HTTP method, or with a query), which is kept whole unless it names a home.
+pub(super) fn find(text: &str, rewrite: &dyn Fn(&str, bool) -> String, out: &mut Vec<Finding>) {
     let bytes = text.as_bytes();
     let mut searched_to = 0;
     for at in memchr3_iter(b'/', b'\\', b'~', bytes) {
@@ -39,11 +43,23 @@ pub(super) fn find(text: &str, rewrite: &dyn Fn(&str) -> String, out: &mut Vec<F
         if !is_whole_path(path, kind) {
             continue;
         }
-        let rewritten = rewrite(path);
+        let rewritten = rewrite(path, is_web_path(text, start, path));
         if rewritten != path {
             out.push(Finding::rewritten(start, end, rewritten));
         }
     }
+}
+
+fn is_web_path(text: &str, start: usize, path: &str) -> bool {
+    let before = text[..start].trim_end_matches(' ');
+    let method = HTTP_METHODS.iter().any(|m| {
+        before.ends_with(m) && !before[..before.len() - m.len()].ends_with(char::is_alphanumeric)
+    });
+    // `path=/v2/library/python/manifests`, `url=/…` in structured logs.
+    let field = ["path=", "url=", "uri=", "route=", "endpoint="]
+        .iter()
+        .any(|key| ends_with_ignore_case(before.as_bytes(), before.len(), key));
+    method || field || path.contains('?')
 }
 
 /// Where the path that holds the separator at `at` starts, if it is one.
@@ -130,7 +146,11 @@ fn path_end(text: &str, start: usize, kind: Kind) -> usize {
                 None => return end,
             }
         }
-        if stops(c, kind) {
+        // `\\?\C:\…`, `\\?\UNC\…`: the long-path prefix's `?` is not a wildcard.
+        let long_path = text[start..].starts_with(r"\\?\");
+        let long_path_prefix = long_path && c == '?' && end == start + 2;
+        let long_path_drive = long_path && c == ':' && end == start + 5;
+        if stops(c, kind) && !long_path_prefix && !long_path_drive {
             return end;
         }
         end += c.len_utf8();
@@ -235,7 +255,23 @@ mod tests {
             ),
             (
                 "  File \"/usr/lib/python3.11/json/decoder.py\", line 355",
-                "  File \"python3.11/json/decoder.py\", line 355",
+                "  File \"/usr/lib/python3.11/json/decoder.py\", line 355",
+            ),
+            (
+                "\t\\\\?\\UNC\\filer\\users\\Yui Takahashi\\dl\\index.ts:988:49",
+                "\t<user>/dl/index.ts:988:49",
+            ),
+            (
+                "    at Object.<anonymous> (\\\\?\\C:\\Users\\zoë\\index.ts:149:1)",
+                "    at Object.<anonymous> (<user>/index.ts:149:1)",
+            ),
+            (
+                "installed in /opt/acme-secret-project/team/bin/tool",
+                "installed in team/bin/tool",
+            ),
+            (
+                "\"GET /api/v2/orders/1234/items?page=2 HTTP/1.1\" 200, path=/a/b/c/d?x=1",
+                "\"GET /api/v2/orders/1234/items?page=2 HTTP/1.1\" 200, path=/a/b/c/d?x=1",
             ),
         ];
         for (input, expected) in cases {
@@ -261,7 +297,11 @@ mod tests {
             (r"profile C:\Users\Jane Doe", "profile <user>"),
             (
                 r"exe C:\Program Files\Tool\bin\tool.exe failed",
-                "exe Tool/bin/tool.exe failed",
+                r"exe C:\Program Files\Tool\bin\tool.exe failed",
+            ),
+            (
+                r"exe C:\Users\ann\tool.exe failed",
+                "exe <user>/tool.exe failed",
             ),
             (
                 r#"{"path": "C:\\Users\\ann\\x.txt"}"#,

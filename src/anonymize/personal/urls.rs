@@ -21,7 +21,11 @@ use crate::anonymize::finding::Finding;
 const WEB_SCHEMES: &[&str] = &["http", "https", "ws", "wss"];
 
 /// Reports the paths of `file:` URLs and of URLs with a non-web scheme that `rewrite` changes.
-pub(super) fn find_paths(text: &str, rewrite: &dyn Fn(&str) -> String, out: &mut Vec<Finding>) {
+pub(super) fn find_paths(
+    text: &str,
+    rewrite: &dyn Fn(&str, bool) -> String,
+    out: &mut Vec<Finding>,
+) {
     for at in memmem::find_iter(text.as_bytes(), b"://") {
         let start = run_start(text, at, |c| c.is_ascii_alphanumeric() || "+.-".contains(c));
         let scheme = &text[start..at];
@@ -35,7 +39,7 @@ pub(super) fn find_paths(text: &str, rewrite: &dyn Fn(&str) -> String, out: &mut
             end - text[..end].len() + text[..end].trim_end_matches(['.', ',', ';', ')']).len();
         if scheme.eq_ignore_ascii_case("file") {
             let url = &text[start..end];
-            let rewritten = rewrite(url);
+            let rewritten = rewrite(url, false);
             if rewritten != url {
                 out.push(Finding::rewritten(start, end, rewritten));
             }
@@ -57,7 +61,7 @@ pub(super) fn find_paths(text: &str, rewrite: &dyn Fn(&str) -> String, out: &mut
         let path_start = at + 3 + slash;
         let path_end = path_start + path_length(&text[path_start..end]);
         let path = &text[path_start..path_end];
-        let rewritten = rewrite(path);
+        let rewritten = rewrite(path, false);
         if rewritten != path {
             let rewritten = if rewritten.starts_with('/') {
                 rewritten

@@ -9,7 +9,7 @@
 //!
 //! Numbers (`uid=1000`), booleans, variables (`$USER`, `%USERNAME%`) and placeholders stay.
 
-use memchr::{memchr2_iter, memchr3_iter, memchr_iter};
+use memchr::{memchr2_iter, memchr3_iter, memchr_iter, memmem};
 
 use super::scan::{char_before, run_end, run_start, starts_with_ignore_case};
 use crate::anonymize::finding::Finding;
@@ -32,6 +32,89 @@ const NOT_NAMES: &[&str] = &[
     "nobody",
 ];
 
+/// Words that follow `user` in prose (`for user authentication`), so are not names.
+const NOT_NAMES_AFTER_USER: &[&str] = &[
+    "a",
+    "account",
+    "accounts",
+    "agent",
+    "already",
+    "authentication",
+    "authenticated",
+    "authorization",
+    "an",
+    "and",
+    "api",
+    "at",
+    "by",
+    "can",
+    "cannot",
+    "code",
+    "config",
+    "context",
+    "could",
+    "credentials",
+    "data",
+    "denied",
+    "did",
+    "directory",
+    "does",
+    "email",
+    "error",
+    "exists",
+    "for",
+    "found",
+    "from",
+    "group",
+    "groups",
+    "has",
+    "home",
+    "id",
+    "ids",
+    "in",
+    "info",
+    "input",
+    "interface",
+    "is",
+    "level",
+    "list",
+    "login",
+    "manager",
+    "may",
+    "mode",
+    "model",
+    "must",
+    "name",
+    "names",
+    "not",
+    "object",
+    "of",
+    "on",
+    "or",
+    "password",
+    "permissions",
+    "profile",
+    "provided",
+    "record",
+    "request",
+    "role",
+    "service",
+    "session",
+    "settings",
+    "should",
+    "space",
+    "table",
+    "the",
+    "to",
+    "token",
+    "type",
+    "unknown",
+    "was",
+    "will",
+    "with",
+    "would",
+];
+
 /// Windows principals that exist on every machine.
 const WELL_KNOWN: &[&str] = &["SYSTEM", "Administrators", "Users", "Guests", "Everyone"];
 
@@ -41,6 +124,8 @@ fn name_char(c: char) -> bool {
 
 pub(super) fn find(text: &str, out: &mut Vec<Finding>) {
     find_fields(text, out);
+    find_after_user_word(text, out);
+    find_sudo_log(text, out);
     find_flags(text, out);
     find_quoted(text, out);
     find_windows_accounts(text, out);
@@ -49,15 +134,16 @@ pub(super) fn find(text: &str, out: &mut Vec<Finding>) {
 /// The value at `start` (after optional spaces and a quote), if it names someone.
 fn name_value(text: &str, start: usize) -> Option<(usize, usize)> {
     let start = run_end(text, start, |c| c == ' ');
-    let start = if text[start..].starts_with(['"', '\'']) {
-        start + 1
-    } else {
-        start
-    };
+    // A quote, or an escaped one inside JSON (`USER=\"ann\"`).
+    let unquoted = text[start..].trim_start_matches('\\');
+    let unquoted = unquoted.strip_prefix(['"', '\'']).unwrap_or(&text[start..]);
+    let start = text.len() - unquoted.len();
     let end = run_end(text, start, |c| name_char(c) || c == '@' || c == '\\');
-    let value = &text[start..end];
+    // A trailing `\` escapes the closing quote in JSON.
+    let value = text[start..end].trim_end_matches('\\');
+    let end = start + value.len();
     let named = value.chars().any(char::is_alphabetic)
-        && !value.starts_with(['$', '%', '-', '.'])
+        && !value.starts_with(['$', '%', '-', '.', '/', '~'])
         && !NOT_NAMES.iter().any(|n| value.eq_ignore_ascii_case(n));
     named.then_some((start, end))
 }
@@ -75,7 +161,8 @@ fn find_fields(text: &str, out: &mut Vec<Finding>) {
         });
         let key = &text[key_start..key_end];
         let user_id = ends_with_words(text, key_end, "user id");
-        if !user_id && !is_user_field(key) {
+        let git_user = key.eq_ignore_ascii_case("user.name");
+        if !user_id && !git_user && !is_user_field(key) {
             continue;
         }
         if let Some((start, end)) = name_value(text, at + 1) {
@@ -106,15 +193,65 @@ fn is_user_field(key: &str) -> bool {
     })
 }
 
-/// `-U ann`, `-u ann`, `--user ann`, `--username ann`, `--login ann`.
+/// `Invalid user ann from …`, `session opened for user ann(uid=1001)`: an unquoted name after
+/// the word `user`, unless it is a word that follows `user` in prose.
+fn find_after_user_word(text: &str, out: &mut Vec<Finding>) {
+    let bytes = text.as_bytes();
+    for needle in ["user ", "User "] {
+        for at in memmem::find_iter(bytes, needle.as_bytes()) {
+            if at > 0 && bytes[at - 1].is_ascii_alphanumeric() {
+                continue;
+            }
+            let start = at + needle.len();
+            let end = run_end(text, start, name_char);
+            let word = text[start..end].trim_end_matches('.');
+            let end = start + word.len();
+            let named = word.chars().any(char::is_alphabetic)
+                && !word.starts_with(['$', '%', '-', '.'])
+                && !NOT_NAMES_AFTER_USER
+                    .iter()
+                    .any(|w| word.eq_ignore_ascii_case(w))
+                && !NOT_NAMES.iter().any(|w| word.eq_ignore_ascii_case(w));
+            if named {
+                out.push(Finding::placeholder(start, end, "<user>"));
+            }
+        }
+    }
+}
+
+/// sudo's log lines: `sudo: ann : 3 incorrect password attempts ; …`.
+fn find_sudo_log(text: &str, out: &mut Vec<Finding>) {
+    for at in memmem::find_iter(text.as_bytes(), b"sudo: ") {
+        let start = at + 6;
+        let end = run_end(text, start, name_char);
+        if end > start && text[end..].starts_with(" : ") {
+            out.push(Finding::placeholder(start, end, "<user>"));
+        }
+    }
+}
+
+/// `-U ann`, `-u ann`, `--user ann`, `--username ann`, `--login ann`, `ssh -l ann`,
+/// PowerShell's `-Credential ann` and `-UserName ann`.
 fn find_flags(text: &str, out: &mut Vec<Finding>) {
     let bytes = text.as_bytes();
     for at in memchr_iter(b'-', bytes) {
         if !matches!(char_before(text, at), None | Some(' ' | '\t' | '\n')) {
             continue;
         }
-        let flag_len = ["-U ", "-u ", "--user ", "--username ", "--login "]
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let ssh = text[line_start..at].contains("ssh ");
+        let flags = [
+            "-U ",
+            "-u ",
+            "--user ",
+            "--username ",
+            "--login ",
+            "-Credential ",
+            "-UserName ",
+        ];
+        let flag_len = flags
             .iter()
+            .chain(ssh.then_some(&"-l "))
             .find(|flag| {
                 starts_with_ignore_case(bytes, at, flag) && bytes[at + 1] == flag.as_bytes()[1]
             })
@@ -249,6 +386,34 @@ mod tests {
             ),
             ("role `ann` does not exist", "role `<user>` does not exist"),
             (
+                "sshd[2231]: Invalid user haruki from 10.0.0.1",
+                "sshd[2231]: Invalid user <user> from <ip>",
+            ),
+            (
+                "session opened for user jovan(uid=1001) by (uid=0)",
+                "session opened for user <user>(uid=1001) by (uid=0)",
+            ),
+            (
+                "sudo: kalani : 3 incorrect password attempts",
+                "sudo: <user> : 3 incorrect password attempts",
+            ),
+            (
+                "ssh -l giulia.r -p 2222 bastion.example.com",
+                "ssh -l <user> -p 2222 bastion.example.com",
+            ),
+            (
+                "Enter-PSSession -ComputerName srv01 -Credential lorcan",
+                "Enter-PSSession -ComputerName srv01 -Credential <user>",
+            ),
+            (
+                "git -c user.name=xochitl commit",
+                "git -c user.name=<user> commit",
+            ),
+            (
+                r#"{"detail":"USER=\"lorcan\""}"#,
+                r#"{"detail":"USER=\"<user>\""}"#,
+            ),
+            (
                 r"logon CORP\jdoe failed, Contoso\jane too",
                 r"logon CORP\<user> failed, Contoso\<user> too",
             ),
@@ -264,7 +429,7 @@ mod tests {
             "uid=1000 gid=1000 USER=$USER name=%USERNAME% user=root",
             "User-Agent: curl/8.0 and user_agent=x and max_users=5",
             r"NT AUTHORITY\SYSTEM and Line one\nline two",
-            "for user authentication, sort -u",
+            "for user authentication, sort -u, ls -l /tmp, the user is not found",
             "Access denied for user '<user>'@'localhost'",
         ] {
             assert_eq!(scrub(text), text);
