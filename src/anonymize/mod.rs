@@ -13,6 +13,7 @@ mod identity;
 pub mod limits;
 mod memo;
 mod paths;
+mod personal;
 mod scrub;
 mod secrets;
 
@@ -206,8 +207,10 @@ pub fn scrub_bounded(text: &str, max_bytes: usize) -> String {
     }
 }
 
-/// What may leave of one path: home directories become `<user>/…`, macOS temp folders
-/// `<tmp>/…`, UNC shares lose host and share, other paths keep their last three components.
+/// What may leave of one path: home directories under any prefix become `<user>/…`, macOS temp
+/// folders `<tmp>/…`, UNC shares lose host and share, other paths of more than three components
+/// keep their last three (shorter ones stay whole, leading `/` included); no kept component
+/// holds a user's name.
 pub fn anonymize_path(path: &str) -> String {
     Scrubber::for_this_process().scrub_path(path)
 }
@@ -223,11 +226,6 @@ pub fn anonymize_message(message: &str) -> String {
 /// .NET.
 pub fn anonymize_stack_trace(trace: &str) -> String {
     Scrubber::for_this_process().scrub(trace)
-}
-
-/// Compiles one of the scrubber's own patterns, which are known to be valid.
-fn regex(pattern: &str) -> regex::Regex {
-    regex::Regex::new(pattern).expect("the built-in patterns are valid")
 }
 
 /// Lowercase hex of `bytes`.
@@ -274,7 +272,7 @@ mod tests {
         let scrubbed = anonymize_stack_trace(trace);
         assert!(!scrubbed.contains("alice"), "{scrubbed}");
         assert!(scrubbed.contains("File \"<user>/proj/app.py\", line 42, in main"));
-        assert!(scrubbed.contains("File \"python3.11/json/decoder.py\", line 355"));
+        assert!(scrubbed.contains("File \"/usr/lib/python3.11/json/decoder.py\", line 355"));
         assert!(scrubbed.contains("ValueError: bad input from <email>"));
     }
 

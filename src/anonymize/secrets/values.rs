@@ -21,6 +21,8 @@ const NOT_SECRETS: &[&str] = &[
     "missing",
     "invalid",
     "expired",
+    "yes",
+    "no",
 ];
 
 pub(crate) fn push(out: &mut Vec<Finding>, start: usize, end: usize) -> usize {
