@@ -76,11 +76,17 @@ fn is_device_name(label: &str) -> bool {
         && label
             .bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
-    let device = DEVICES.iter().any(|device| {
-        label
-            .match_indices(device)
-            .any(|(at, _)| at > 0 && label.as_bytes()[at - 1] == b'-')
-    });
+    // A device word right after a `-`: looked for at each `-` rather than with a substring
+    // search per word, which built a searcher for every label of every text.
+    let device = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'-')
+        .any(|(dash, _)| {
+            DEVICES
+                .iter()
+                .any(|d| bytes[dash + 1..].starts_with(d.as_bytes()))
+        });
     windows_default || ec2 || k8s_node || owners_pc || device
 }
 
