@@ -56,18 +56,9 @@ pub(crate) fn find_in_blob(text: &str, start: usize, end: usize, out: &mut Vec<F
         out.push(Finding::placeholder(start, end, "<private-key>"));
         return;
     }
-    let before = word_before(bytes, start);
-    let context = match before {
-        Some(word)
-            if DIGEST_WORDS
-                .iter()
-                .any(|d| word.eq_ignore_ascii_case(d.as_bytes())) =>
-        {
-            Before::Digest
-        }
-        Some(word) if std::str::from_utf8(word).ok().and_then(classify).is_some() => Before::Secret,
-        _ => Before::Other,
-    };
+    // What the word before says matters only for hex and UUIDs: worked out when one is met.
+    let context = once_cell::unsync::OnceCell::new();
+    let before = || *context.get_or_init(|| before_blob(bytes, start));
     // Secret pieces separated by one `.` become one finding (a JWT is one secret).
     let mut open: Option<(usize, usize)> = None;
     let mut piece_start = start;
@@ -78,7 +69,7 @@ pub(crate) fn find_in_blob(text: &str, start: usize, end: usize, out: &mut Vec<F
         }
         let mut piece_end = at;
         let attached = piece_start > start && bytes[piece_start - 1] == b'.';
-        match judge(&text[piece_start..at], context, attached) {
+        match judge(&text[piece_start..at], &before, attached) {
             Verdict::Secret => {
                 let piece_start = piece_start + leading_path_words(&blob[piece_start - start..]);
                 // Padding after a piece belongs to it.
@@ -137,8 +128,24 @@ enum Before {
 /// Base64 openings of key material: DER (`MII…`), OpenSSH and PuTTY private key files.
 const KEY_MATERIAL: &[&str] = &["MII", "b3BlbnNzaC1rZXktdjE", "UHVUVFktVXNlci1LZXktRmlsZ"];
 
-/// `attached`: the piece follows another piece of the same blob (`qx1.<hex>`).
-fn judge(piece: &str, before: Before, attached: bool) -> Verdict {
+/// What the word before the blob at `start` says about it.
+fn before_blob(bytes: &[u8], start: usize) -> Before {
+    match word_before(bytes, start) {
+        Some(word)
+            if DIGEST_WORDS
+                .iter()
+                .any(|d| word.eq_ignore_ascii_case(d.as_bytes())) =>
+        {
+            Before::Digest
+        }
+        Some(word) if std::str::from_utf8(word).ok().and_then(classify).is_some() => Before::Secret,
+        _ => Before::Other,
+    }
+}
+
+/// `before` tells what the word before the blob says; `attached`: the piece follows another
+/// piece of the same blob (`qx1.<hex>`).
+fn judge(piece: &str, before: &dyn Fn() -> Before, attached: bool) -> Verdict {
     let bytes = piece.as_bytes();
     if bytes.len() >= MIN_RANDOM_LEN && bytes.starts_with(b"eyJ") {
         return Verdict::Secret;
@@ -151,7 +158,7 @@ fn judge(piece: &str, before: Before, attached: bool) -> Verdict {
     }
     // Hashes and UUIDs are kept, unless a secret-bearing word names them (`session <uuid>`).
     if is_uuid(bytes) {
-        return if before == Before::Secret {
+        return if before() == Before::Secret {
             Verdict::Secret
         } else {
             Verdict::Keep
@@ -163,6 +170,7 @@ fn judge(piece: &str, before: Before, attached: bool) -> Verdict {
         .iter()
         .all(|&b| b.is_ascii_hexdigit() || b == b'_' || b == b'-')
     {
+        let before = before();
         let named = attached && bytes.len() >= 32 && before != Before::Digest;
         let kept = ((bytes.len() <= MAX_KEPT_HEX && !named) || before == Before::Digest)
             && before != Before::Secret;
@@ -171,6 +179,16 @@ fn judge(piece: &str, before: Before, attached: bool) -> Verdict {
         } else {
             Verdict::Secret
         };
+    }
+    // Lowercase words and paths (most of a trace) have no digit and at most one capital:
+    // nothing below can call them random.
+    let capitals = bytes
+        .iter()
+        .filter(|b| b.is_ascii_uppercase())
+        .take(2)
+        .count();
+    if capitals < 2 && !bytes.iter().any(u8::is_ascii_digit) {
+        return Verdict::Keep;
     }
     if is_mailchimp_key(bytes) || is_prefixed_hex(bytes) || is_random(piece) {
         return Verdict::Secret;
@@ -228,7 +246,7 @@ fn random_parts(text: &str, start: usize, end: usize, out: &mut Vec<Finding>) {
     for at in start..=end {
         if at == end || text.as_bytes()[at] == b'/' {
             let part = &text[part_start..at];
-            if matches!(judge(part, Before::Other, false), Verdict::Secret) {
+            if matches!(judge(part, &|| Before::Other, false), Verdict::Secret) {
                 out.push(Finding::placeholder(part_start, at, "<secret>"));
             }
             part_start = at + 1;
