@@ -14,6 +14,7 @@ pub mod limits;
 mod memo;
 mod paths;
 mod personal;
+mod repeats;
 mod scrub;
 mod secrets;
 
@@ -197,6 +198,15 @@ fn scrub_scalar(value: &Value, memo: &mut Memo) -> Option<Value> {
 /// Scrubs `text` and bounds the result to `max_bytes`. Very long input is cut (at a word
 /// boundary, well beyond what can be kept) before scrubbing, so a 10 MB message costs little.
 pub fn scrub_bounded(text: &str, max_bytes: usize) -> String {
+    // Messages and traces repeat in an error loop: the last few are remembered (names are
+    // remembered by the sender's memo).
+    if text.len() > limits::MAX_NAME_BYTES {
+        return repeats::remembered(text, max_bytes, || scrub_and_bound(text, max_bytes));
+    }
+    scrub_and_bound(text, max_bytes)
+}
+
+fn scrub_and_bound(text: &str, max_bytes: usize) -> String {
     let head = limits::pre_cut(text, max_bytes);
     let scrubbed = Scrubber::for_this_process().scrub(head);
     if head.len() < text.len() {
