@@ -142,8 +142,9 @@ fn memory() {
     stalled.shutdown(Duration::ZERO);
 }
 
-/// The scrubber compiles its patterns on first use, on the sender thread of the first client
-/// that sends something: the larger part of what an enabled client adds to a process.
+/// The scrubber's first use, on the sender thread of the first client that sends something:
+/// its tables are static, so what it adds is the process-wide scrubber (identity, a few
+/// strings) and the allocator's first pages for scrubbing a trace.
 fn scrubber_memory() {
     settle();
     let before = resident_kib();
@@ -155,7 +156,7 @@ fn scrubber_memory() {
         "name": "lifecycle/rss_added_by_scrubber",
         "value": resident_kib().saturating_sub(before),
         "unit": "KiB",
-        "detail": "first scrub in a fresh process: patterns compiled, one trace scrubbed",
+        "detail": "first scrub in a fresh process: one trace scrubbed",
     }));
 }
 

@@ -85,10 +85,14 @@ pub(crate) fn glued_password(bytes: &[u8], start: usize, end: usize) -> Option<(
 /// The program name that starts the line holding `at` (after a prompt and any directory):
 /// `mysql` in `$ /usr/bin/mysql -u root -p x`. Empty when there is none.
 fn command_of_line(bytes: &[u8], at: usize) -> &str {
-    let line_start = bytes[..at]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
+    // Looked for at most this far back, so that a line of thousands of flags stays linear.
+    const MAX_LINE_BYTES: usize = 1024;
+    let window = at.saturating_sub(MAX_LINE_BYTES);
+    let line_start = match bytes[window..at].iter().rposition(|&b| b == b'\n') {
+        Some(newline) => window + newline + 1,
+        None if window == 0 => 0,
+        None => return "",
+    };
     let line = &bytes[line_start..at];
     let mut words = line
         .split(|b| b.is_ascii_whitespace())

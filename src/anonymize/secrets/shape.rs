@@ -205,26 +205,30 @@ fn judge(piece: &str, before: &dyn Fn() -> Before, attached: bool) -> Verdict {
 /// nobody listed. Digest names (`sha256-…`) are not such prefixes.
 fn is_prefixed_hex(bytes: &[u8]) -> bool {
     let is_separator = |b: &u8| *b == b'-' || *b == b'_';
-    for split in (0..bytes.len()).filter(|&i| is_separator(&bytes[i])) {
-        let (head, tail) = (&bytes[..split], &bytes[split + 1..]);
-        if head.len() > 24
-            || !tail
-                .iter()
-                .all(|b| b.is_ascii_hexdigit() || is_separator(b))
-        {
-            continue;
-        }
-        let last_word = head.rsplit(is_separator).next().unwrap_or_default();
-        return tail.iter().filter(|b| b.is_ascii_hexdigit()).count() >= 32
-            && !last_word.is_empty()
-            && !head
-                .iter()
-                .all(|b| b.is_ascii_hexdigit() || is_separator(b))
-            && !DIGEST_WORDS
-                .iter()
-                .any(|d| last_word.eq_ignore_ascii_case(d.as_bytes()));
-    }
-    false
+    // The longest tail of hex digits and separators, found in one pass from the end; the
+    // prefix ends at the first separator from which the rest lies inside it.
+    let tail_start = bytes.len()
+        - bytes
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_hexdigit() || is_separator(b))
+            .count();
+    let Some(split) =
+        (tail_start.saturating_sub(1)..bytes.len()).find(|&i| is_separator(&bytes[i]))
+    else {
+        return false;
+    };
+    let (head, tail) = (&bytes[..split], &bytes[split + 1..]);
+    let last_word = head.rsplit(is_separator).next().unwrap_or_default();
+    head.len() <= 24
+        && tail.iter().filter(|b| b.is_ascii_hexdigit()).count() >= 32
+        && !last_word.is_empty()
+        && !head
+            .iter()
+            .all(|b| b.is_ascii_hexdigit() || is_separator(b))
+        && !DIGEST_WORDS
+            .iter()
+            .any(|d| last_word.eq_ignore_ascii_case(d.as_bytes()))
 }
 
 /// Length of the plain path words (`com/services/`) that lead a random piece: they are a URL's
