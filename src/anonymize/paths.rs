@@ -147,6 +147,13 @@ fn without_names(text: &str, names: &[&str], login: Option<&str>) -> String {
 }
 
 pub(crate) fn replace_ignore_ascii_case(text: &str, needle: &str, with: &str) -> String {
+    let found = text
+        .as_bytes()
+        .windows(needle.len().max(1))
+        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()));
+    if !found {
+        return text.to_owned();
+    }
     let lower = text.to_ascii_lowercase();
     let needle_lower = needle.to_ascii_lowercase();
     if needle.is_empty() || !lower.contains(&needle_lower) {

@@ -56,6 +56,10 @@ fn has_private_suffix(name: &str) -> bool {
 /// A label that names a device by its owner or by Windows' default scheme.
 fn is_device_name(label: &str) -> bool {
     let bytes = label.as_bytes();
+    // Every form below has a dash; most labels (file names, words) have none.
+    if !bytes.contains(&b'-') {
+        return false;
+    }
     let windows_default = ["DESKTOP-", "LAPTOP-", "WIN-"].iter().any(|prefix| {
         label.starts_with(prefix)
             && label.len() - prefix.len() >= 7
@@ -76,10 +80,12 @@ fn is_device_name(label: &str) -> bool {
         && label
             .bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
-    let device = DEVICES.iter().any(|device| {
-        label
-            .match_indices(device)
-            .any(|(at, _)| at > 0 && label.as_bytes()[at - 1] == b'-')
+    let device = memchr::memchr_iter(b'-', bytes).any(|dash| {
+        let after = &bytes[dash + 1..];
+        dash > 0
+            && DEVICES
+                .iter()
+                .any(|device| after.starts_with(device.as_bytes()))
     });
     windows_default || ec2 || k8s_node || owners_pc || device
 }

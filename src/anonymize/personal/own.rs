@@ -3,7 +3,8 @@
 //! name holding the login (`quinns-mbp`, `build-quinn-01.example.com`) is a machine of theirs
 //! and becomes `<host>` whole. Matching ignores ASCII case, so `Zoe's file` loses `Zoe` too.
 
-use memchr::{memchr2_iter, memmem};
+use memchr::memchr2_iter;
+use memchr::memmem::Finder;
 
 use super::scan::{run_end, run_start};
 use crate::anonymize::finding::Finding;
@@ -12,6 +13,8 @@ use crate::anonymize::identity::Identity;
 pub(super) struct OwnIdentity {
     login: Option<String>,
     home: Option<String>,
+    /// Built once: a searcher costs more to build than most texts take to search.
+    home_finder: Option<Finder<'static>>,
     /// The full host name, then its first label when that is long enough to be specific.
     hosts: Vec<String>,
 }
@@ -28,6 +31,10 @@ impl OwnIdentity {
         OwnIdentity {
             login: identity.login.clone(),
             home: identity.home.clone(),
+            home_finder: identity
+                .home
+                .as_ref()
+                .map(|home| Finder::new(home.as_bytes()).into_owned()),
             hosts,
         }
     }
@@ -41,9 +48,10 @@ impl OwnIdentity {
     }
 
     pub(super) fn find(&self, text: &str, out: &mut Vec<Finding>) {
-        if let Some(home) = &self.home {
-            for at in memmem::find_iter(text.as_bytes(), home.as_bytes()) {
-                out.push(Finding::placeholder(at, at + home.len(), "<user>"));
+        if let Some(finder) = &self.home_finder {
+            let len = finder.needle().len();
+            for at in finder.find_iter(text.as_bytes()) {
+                out.push(Finding::placeholder(at, at + len, "<user>"));
             }
         }
         for host in &self.hosts {

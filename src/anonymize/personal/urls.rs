@@ -12,7 +12,9 @@
 
 use std::borrow::Cow;
 
-use memchr::{memchr_iter, memmem};
+use memchr::memchr_iter;
+use memchr::memmem::Finder;
+use once_cell::sync::Lazy;
 
 use super::scan::{run_end, run_start};
 use crate::anonymize::finding::Finding;
@@ -26,7 +28,8 @@ pub(super) fn find_paths(
     rewrite: &dyn Fn(&str, bool) -> String,
     out: &mut Vec<Finding>,
 ) {
-    for at in memmem::find_iter(text.as_bytes(), b"://") {
+    static SCHEME_END: Lazy<Finder<'static>> = Lazy::new(|| Finder::new("://"));
+    for at in SCHEME_END.find_iter(text.as_bytes()) {
         let start = run_start(text, at, |c| c.is_ascii_alphanumeric() || "+.-".contains(c));
         let scheme = &text[start..at];
         if !scheme.starts_with(|c: char| c.is_ascii_alphabetic()) {

@@ -9,7 +9,9 @@
 //!
 //! Numbers (`uid=1000`), booleans, variables (`$USER`, `%USERNAME%`) and placeholders stay.
 
-use memchr::{memchr2_iter, memchr3_iter, memchr_iter, memmem};
+use memchr::memmem::Finder;
+use memchr::{memchr2_iter, memchr3_iter, memchr_iter};
+use once_cell::sync::Lazy;
 
 use super::scan::{char_before, run_end, run_start, starts_with_ignore_case};
 use crate::anonymize::finding::Finding;
@@ -197,8 +199,12 @@ fn is_user_field(key: &str) -> bool {
 /// the word `user`, unless it is a word that follows `user` in prose.
 fn find_after_user_word(text: &str, out: &mut Vec<Finding>) {
     let bytes = text.as_bytes();
-    for needle in ["user ", "User "] {
-        for at in memmem::find_iter(bytes, needle.as_bytes()) {
+    // Built once: a searcher costs more to build than most texts take to search.
+    static USER_WORDS_FINDERS: Lazy<[Finder<'static>; 2]> =
+        Lazy::new(|| [Finder::new("user "), Finder::new("User ")]);
+    for finder in USER_WORDS_FINDERS.iter() {
+        let needle = finder.needle();
+        for at in finder.find_iter(bytes) {
             if at > 0 && bytes[at - 1].is_ascii_alphanumeric() {
                 continue;
             }
@@ -221,7 +227,8 @@ fn find_after_user_word(text: &str, out: &mut Vec<Finding>) {
 
 /// sudo's log lines: `sudo: ann : 3 incorrect password attempts ; …`.
 fn find_sudo_log(text: &str, out: &mut Vec<Finding>) {
-    for at in memmem::find_iter(text.as_bytes(), b"sudo: ") {
+    static SUDO: Lazy<Finder<'static>> = Lazy::new(|| Finder::new("sudo: "));
+    for at in SUDO.find_iter(text.as_bytes()) {
         let start = at + 6;
         let end = run_end(text, start, name_char);
         if end > start && text[end..].starts_with(" : ") {
@@ -238,8 +245,10 @@ fn find_flags(text: &str, out: &mut Vec<Finding>) {
         if !matches!(char_before(text, at), None | Some(' ' | '\t' | '\n')) {
             continue;
         }
-        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-        let ssh = text[line_start..at].contains("ssh ");
+        let ssh = || {
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            text[line_start..at].contains("ssh ")
+        };
         let flags = [
             "-U ",
             "-u ",
@@ -251,7 +260,7 @@ fn find_flags(text: &str, out: &mut Vec<Finding>) {
         ];
         let flag_len = flags
             .iter()
-            .chain(ssh.then_some(&"-l "))
+            .chain((bytes.get(at + 1) == Some(&b'l') && ssh()).then_some(&"-l "))
             .find(|flag| {
                 starts_with_ignore_case(bytes, at, flag) && bytes[at + 1] == flag.as_bytes()[1]
             })
