@@ -56,9 +56,11 @@ def build():
         text = (f"PuTTY-User-Key-File-{version}: ssh-ed25519\nEncryption: none\nComment: eddsa-key-20260314\n"
                 f"Public-Lines: 1\n{public[0]}\nPrivate-Lines: {len(private)}\n" + "\n".join(private)
                 + f"\nPrivate-MAC: {mac}")
+        kept = []
         if i % 2:
             text = f"failed to load key file:\n{text}\nunsupported format"
-        f.case("putty", text, [*private, mac], ["PuTTY-User-Key-File"])
+            kept = ["failed to load key file:", "unsupported format"]
+        f.case("putty", text, [*private, mac], kept)
     # Password hashes.
     hashes = [
         lambda: f"$2b$12${f.token(BCRYPT, 53)}", lambda: f"$2a$10${f.token(BCRYPT, 53)}",
@@ -108,7 +110,7 @@ def build():
         jwt = f"{header}.{claims}.{signature}"
         text, kept = each(f, jwt, MESSAGE + [
             lambda f, s: (f"https://app.example.com/callback#id_token={s}&state=af0ifjsldkj", ["https://app.example.com/callback"]),
-            lambda f, s: (f"jwt: malformed: {s}", ["malformed"])])
+            lambda f, s: (f"JWT verification failed for {s}", ["verification failed"])])
         f.case("jwt", text, [jwt, claims] + ([signature] if signature else []), kept)
     # Armoured private key blocks, wrapped the ways logs and configs wrap them.
     for i in range(16):
