@@ -29,6 +29,9 @@ def gone(user, text=None):
 
 
 def posix_home(f, user):
+    if " " in user:
+        # Unix logins have no spaces; a name with spaces is a Windows profile seen from WSL.
+        return f"/mnt/{f.pick('cdc')}/Users/{user}"
     return f.pick([f"/home/{user}", f"/var/home/{user}", f"/usr/home/{user}",
                    f"/export/home/{user}", f"/data/home/{user}", f"/nfs/home/{user}",
                    f"/Users/{user}", f"/users/{user}", f"/mnt/c/Users/{user}",
@@ -38,6 +41,10 @@ def posix_home(f, user):
 def windows_home(f, user):
     drive = f.pick("CCCDEZ")
     lower = drive.lower()
+    if " " in user:
+        return f.pick([f"{drive}:\\Users\\{user}", f"{lower}:\\users\\{user}", f"{drive}:/Users/{user}",
+                       f"\\\\?\\{drive}:\\Users\\{user}", f"{drive}:\\Documents and Settings\\{user}",
+                       f"\\\\fs01.corp.example\\home$\\{user}"])
     return f.pick([f"{drive}:\\Users\\{user}", f"{lower}:\\users\\{user}", f"{drive}:/Users/{user}",
                    f"{drive}:\\USERS\\{user}", f"\\\\?\\{drive}:\\Users\\{user}",
                    f"{drive}:\\Documents and Settings\\{user}",
@@ -96,7 +103,7 @@ def build():
         line = f.rng.randint(2, 999)
         shown = quote(user) if " " in user or i % 2 else user
         win = f"C:/Users/{shown}"
-        posix = f"/home/{shown}" if i % 3 else f"/Users/{shown}"
+        posix = f"/mnt/c/Users/{shown}" if " " in user else f"/home/{shown}" if i % 3 else f"/Users/{shown}"
         text = f.pick([
             f"open file://{posix}/src/{name} failed",
             f"see file:///{win}/source/repos/app/{name}",
@@ -112,8 +119,7 @@ def build():
     # Percent-encoded, once and twice, upper and lower case escapes.
     for i, user in enumerate(users):
         name = FILES[i % len(FILES)][0]
-        raw = f.pick([f"/home/{user}/proj/{name}", f"C:\\Users\\{user}\\proj\\{name}",
-                      f"/Users/{user}/proj/{name}", f"/var/home/{user}/proj/{name}"])
+        raw = f.pick([f"{posix_home(f, user)}/proj/{name}", f"C:\\Users\\{user}\\proj\\{name}"])
         enc = quote(raw, safe="")
         if i % 3 == 1:
             enc = enc.lower().replace(quote(user, safe="").lower(), quote(user, safe=""))
