@@ -129,4 +129,24 @@ def build():
             if len(value) >= 32:
                 gone.append(fragment(value))
             f.case(name, text, gone, kept)
+    # Azure shared access signatures: only sig= is secret, the rest of the URL is useful.
+    for i in range(8):
+        sig = (f.mixed(ALNUM, 30) + "%2B" + f.mixed(ALNUM, 12) + "%3D")
+        account = f.pick(["acmeprod", "stcontoso01", "mediaassets"])
+        url = (f"https://{account}.blob.core.windows.net/exports/report-{i}.csv?sv=2022-11-02&ss=b&srt=co"
+               f"&sp=rl&se=2026-04-01T00:00:00Z&spr=https&sig={sig}")
+        text, kept = f.pick([(f"GET {url} -> 403 AuthenticationFailed", ["403 AuthenticationFailed"]),
+                             (f"Uploading dist.zip to {url}", ["Uploading dist.zip to"]),
+                             (url, []),
+                             (f'{{"downloadUrl": "{url}", "expiresIn": 3600}}', ['"expiresIn": 3600'])])
+        f.case("azure-sas", text, [sig, sig[:30]], kept + ["sp=rl", f"report-{i}.csv"])
+    # AWS key pairs as the console's credentials file and the CLI's config hold them.
+    for i in range(8):
+        key_id = "AKIA" + f.token(AWS_ID, 16)
+        secret = f.mixed(B64, 40)
+        text = f.pick([f"Access key ID,Secret access key\n{key_id},{secret}",
+                       f"[default]\naws_access_key_id = {key_id}\naws_secret_access_key = {secret}\nregion = eu-west-1",
+                       f"AWS_ACCESS_KEY_ID={key_id} AWS_SECRET_ACCESS_KEY={secret} aws s3 ls s3://example-bucket"])
+        kept = [k for k in ("region = eu-west-1", "aws s3 ls s3://example-bucket") if k in text]
+        f.case("aws-key-pair", text, [key_id, secret, fragment(secret)], kept)
     return f.cases
