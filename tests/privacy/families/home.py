@@ -12,7 +12,8 @@ USERS = ["alice", "bjorn", "chandra", "dagny", "emeka", "fenna", "giulia", "haru
          "tbartholomew", "mwanjiru"]
 SPACED = ["Marta Kowalczyk", "Ravi Shankaran", "Ingrid Lindqvist", "Chidi Okafor", "Yui Takahashi"]
 FILES = [("main.py", "py"), ("index.ts", "js"), ("Program.cs", "cs"), ("handler.go", "go"),
-         ("lib.rs", "rs"), ("App.java", "java"), ("config.yaml", "data"), ("build.log", "data")]
+         ("lib.rs", "rs"), ("App.java", "java"), ("config.yaml", "data"), ("build.log", "data"),
+         ("order.rb", "rb"), ("index.php", "php")]
 DEEP = ["src/app/services/billing/internal", "work/clients/acme/api/v2/handlers", "a/b/c/d/e",
         "projects/2026/q1/migration/scripts", "code/monorepo/packages/core/src/lib"]
 SHALLOW_PARENTS = ["", "src", "Desktop", "Downloads", "dev"]
@@ -71,6 +72,10 @@ def frame(f, path, name, kind):
         return f"main.run(...)\n\t{path}:{line} +0x1d", [f"{name}:{line} +0x1d", "main.run(...)"]
     if kind == "rs":
         return f"   3: app::load\n             at {path}:{line}:{col}", [f"{name}:{line}:{col}", "app::load"]
+    if kind == "rb":
+        return f"\tfrom {path}:{line}:in 'save'", [f"{name}:{line}:in 'save'"]
+    if kind == "php":
+        return f"#1 {path}({line}): App\\Kernel->handle()", [f"{name}({line})", "App\\Kernel->handle()"]
     if kind == "java":
         return f"\tat com.example.App.main(App.java:{line}) [file:{path}]", [f"App.java:{line}"]
     return f"cannot open '{path}': No such file or directory", [name, "No such file or directory"]

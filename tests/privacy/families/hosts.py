@@ -56,6 +56,7 @@ def build():
         lambda f, s: (f"dial tcp {s}:5432: connect: connection refused", [":5432: connect: connection refused"]),
         lambda f, s: (f"hostname={s} os=linux arch=x86_64", ["os=linux", "arch=x86_64"]),
         lambda f, s: (f"Computer name: {s}\nOS: Windows 11 Pro 23H2", ["OS: Windows 11 Pro 23H2"]),
+        lambda f, s: (f"copy failed: \\\\{s}\\shared\\q3-report.xlsx (0x80070035)", ["q3-report.xlsx", "(0x80070035)"]),
     ]
     for _ in range(4):
         for variant, host, parts in names(f):
