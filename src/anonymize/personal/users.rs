@@ -333,17 +333,23 @@ fn find_windows_accounts(text: &str, out: &mut Vec<Finding>) {
             continue;
         }
         let end = run_end(text, at + 1, name_char);
-        let name = &text[at + 1..end];
-        if name.is_empty()
-            || !name.starts_with(char::is_alphabetic)
-            || matches!(bytes.get(end), Some(b'\\' | b'/'))
-        {
+        let name = text[at + 1..end].trim_end_matches(['-', '.']);
+        let end = at + 1 + name.len();
+        // A path goes on (`\`, `/`); code goes on too: `App\Kernel->handle()`, `Foo\Bar::x`.
+        let continues = matches!(
+            bytes.get(end),
+            Some(b'\\' | b'/' | b'-' | b'(' | b':' | b'>' | b'[' | b'{' | b'=')
+        );
+        if name.is_empty() || !name.starts_with(char::is_alphabetic) || continues {
             continue;
         }
-        // In a mixed-case word, `\n` and `\t` are escapes (`Line one\nline two`).
+        // In a mixed-case word, `\n` and `\t` are escapes (`Line one\nline two`); a CamelCase
+        // name after one is a class in a namespace (`App\HttpKernel`).
         let all_caps = domain.bytes().all(|b| !b.is_ascii_lowercase());
         let escape = name.starts_with(['n', 't', 'r', 'u', 'x', '0']);
-        if (all_caps || !escape) && !WELL_KNOWN.contains(&name) {
+        let camel_case =
+            name.chars().skip(1).any(char::is_uppercase) && name.chars().any(char::is_lowercase);
+        if (all_caps || !(escape || camel_case)) && !WELL_KNOWN.contains(&name) {
             out.push(Finding::placeholder(at + 1, end, "<user>"));
         }
     }
@@ -438,6 +444,7 @@ mod tests {
             "uid=1000 gid=1000 USER=$USER name=%USERNAME% user=root",
             "User-Agent: curl/8.0 and user_agent=x and max_users=5",
             r"NT AUTHORITY\SYSTEM and Line one\nline two",
+            r"#1 index.php(607): App\Kernel->handle() and App\Models\User::find and App\HttpKernel",
             "for user authentication, sort -u, ls -l /tmp, the user is not found",
             "Access denied for user '<user>'@'localhost'",
         ] {
