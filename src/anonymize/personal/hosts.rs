@@ -9,7 +9,9 @@
 
 use memchr::memchr2_iter;
 
-use super::scan::{ends_with_ignore_case, run_end, run_start, starts_with_ignore_case};
+use super::scan::{
+    ascii_run_end, ascii_run_start, ends_with_ignore_case, run_start, starts_with_ignore_case,
+};
 use crate::anonymize::finding::Finding;
 
 /// Last labels no public name has.
@@ -26,12 +28,8 @@ const PRIVATE_SUFFIXES: &[&str] = &[
 /// Apple device words that follow a name: `Janes-MacBook-Pro`, `Jane's iPhone`.
 const DEVICES: &[&str] = &["MacBook", "iMac", "Mac-mini", "Mac-Pro", "iPhone", "iPad"];
 
-fn label_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '-'
-}
-
-fn host_char(c: char) -> bool {
-    label_char(c) || c == '.'
+fn host_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'.'
 }
 
 /// A name anyone may see: dotted, under a public suffix, not a device's name; or `localhost`.
@@ -97,8 +95,8 @@ pub(super) fn find(text: &str, out: &mut Vec<Finding>) {
         if at < searched_to {
             continue;
         }
-        let start = run_start(text, at, host_char);
-        let end = run_end(text, at, host_char);
+        let start = ascii_run_start(bytes, at, host_byte);
+        let end = ascii_run_end(bytes, at, host_byte);
         let name = text[start..end].trim_end_matches(['.', '-']);
         let end = start + name.len();
         searched_to = end;

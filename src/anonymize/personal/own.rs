@@ -6,7 +6,7 @@
 use memchr::memchr2_iter;
 use memchr::memmem::Finder;
 
-use super::scan::{run_end, run_start};
+use super::scan::{ascii_run_end, ascii_run_start};
 use crate::anonymize::finding::Finding;
 use crate::anonymize::identity::Identity;
 
@@ -62,8 +62,9 @@ impl OwnIdentity {
         if let Some(login) = &self.login {
             for_each_word(text, login, |start, end| {
                 // A machine named after its owner: the whole name goes.
-                let name_start = run_start(text, start, host_char);
-                let name_end = run_end(text, end, host_char);
+                let bytes = text.as_bytes();
+                let name_start = ascii_run_start(bytes, start, host_byte);
+                let name_end = ascii_run_end(bytes, end, host_byte);
                 let name = text[name_start..name_end].trim_end_matches(['.', '-']);
                 let name_end = name_start + name.len();
                 if name.contains(['.', '-']) && (name_start, name_end) != (start, end) {
@@ -76,8 +77,8 @@ impl OwnIdentity {
     }
 }
 
-fn host_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '-' || c == '.'
+fn host_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'.'
 }
 
 /// Calls `found` for each occurrence of `word` in `text`, ignoring ASCII case, that is not part

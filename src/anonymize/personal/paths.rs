@@ -133,11 +133,13 @@ fn path_end(text: &str, start: usize, kind: Kind) -> usize {
         start
     };
     let mut extra_words = 0;
-    loop {
-        let Some(c) = char_at(text, end) else {
-            return end;
-        };
-        if c == ' ' {
+    // `\\?\C:\…`, `\\?\UNC\…`: the long-path prefix's `?` is not a wildcard.
+    let long_path = text[start..].starts_with(r"\\?\");
+    let bytes = text.as_bytes();
+    // Byte by byte: every stop is ASCII, and a multi-byte character only matters if it is a
+    // space of some kind.
+    while let Some(&byte) = bytes.get(end) {
+        if byte == b' ' {
             match continues_after_space(text, start, end, kind, &mut extra_words) {
                 Some(next) => {
                     end = next;
@@ -146,15 +148,20 @@ fn path_end(text: &str, start: usize, kind: Kind) -> usize {
                 None => return end,
             }
         }
-        // `\\?\C:\…`, `\\?\UNC\…`: the long-path prefix's `?` is not a wildcard.
-        let long_path = text[start..].starts_with(r"\\?\");
-        let long_path_prefix = long_path && c == '?' && end == start + 2;
-        let long_path_drive = long_path && c == ':' && end == start + 5;
-        if stops(c, kind) && !long_path_prefix && !long_path_drive {
+        let stop = if byte.is_ascii() {
+            let long_path_prefix = long_path && byte == b'?' && end == start + 2;
+            let long_path_drive = long_path && byte == b':' && end == start + 5;
+            stops(byte as char, kind) && !long_path_prefix && !long_path_drive
+        } else {
+            // A character's first byte (continuation bytes are 0x80 to 0xBF).
+            byte >= 0xC0 && char_at(text, end).is_some_and(char::is_whitespace)
+        };
+        if stop {
             return end;
         }
-        end += c.len_utf8();
+        end += 1;
     }
+    end
 }
 
 /// Where a path goes on after the space at `space`, if it does.

@@ -13,7 +13,7 @@ use memchr::memmem::Finder;
 use memchr::{memchr2_iter, memchr3_iter, memchr_iter};
 use once_cell::sync::Lazy;
 
-use super::scan::{char_before, run_end, run_start, starts_with_ignore_case};
+use super::scan::{ascii_run_start, char_before, run_end, run_start, starts_with_ignore_case};
 use crate::anonymize::finding::Finding;
 
 /// Field names (the last word of a compound name) whose value is a user name.
@@ -158,8 +158,8 @@ fn find_fields(text: &str, out: &mut Vec<Finding>) {
             continue;
         }
         let key_end = at - (text[..at].len() - text[..at].trim_end_matches([' ', '"', '\'']).len());
-        let key_start = run_start(text, key_end, |c| {
-            c.is_ascii_alphanumeric() || "_-.".contains(c)
+        let key_start = ascii_run_start(bytes, key_end, |b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
         });
         let key = &text[key_start..key_end];
         let user_id = ends_with_words(text, key_end, "user id");
