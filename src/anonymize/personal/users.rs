@@ -13,7 +13,10 @@ use memchr::memmem::Finder;
 use memchr::{memchr2_iter, memchr3_iter, memchr_iter};
 use once_cell::sync::Lazy;
 
-use super::scan::{ascii_run_start, char_before, run_end, run_start, starts_with_ignore_case};
+use super::scan::{
+    ascii_run_start, char_before, ends_with_ignore_case, run_end, run_start,
+    starts_with_ignore_case,
+};
 use crate::anonymize::finding::Finding;
 
 /// Field names (the last word of a compound name) whose value is a user name.
@@ -35,87 +38,16 @@ const NOT_NAMES: &[&str] = &[
 ];
 
 /// Words that follow `user` in prose (`for user authentication`), so are not names.
-const NOT_NAMES_AFTER_USER: &[&str] = &[
-    "a",
-    "account",
-    "accounts",
-    "agent",
-    "already",
-    "authentication",
-    "authenticated",
-    "authorization",
-    "an",
-    "and",
-    "api",
-    "at",
-    "by",
-    "can",
-    "cannot",
-    "code",
-    "config",
-    "context",
-    "could",
-    "credentials",
-    "data",
-    "denied",
-    "did",
-    "directory",
-    "does",
-    "email",
-    "error",
-    "exists",
-    "for",
-    "found",
-    "from",
-    "group",
-    "groups",
-    "has",
-    "home",
-    "id",
-    "ids",
-    "in",
-    "info",
-    "input",
-    "interface",
-    "is",
-    "level",
-    "list",
-    "login",
-    "manager",
-    "may",
-    "mode",
-    "model",
-    "must",
-    "name",
-    "names",
-    "not",
-    "object",
-    "of",
-    "on",
-    "or",
-    "password",
-    "permissions",
-    "profile",
-    "provided",
-    "record",
-    "request",
-    "role",
-    "service",
-    "session",
-    "settings",
-    "should",
-    "space",
-    "table",
-    "the",
-    "to",
-    "token",
-    "type",
-    "unknown",
-    "was",
-    "will",
-    "with",
-    "would",
-];
+const NOT_NAMES_AFTER_USER: &str = "\
+    a account accounts agent agents already an and api at authenticated authentication \
+    authorization by can cannot code config context could created credentials data defined \
+    deleted denied did directory disabled does doesn't email enabled error exists \
+    experience facing for found friendly from group groups guide had has have home id ids \
+    if in info input interface is isn't level list logged login manager may mode model must \
+    name names not object of on options or password permissions preferences prefs profile \
+    provided record request role service session settings should signed space specified \
+    supplied table that the this to token type ui unknown updated was wasn't which who will \
+    with would";
 
 /// Windows principals that exist on every machine.
 const WELL_KNOWN: &[&str] = &["SYSTEM", "Administrators", "Users", "Guests", "Everyone"];
@@ -212,10 +144,18 @@ fn find_after_user_word(text: &str, out: &mut Vec<Finding>) {
             let end = run_end(text, start, name_char);
             let word = text[start..end].trim_end_matches('.');
             let end = start + word.len();
-            let named = word.chars().any(char::is_alphabetic)
+            // English word endings that no login has: `user management`, `user settings`.
+            let english = word.len() > 5
+                && [
+                    "tion", "ment", "ing", "able", "ible", "ness", "ship", "ings", "ions",
+                ]
+                .iter()
+                .any(|suffix| ends_with_ignore_case(word.as_bytes(), word.len(), suffix));
+            let named = !english
+                && word.chars().any(char::is_alphabetic)
                 && !word.starts_with(['$', '%', '-', '.'])
                 && !NOT_NAMES_AFTER_USER
-                    .iter()
+                    .split_ascii_whitespace()
                     .any(|w| word.eq_ignore_ascii_case(w))
                 && !NOT_NAMES.iter().any(|w| word.eq_ignore_ascii_case(w));
             if named {
@@ -446,6 +386,7 @@ mod tests {
             r"NT AUTHORITY\SYSTEM and Line one\nline two",
             r"#1 index.php(607): App\Kernel->handle() and App\Models\User::find and App\HttpKernel",
             "for user authentication, sort -u, ls -l /tmp, the user is not found",
+            "user management, user settings and user-defined user preferences",
             "Access denied for user '<user>'@'localhost'",
         ] {
             assert_eq!(scrub(text), text);
