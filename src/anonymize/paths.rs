@@ -16,6 +16,9 @@
 /// Folder names whose next component is a user's name, compared ignoring case.
 const HOME_MARKERS: &[&str] = &["home", "homes", "users", "documents and settings"];
 
+/// Folders that hold installed packages.
+const PACKAGE_FOLDERS: &[&str] = &["node_modules", "site-packages", "dist-packages"];
+
 /// The running user, as far as one path is concerned, and what to do with other paths.
 #[derive(Clone, Copy, Default)]
 pub(crate) struct OwnUser<'a> {
@@ -81,6 +84,11 @@ pub(crate) fn path_without_user(path: &str, own: OwnUser<'_>) -> String {
         .collect();
     if kept.len() <= 3 || own.keep_other_paths || is_system_path(&kept) {
         return without_names(path, &[], own.login);
+    }
+    // A package's own path names the package, not the machine: keep it whole
+    // (`node_modules/express/lib/router/index.js`).
+    if let Some(at) = kept.iter().rposition(|part| PACKAGE_FOLDERS.contains(part)) {
+        return without_names(&kept[at..].join("/"), &[], own.login);
     }
     without_names(&kept[kept.len() - 3..].join("/"), &[], own.login)
 }
@@ -267,6 +275,10 @@ mod tests {
             ("file:///home/john/x.html", "file://<user>/x.html"),
             ("FILE://localhost/Users/ann/y", "file://<user>/y"),
             ("/opt/company/team/app/main.py", "team/app/main.py"),
+            (
+                "/workspace/app/node_modules/express/lib/router/index.js",
+                "node_modules/express/lib/router/index.js",
+            ),
             (r"C:\Tools\Acme\Tool\bin\tool.exe", "Tool/bin/tool.exe"),
             ("src/main.rs", "src/main.rs"),
         ];

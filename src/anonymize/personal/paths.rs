@@ -172,15 +172,23 @@ fn continues_after_space(
     kind: Kind,
     extra_words: &mut usize,
 ) -> Option<usize> {
-    let name_char = |c: char| c.is_alphanumeric() || "._-'+$&~".contains(c);
+    // Names in folder names: `Program Files`, `Application Support`, `Jane Doe`, at most
+    // three words (`Documents and Settings`), each starting with a letter or digit, so that
+    // `/home/dev && cd ~/project` is two paths.
+    let name_char = |c: char| c.is_alphanumeric() || "._-'+$~()".contains(c);
     let mut at = space + 1;
     let mut word_start = at;
+    let mut spaces = 1;
     for c in text[at..].chars().take(48) {
         if is_separator(c, kind) && at > word_start {
             return Some(at);
         }
-        if c == ' ' && at > word_start {
+        if at == word_start && !c.is_alphanumeric() {
+            break;
+        }
+        if c == ' ' && at > word_start && spaces < 3 {
             word_start = at + 1;
+            spaces += 1;
         } else if !name_char(c) {
             break;
         }
@@ -318,6 +326,10 @@ mod tests {
             ("scp deploy:/home/ann/a.tgz", "scp deploy:<user>/a.tgz"),
             ("(/home/erin/a.txt)", "(<user>/a.txt)"),
             ("read ~frank/.ssh/config", "read <user>/.ssh/config"),
+            (
+                "export HOME=/home/dev && cd ~/project",
+                "export HOME=<user> && cd ~/project",
+            ),
             (
                 r"copy \\nas01\finance\q3\report.xlsx",
                 "copy <host>/<share>/q3/report.xlsx",
