@@ -106,6 +106,19 @@ fn home_and_rest<'p>(
         }
         _ => {}
     }
+    // Per-user folders of the system: removable media mounted by udisks, mail spools.
+    let per_user = match components {
+        ["media" | "mail", user, rest @ ..] | ["run", "media", user, rest @ ..] => {
+            Some((user, rest))
+        }
+        ["var", "mail", user, rest @ ..] | ["var", "spool", "mail", user, rest @ ..] => {
+            Some((user, rest))
+        }
+        _ => None,
+    };
+    if let Some((user, rest)) = per_user.filter(|_| path.starts_with('/')) {
+        return Some((Some(user), rest.to_vec()));
+    }
     for (index, window) in components.windows(2).enumerate() {
         let [folder, user] = window else { continue };
         // `home$` and `users$`: the hidden shares of a file server.
@@ -302,6 +315,10 @@ mod tests {
             (r"\\fs01.corp\home$\Chidi Okafor\b.log", "<user>/b.log"),
             (r"C:\Users\Jane Doe\AppData\x.txt", "<user>/AppData/x.txt"),
             ("/Volumes/Data/Users/ann/x", "<user>/x"),
+            ("/media/ann/USB STICK/a.txt", "<user>/USB STICK/a.txt"),
+            ("/run/media/ann/disk/a.txt", "<user>/disk/a.txt"),
+            ("/var/spool/mail/ann", "<user>"),
+            ("homes/ann/file.txt", "<user>/file.txt"),
             ("/home/ann/ann-notes/todo.md", "<user>/<user>-notes/todo.md"),
             (
                 "file:///C:/Users/ann/site/index.html",

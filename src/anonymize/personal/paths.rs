@@ -10,7 +10,7 @@
 
 use memchr::memchr3_iter;
 
-use super::scan::{char_at, char_before, ends_with_ignore_case, is_word_byte};
+use super::scan::{ascii_run_start, char_at, char_before, ends_with_ignore_case, is_word_byte};
 use crate::anonymize::finding::Finding;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -88,6 +88,9 @@ fn path_start(text: &str, at: usize) -> Option<(usize, Kind)> {
             unc.then_some((at, Kind::Windows))
         }
         _ => {
+            if let Some(start) = relative_home_start(text, at) {
+                return Some((start, Kind::Unix));
+            }
             // Not inside a URL, a word, a placeholder or a relative path.
             let opens = match before(1) {
                 None => true,
@@ -100,6 +103,26 @@ fn path_start(text: &str, at: usize) -> Option<(usize, Kind)> {
             opens.then_some((at, Kind::Unix))
         }
     }
+}
+
+/// A relative path that starts with a home folder (`share=homes/ann/file.txt`,
+/// `Users/ann/x`): the start of that folder's name, when the `/` at `at` ends it.
+fn relative_home_start(text: &str, at: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let start = ascii_run_start(bytes, at, |b| b.is_ascii_alphabetic());
+    let folder = &text[start..at];
+    let is_home = ["home", "homes", "users"]
+        .iter()
+        .any(|m| folder.eq_ignore_ascii_case(m));
+    let opens = !start
+        .checked_sub(1)
+        .is_some_and(|i| is_word_byte(bytes[i]) || b"/.~<>\\-%:".contains(&bytes[i]));
+    // Three components at least (`homes/ann/file.txt`): `home/office` in prose stays.
+    let deep = text[at + 1..]
+        .split(|c: char| c.is_whitespace() || "\"'<>|;,()".contains(c))
+        .next()
+        .is_some_and(|rest| rest.contains('/'));
+    (is_home && opens && deep).then_some(start)
 }
 
 /// The end of a quoted path starting at `start`: the matching quote, on the same line.
@@ -326,6 +349,11 @@ mod tests {
             ("scp deploy:/home/ann/a.tgz", "scp deploy:<user>/a.tgz"),
             ("(/home/erin/a.txt)", "(<user>/a.txt)"),
             ("read ~frank/.ssh/config", "read <user>/.ssh/config"),
+            (
+                "smb-share:server=nas,share=homes/jdoe/f.txt",
+                "smb-share:server=nas,share=<user>/f.txt",
+            ),
+            ("work from home/office today", "work from home/office today"),
             (
                 "export HOME=/home/dev && cd ~/project",
                 "export HOME=<user> && cd ~/project",
