@@ -114,15 +114,20 @@ fn relative_home_start(text: &str, at: usize) -> Option<usize> {
     let is_home = ["home", "homes", "users"]
         .iter()
         .any(|m| folder.eq_ignore_ascii_case(m));
-    let opens = !start
-        .checked_sub(1)
-        .is_some_and(|i| is_word_byte(bytes[i]) || b"/.~<>\\-%:".contains(&bytes[i]));
+    if !is_home
+        || start
+            .checked_sub(1)
+            .is_some_and(|i| is_word_byte(bytes[i]) || b"/.~<>\\-%:".contains(&bytes[i]))
+    {
+        return None;
+    }
     // Three components at least (`homes/ann/file.txt`): `home/office` in prose stays.
-    let deep = text[at + 1..]
-        .split(|c: char| c.is_whitespace() || "\"'<>|;,()".contains(c))
-        .next()
-        .is_some_and(|rest| rest.contains('/'));
-    (is_home && opens && deep).then_some(start)
+    let rest = &bytes[at + 1..];
+    let name_end = rest
+        .iter()
+        .position(|&b| b.is_ascii_whitespace() || b"\"'<>|;,()/".contains(&b))
+        .unwrap_or(rest.len());
+    (rest.get(name_end) == Some(&b'/')).then_some(start)
 }
 
 /// The end of a quoted path starting at `start`: the matching quote, on the same line.
