@@ -90,6 +90,13 @@ pub(crate) fn path_without_user(path: &str, own: OwnUser<'_>) -> String {
     if let Some(at) = kept.iter().rposition(|part| PACKAGE_FOLDERS.contains(part)) {
         return without_names(&kept[at..].join("/"), &[], own.login);
     }
+    // Go's module cache and GOPATH: what follows is the module path (`github.com/acme/tool/…`).
+    if let Some(at) = kept
+        .windows(2)
+        .rposition(|pair| matches!(pair, ["go", "src"] | ["pkg", "mod"]))
+    {
+        return without_names(&kept[at + 2..].join("/"), &[], own.login);
+    }
     without_names(&kept[kept.len() - 3..].join("/"), &[], own.login)
 }
 
@@ -219,6 +226,7 @@ fn is_system_path(components: &[&str]) -> bool {
         "Program Files (x86)",
         "Windows",
         "ProgramData",
+        "inetpub",
     ];
     match components {
         [first, ..] if SYSTEM.iter().any(|s| first.eq_ignore_ascii_case(s)) => true,
@@ -291,6 +299,10 @@ mod tests {
             (
                 "/workspace/app/node_modules/express/lib/router/index.js",
                 "node_modules/express/lib/router/index.js",
+            ),
+            (
+                "/go/src/github.com/acme/tool/main.go",
+                "github.com/acme/tool/main.go",
             ),
             (r"C:\Tools\Acme\Tool\bin\tool.exe", "Tool/bin/tool.exe"),
             ("src/main.rs", "src/main.rs"),

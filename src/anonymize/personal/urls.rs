@@ -64,7 +64,8 @@ pub(super) fn find_paths(
         let path_start = at + 3 + slash;
         let path_end = path_start + path_length(&text[path_start..end]);
         let path = &text[path_start..path_end];
-        let rewritten = rewrite(path, false);
+        // Only a home goes: `webpack-internal:///./src/components/List.tsx` stays whole.
+        let rewritten = rewrite(path, true);
         if rewritten != path {
             let rewritten = if rewritten.starts_with('/') {
                 rewritten
@@ -216,6 +217,7 @@ mod tests {
             "GET https://api.example.com/v1/users/42?page=2&q=a%20b",
             "50% of 100%, and a%20b",
             "postgres://<user>:<password>@db:5432/app",
+            "at List (webpack-internal:///./src/components/List/index.tsx:42:18)",
             "https://registry.npmjs.org/@types%2fnode",
         ] {
             assert_eq!(scrub(text), text);
