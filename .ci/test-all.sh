@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's one test command (named in README.md): every test suite, on a fresh machine.
-# Installs what the machine lacks, runs each suite even if an earlier one failed, prints a
-# summary line, and exits non-zero if any suite failed.
+# Installs what the machine lacks (.ci/setup.sh), runs each suite even if an earlier one failed,
+# prints a summary line, and exits non-zero if any suite failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,25 +25,20 @@ rust_checks() {
 }
 
 protocol_schema() {
-    python3 -c 'import jsonschema, pytest' 2>/dev/null ||
-        python3 -m pip install --quiet jsonschema pytest || return 1
     python3 -m pytest -q tests/protocol
 }
 
 # Each fuzz target runs for a bounded time; crash inputs are kept in fuzz/regressions and
-# replayed by `cargo test` (tests/fuzz_regressions.rs) on stable Rust.
+# replayed by `cargo test` (tests/fuzz_regressions.rs) on stable Rust. fuzz/Cargo.lock is
+# committed, so every run builds the same dependency versions.
 fuzz() {
-    # cargo-fuzz needs the nightly toolchain, which this machine kind ships with rustup.
-    command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --quiet || return 1
     local target=$1
     shift
     cargo +nightly fuzz run "$target" -- -max_total_time="${MT_FUZZ_SECONDS:-30}" "$@"
 }
 
-# tests/tls.rs makes its certificates with the openssl command.
-if ! command -v openssl >/dev/null; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null
-fi
+# Install first, then test: on a machine that has everything this installs nothing.
+bash .ci/setup.sh || { echo "setup failed"; exit 1; }
 
 # Everything below links against the release library; build it (and the quickstart) once.
 cargo build --release --lib --example quickstart || { echo "release build failed"; exit 1; }

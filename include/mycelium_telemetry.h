@@ -40,7 +40,8 @@ typedef enum mt_status {
    */
   MT_ERR_INVALID_JSON = 3,
   /**
-   * A value was outside what the call accepts (for example a NaN or infinite metric value).
+   * A value was outside what the call accepts (for example a NaN or infinite metric value, or
+   * a number that is not a member of the enum the parameter takes).
    */
   MT_ERR_INVALID_ARGUMENT = 4,
   /**
@@ -62,6 +63,26 @@ typedef enum mt_status {
 } mt_status;
 
 /**
+ * How much of each error event leaves (`mt_config_set_error_detail`, `TELEMETRY_ERROR_DETAIL`).
+ */
+typedef enum mt_error_detail {
+  /**
+   * The error type, the scrubbed message and the scrubbed stack trace (the default).
+   */
+  MT_ERROR_DETAIL_FULL = 0,
+  /**
+   * The error type and the trace reduced to its frames, one `file:line in function` per
+   * line (file base name only; no message, source lines or locals). `error_message` is sent
+   * as `""`.
+   */
+  MT_ERROR_DETAIL_FRAMES = 1,
+  /**
+   * The error type only: `error_message` is sent as `""` and no stack trace is sent.
+   */
+  MT_ERROR_DETAIL_TYPE = 2,
+} mt_error_detail;
+
+/**
  * Severity passed as the first argument of an `mt_log_callback`.
  */
 typedef enum mt_log_level {
@@ -70,6 +91,34 @@ typedef enum mt_log_level {
   MT_LOG_INFO = 3,
   MT_LOG_DEBUG = 4,
 } mt_log_level;
+
+/**
+ * The type an allowlisted metadata or context key accepts (`mt_config_allow_metadata_field`).
+ * A value of another type is dropped, never converted.
+ */
+typedef enum mt_value_type {
+  /**
+   * Any scalar: booleans, numbers and null as they are, strings scrubbed and cut to 128
+   * bytes (what `mt_config_allow_metadata_key` allows).
+   */
+  MT_VALUE_ANY = 0,
+  /**
+   * `true` or `false`.
+   */
+  MT_VALUE_BOOLEAN = 1,
+  /**
+   * A whole number from 0 up (`3` or `3.0`).
+   */
+  MT_VALUE_NON_NEGATIVE_INTEGER = 2,
+  /**
+   * Any number from 0 up.
+   */
+  MT_VALUE_NON_NEGATIVE_NUMBER = 3,
+  /**
+   * A whole number from 100 to 599.
+   */
+  MT_VALUE_HTTP_STATUS_CODE = 4,
+} mt_value_type;
 
 /**
  * A telemetry client. Created by `mt_client_new` and freed by `mt_client_free` (or
@@ -400,11 +449,13 @@ enum mt_status mt_config_set_queue_capacity(struct mt_config *config, uint32_t c
 enum mt_status mt_config_set_log_callback(struct mt_config *config, mt_log_callback callback, void *user_data);
 
 /**
- * Lets metadata and error-context values under `key` leave, beyond the built-in allowlist
+ * Lets metadata and error-context values under `key` leave with any scalar value (same as
+ * `mt_config_allow_metadata_field(config, key, MT_VALUE_ANY)`), beyond the built-in allowlist
  * (`duration_ms`, `success`, `retry_count`, `cache_hit`, `result_count`, `status_code`). The
  * scrubber still runs on every value; an application can extend the allowlist, never weaken
  * the scrubber. Secret-looking keys (containing password, token, secret, session, auth, …)
- * are refused. At most 32 keys may be added; adding one twice is harmless.
+ * are refused. At most 32 keys may be added; naming one again makes it `MT_VALUE_ANY` (a
+ * built-in key keeps its type).
  *
  * Ownership: both borrowed; `key` is copied. Threads: one thread at a time per config.
  * Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or
@@ -444,6 +495,41 @@ enum mt_status mt_config_set_debug(struct mt_config *config, bool debug);
  * `MT_ERR_INVALID_CONFIG_VALUE` (unreadable, or no usable certificate in it).
  */
 enum mt_status mt_config_set_ca_file(struct mt_config *config, const char *path);
+
+/**
+ * Lets metadata and error-context values under `key` leave when they have the type
+ * `value_type` (an `mt_value_type`); a value of another type is dropped. Built-in keys keep
+ * their types: `duration_ms` a non-negative number, `success` and `cache_hit` booleans,
+ * `retry_count` and `result_count` non-negative integers, `status_code` 100 to 599; naming one
+ * with its own type or `MT_VALUE_ANY` is accepted and changes nothing. Naming a key again
+ * replaces its type. Secret-looking keys (containing password, token, secret, session, auth,
+ * …) are refused. At most 32 keys may be added.
+ *
+ * `value_type` is an `int` rather than `mt_value_type` so that any value a C program holds is
+ * safe to pass; an `mt_value_type` converts implicitly.
+ *
+ * Ownership: both borrowed; `key` is copied. Threads: one thread at a time per config.
+ * Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8`, `MT_ERR_INVALID_ARGUMENT`
+ * (`value_type` is not an `mt_value_type`) or `MT_ERR_INVALID_CONFIG_VALUE` (empty, over 64
+ * bytes, characters other than `A-Z a-z 0-9 _ . -`, secret-looking, a built-in key with
+ * another type, or one key too many).
+ */
+enum mt_status mt_config_allow_metadata_field(struct mt_config *config, const char *key, int value_type);
+
+/**
+ * Sets how much of each error event leaves (like `TELEMETRY_ERROR_DETAIL`): `detail` is an
+ * `mt_error_detail`. `MT_ERROR_DETAIL_FULL` (the default) sends the scrubbed message and
+ * trace, `MT_ERROR_DETAIL_FRAMES` the trace's frames only, `MT_ERROR_DETAIL_TYPE` the error
+ * type only. Below full, `error_message` is sent as `""`.
+ *
+ * `detail` is an `int` rather than `mt_error_detail` so that any value a C program holds is
+ * safe to pass; an `mt_error_detail` converts implicitly.
+ *
+ * Ownership: `config` is borrowed. Threads: one thread at a time per config.
+ * Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_ARGUMENT` (`detail` is not an
+ * `mt_error_detail`; the setting is left unchanged).
+ */
+enum mt_status mt_config_set_error_detail(struct mt_config *config, int detail);
 
 /**
  * Hashes `identifier` with `salt`: lowercase hex SHA-256 of the identifier followed directly by

@@ -104,7 +104,8 @@ impl Client {
         }
         let salt = crate::salt::resolve(config, &config.logger);
         let anonymizer =
-            Anonymizer::with_metadata_keys(salt, config.extra_metadata_keys().to_vec());
+            Anonymizer::with_metadata_fields(salt, config.extra_metadata_fields().to_vec())
+                .with_error_detail(config.error_detail());
         let blueprint = Blueprint {
             config: config.clone(),
             anonymizer,
@@ -647,6 +648,12 @@ impl Shared {
                         LogLevel::Warn,
                         &format!("the collector refused a batch (HTTP {status}); it was discarded"),
                     );
+                    return false;
+                }
+                Delivery::Refused { warning } => {
+                    if let Some(warning) = warning {
+                        self.log(LogLevel::Warn, &warning);
+                    }
                     return false;
                 }
                 Delivery::Retryable { retry_after } => {

@@ -28,11 +28,12 @@ pub mod event;
 pub mod ffi;
 mod fork;
 mod log;
+mod private_file;
 pub mod salt;
 mod sys;
 pub mod transport;
 
-pub use anonymize::Anonymizer;
+pub use anonymize::{AllowedField, Anonymizer, ErrorDetail, ValueType};
 pub use client::{Client, FlushError, Stats};
 pub use config::{Config, ConfigError, Setting};
 pub use event::{set_host_runtime, TrackError};

@@ -4,11 +4,11 @@
 use std::ffi::OsString;
 use std::fs;
 use std::io::{self, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::log::Logger;
+use crate::private_file;
 
 /// Bytes of OS randomness in a new salt; written as twice as many hex characters.
 const SALT_BYTES: usize = 32;
@@ -33,11 +33,14 @@ pub(crate) fn resolve(config: &Config, logger: &Logger) -> String {
     match from_file {
         Ok(salt) => salt,
         Err(error) => {
-            // The path may contain the user's name, so only the error kind is reported.
+            // The path may contain the user's name, so only the kind of error is reported.
+            let reason = match crate::private_file::refusal_of(&error) {
+                Some(refusal) => refusal.to_string(),
+                None => error.kind().to_string(),
+            };
             logger.warn(&format!(
-                "cannot use the per-installation salt file ({}); hashes in this process use a \
-                 random salt and will not match other runs",
-                error.kind()
+                "cannot use the per-installation salt file ({reason}); hashes in this process \
+                 use a random salt and will not match other runs"
             ));
             random_hex(SALT_BYTES).unwrap_or_else(|_| fallback_entropy_hex())
         }
@@ -67,10 +70,7 @@ pub fn load_or_create(path: &Path) -> io::Result<String> {
     let dir = path
         .parent()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "salt path has no folder"))?;
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)?;
+    private_file::create_folder(dir)?;
 
     let salt = random_hex(SALT_BYTES)?;
     let temp = dir.join(format!(
@@ -88,11 +88,7 @@ pub fn load_or_create(path: &Path) -> io::Result<String> {
 }
 
 fn write_private(path: &Path, salt: &str) -> io::Result<()> {
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
+    let mut file = private_file::create_new(path)?;
     file.write_all(salt.as_bytes())?;
     file.write_all(b"\n")?;
     file.sync_all()
@@ -100,7 +96,7 @@ fn write_private(path: &Path, salt: &str) -> io::Result<()> {
 
 fn read_salt(path: &Path) -> io::Result<String> {
     let mut text = String::new();
-    fs::File::open(path)?.read_to_string(&mut text)?;
+    private_file::open_read(path)?.read_to_string(&mut text)?;
     let salt = text.trim();
     if salt.is_empty() {
         return Err(io::Error::new(
@@ -230,6 +226,23 @@ mod tests {
         let warnings = warnings.lock().unwrap();
         assert_eq!(warnings.len(), 2);
         assert!(!warnings[0].contains(&a));
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_salt_file_that_is_a_link_is_not_used() {
+        let dir = temp_dir("link");
+        let planted = dir.join("planted");
+        fs::write(&planted, b"known-to-someone-else\n").unwrap();
+        let path = dir.join("telemetry_salt");
+        std::os::unix::fs::symlink(&planted, &path).unwrap();
+        let mut config = Config::new();
+        config.set_salt_file(&path).unwrap();
+        let salt = resolve(&config, &Logger::default());
+        assert_ne!(salt, "known-to-someone-else");
+        assert_eq!(salt.len(), 64);
+        assert!(load_or_create(&path).is_err());
+        assert_eq!(fs::read(&planted).unwrap(), b"known-to-someone-else\n");
         fs::remove_dir_all(dir).unwrap();
     }
 

@@ -54,3 +54,9 @@ pub(crate) fn host_name() -> Option<String> {
     let name = String::from_utf8_lossy(&buf[..end]).trim().to_owned();
     (!name.is_empty()).then_some(name)
 }
+
+/// The effective user id of this process (geteuid(2), which cannot fail).
+pub(crate) fn effective_uid() -> u32 {
+    // SAFETY: geteuid takes no arguments, touches no memory of ours and always succeeds.
+    unsafe { libc::geteuid() }
+}

@@ -110,6 +110,15 @@ impl Tally {
         }
     }
 
+    fn add(&mut self, other: &Tally) {
+        self.cases += other.cases;
+        self.leaking_cases += other.leaking_cases;
+        self.planted += other.planted;
+        self.leaked += other.leaked;
+        self.useful += other.useful;
+        self.kept += other.kept;
+    }
+
     fn kept_share(&self) -> f64 {
         if self.useful == 0 {
             1.0
@@ -132,12 +141,7 @@ fn table(title: &str, label: &str, tallies: &BTreeMap<String, Tally>) -> String 
     let mut total = Tally::default();
     for (family, t) in tallies {
         out.push_str(&row(family, t, width));
-        total.cases += t.cases;
-        total.leaking_cases += t.leaking_cases;
-        total.planted += t.planted;
-        total.leaked += t.leaked;
-        total.useful += t.useful;
-        total.kept += t.kept;
+        total.add(t);
     }
     out.push_str(&row("total", &total, width));
     out

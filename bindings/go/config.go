@@ -17,10 +17,43 @@ static enum mt_status set_go_log_callback(struct mt_config *config, uintptr_t lo
 import "C"
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"math"
+	"sort"
 	"time"
+)
+
+// ValueType is the type an allowlisted metadata or context key accepts (Config.MetadataFields).
+// A value of another type is dropped, never converted: "41" is not a number.
+type ValueType int
+
+const (
+	// ValueAny accepts any scalar; strings are scrubbed and cut to 128 bytes.
+	ValueAny ValueType = C.MT_VALUE_ANY
+	// ValueBoolean accepts true and false.
+	ValueBoolean ValueType = C.MT_VALUE_BOOLEAN
+	// ValueNonNegativeInteger accepts 0, 1, 2, ... (3.0 counts as whole).
+	ValueNonNegativeInteger ValueType = C.MT_VALUE_NON_NEGATIVE_INTEGER
+	// ValueNonNegativeNumber accepts any number from 0 up.
+	ValueNonNegativeNumber ValueType = C.MT_VALUE_NON_NEGATIVE_NUMBER
+	// ValueHTTPStatusCode accepts whole numbers from 100 to 599.
+	ValueHTTPStatusCode ValueType = C.MT_VALUE_HTTP_STATUS_CODE
+)
+
+// ErrorDetail is how much of each error event leaves (Config.ErrorDetail,
+// TELEMETRY_ERROR_DETAIL). The zero value is the default, ErrorDetailFull.
+type ErrorDetail int
+
+const (
+	// ErrorDetailFull sends the error type, the scrubbed message and the scrubbed stack trace.
+	ErrorDetailFull ErrorDetail = C.MT_ERROR_DETAIL_FULL
+	// ErrorDetailFrames sends the error type and the trace's frames, one "file:line in function"
+	// per line; the message arrives as "".
+	ErrorDetailFrames ErrorDetail = C.MT_ERROR_DETAIL_FRAMES
+	// ErrorDetailType sends the error type only; the message arrives as "" and no trace is sent.
+	ErrorDetailType ErrorDetail = C.MT_ERROR_DETAIL_TYPE
 )
 
 // NoRetries, as Config.RetryAttempts, gives up on a batch after its first failed attempt
@@ -62,6 +95,13 @@ type Config struct {
 	// Debug logs each outgoing batch, exactly as sent, at slog.LevelDebug to Logger (or as a line
 	// on stderr when Logger is nil).
 	Debug bool
+	// MetadataFields lets more keys leave in metadata and error context, each only with values
+	// of its type. The built-in keys (duration_ms, success, retry_count, cache_hit,
+	// result_count, status_code) are typed already and cannot be retyped; secret-looking keys
+	// are refused. At most 32.
+	MetadataFields map[string]ValueType
+	// ErrorDetail is how much of each error leaves; the zero value is ErrorDetailFull.
+	ErrorDetail ErrorDetail
 	// Logger receives the library's warnings (refused batches, unreachable collector) instead of
 	// stderr. It is called from the library's sender thread.
 	Logger *slog.Logger
@@ -183,8 +223,40 @@ func (cfg *Config) apply(config *C.struct_mt_config, loggerID uintptr) error {
 			return invalidConfig("RetryBackoff", cfg.RetryBackoff, "must be from 1.0 to 10.0")
 		}
 	}
+	if cfg.ErrorDetail != ErrorDetailFull {
+		if C.mt_config_set_error_detail(config, C.int(cfg.ErrorDetail)) != C.MT_OK {
+			return invalidConfig("ErrorDetail", cfg.ErrorDetail, "must be ErrorDetailFull, ErrorDetailFrames or ErrorDetailType")
+		}
+	}
+	if err := allowMetadataFields(config, cfg.MetadataFields); err != nil {
+		return err
+	}
 	if loggerID != 0 {
 		C.set_go_log_callback(config, C.uintptr_t(loggerID))
+	}
+	return nil
+}
+
+// allowMetadataFields adds the keys in sorted order, so that which one is refused does not
+// depend on map iteration.
+func allowMetadataFields(config *C.struct_mt_config, fields map[string]ValueType) error {
+	keys := make([]string, 0, len(fields))
+	for key := range fields {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		valueType := fields[key]
+		field := fmt.Sprintf("MetadataFields[%q]", key)
+		err := setString(config, field, key, func(value *C.char) C.enum_mt_status {
+			return C.mt_config_allow_metadata_field(config, value, C.int(valueType))
+		})
+		if errors.Is(err, ErrInvalidArgument) {
+			return invalidConfig(field, valueType, "not a ValueType")
+		}
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }

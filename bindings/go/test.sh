@@ -6,26 +6,13 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 
-apt_updated=""
-apt_install() {
-    if [ -z "$apt_updated" ]; then
-        apt-get update -qq
-        apt_updated=1
-    fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
-}
-
+source "$repo/.ci/lib.sh"
+bash "$repo/.ci/setup.sh" go
 export PATH="$PATH:/usr/local/go/bin"
-command -v go >/dev/null || apt_install golang-go
-command -v gcc >/dev/null || apt_install gcc libc6-dev
-command -v pkg-config >/dev/null || apt_install pkg-config
 # Never download a toolchain: go.mod's minimum must be met by the installed one, or this fails.
 export GOTOOLCHAIN=local CGO_ENABLED=1
 echo "using $(go version)"
-
-if [ ! -f "$repo/target/release/libmycelium_telemetry.so" ] || [ ! -f "$repo/target/release/libmycelium_telemetry.a" ]; then
-    (cd "$repo" && cargo build --release)
-fi
+build_release_library
 
 cd "$here"
 unformatted="$(gofmt -l .)"

@@ -31,7 +31,27 @@ export interface ConfigOptions {
   caFile?: string;
   /** Prints each outgoing batch, exactly as sent, on stderr. */
   debug?: boolean;
+  /**
+   * Keys that may leave in metadata and error context beyond the built-in allowlist, each with
+   * the type its values must have; a value of another type is dropped. Built-in keys keep their
+   * own types; secret-looking keys are refused (RangeError). At most 32.
+   */
+  metadataFields?: Record<string, ValueType> | Map<string, ValueType>;
+  /** How much of each error leaves (like TELEMETRY_ERROR_DETAIL); default 'full'. */
+  errorDetail?: ErrorDetail;
 }
+
+/**
+ * The type an allowlisted key accepts. 'any': any scalar, strings scrubbed; 'nonNegativeInteger'
+ * accepts 3 and 3.0; 'httpStatusCode' a whole number from 100 to 599.
+ */
+export type ValueType = 'any' | 'boolean' | 'nonNegativeInteger' | 'nonNegativeNumber' | 'httpStatusCode';
+
+/**
+ * 'full': type, scrubbed message and trace. 'frames': type and `file:line in function` per frame,
+ * message sent as "". 'type': the error type only.
+ */
+export type ErrorDetail = 'full' | 'frames' | 'type';
 
 /** Client settings. Wrong types throw TypeError; out-of-range values throw RangeError. */
 export class Config {

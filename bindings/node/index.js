@@ -133,6 +133,8 @@ const native = {
   config_set_output_file: lib.func('int mt_config_set_output_file(mt_config *config, const char *path)'),
   config_set_ca_file: lib.func('int mt_config_set_ca_file(mt_config *config, const char *path)'),
   config_set_debug: lib.func('int mt_config_set_debug(mt_config *config, bool debug)'),
+  config_allow_metadata_field: lib.func('int mt_config_allow_metadata_field(mt_config *config, const char *key, int value_type)'),
+  config_set_error_detail: lib.func('int mt_config_set_error_detail(mt_config *config, int detail)'),
   client_new: lib.func('mt_client *mt_client_new(const mt_config *config)'),
   client_is_enabled: lib.func('bool mt_client_is_enabled(const mt_client *client)'),
   client_stats: lib.func('int mt_client_stats(const mt_client *client, _Out_ mt_stats *out)'),
@@ -268,6 +270,49 @@ function requireBoolean(name, value) {
   return value;
 }
 
+/** The type names `metadataFields` accepts, with the numbers of C's mt_value_type. */
+const VALUE_TYPES = Object.freeze({
+  any: 0,
+  boolean: 1,
+  nonNegativeInteger: 2,
+  nonNegativeNumber: 3,
+  httpStatusCode: 4,
+});
+
+/** The levels `errorDetail` accepts, with the numbers of C's mt_error_detail. */
+const ERROR_DETAILS = Object.freeze({ full: 0, frames: 1, type: 2 });
+
+function requireChoice(choices, name, value) {
+  if (typeof value !== 'string') {
+    throw new TypeError(`${name} must be a string, got ${describe(value)}`);
+  }
+  if (!Object.hasOwn(choices, value)) {
+    throw new RangeError(`${name} must be one of ${Object.keys(choices).join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return choices[value];
+}
+
+/** `{key: 'boolean', ...}` or a Map of the same as [key, C type number] pairs. */
+function requireFields(name, value) {
+  if (value instanceof Map) value = Object.fromEntries(value);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new TypeError(`${name} must be a plain object or Map of key to value type, got ${describe(value)}`);
+  }
+  return Object.entries(value).map(([key, type]) => [
+    requireString(`${name} key`, key),
+    requireChoice(VALUE_TYPES, `${name}.${key}`, type),
+  ]);
+}
+
+/** Adds each typed key; the first refusal's status, or OK. */
+function allowMetadataFields(pointer, fields) {
+  for (const [key, type] of fields) {
+    const status = native.config_allow_metadata_field(pointer, key, type);
+    if (status !== Status.OK) return status;
+  }
+  return Status.OK;
+}
+
 /** A plain object or Map as a JSON object string; null/undefined mean "none". */
 function jsonObject(name, value) {
   if (value === undefined || value === null) return null;
@@ -305,6 +350,8 @@ const CONFIG_SETTERS = {
   outputFile: [requireString, native.config_set_output_file],
   caFile: [requireString, native.config_set_ca_file],
   debug: [requireBoolean, native.config_set_debug],
+  metadataFields: [requireFields, allowMetadataFields],
+  errorDetail: [(name, value) => requireChoice(ERROR_DETAILS, name, value), native.config_set_error_detail],
 };
 
 const configRegistry = new FinalizationRegistry((pointer) => native.config_free(pointer));

@@ -16,6 +16,9 @@
 /// Folder names whose next component is a user's name, compared ignoring case.
 const HOME_MARKERS: &[&str] = &["home", "homes", "users", "documents and settings"];
 
+/// Folders that hold installed packages.
+const PACKAGE_FOLDERS: &[&str] = &["node_modules", "site-packages", "dist-packages"];
+
 /// The running user, as far as one path is concerned, and what to do with other paths.
 #[derive(Clone, Copy, Default)]
 pub(crate) struct OwnUser<'a> {
@@ -82,6 +85,18 @@ pub(crate) fn path_without_user(path: &str, own: OwnUser<'_>) -> String {
     if kept.len() <= 3 || own.keep_other_paths || is_system_path(&kept) {
         return without_names(path, &[], own.login);
     }
+    // A package's own path names the package, not the machine: keep it whole
+    // (`node_modules/express/lib/router/index.js`).
+    if let Some(at) = kept.iter().rposition(|part| PACKAGE_FOLDERS.contains(part)) {
+        return without_names(&kept[at..].join("/"), &[], own.login);
+    }
+    // Go's module cache and GOPATH: what follows is the module path (`github.com/acme/tool/…`).
+    if let Some(at) = kept
+        .windows(2)
+        .rposition(|pair| matches!(pair, ["go", "src"] | ["pkg", "mod"]))
+    {
+        return without_names(&kept[at + 2..].join("/"), &[], own.login);
+    }
     without_names(&kept[kept.len() - 3..].join("/"), &[], own.login)
 }
 
@@ -97,6 +112,19 @@ fn home_and_rest<'p>(
             return Some((Some(&first[1..]), components[1..].to_vec()));
         }
         _ => {}
+    }
+    // Per-user folders of the system: removable media mounted by udisks, mail spools.
+    let per_user = match components {
+        ["media" | "mail", user, rest @ ..] | ["run", "media", user, rest @ ..] => {
+            Some((user, rest))
+        }
+        ["var", "mail", user, rest @ ..] | ["var", "spool", "mail", user, rest @ ..] => {
+            Some((user, rest))
+        }
+        _ => None,
+    };
+    if let Some((user, rest)) = per_user.filter(|_| path.starts_with('/')) {
+        return Some((Some(user), rest.to_vec()));
     }
     for (index, window) in components.windows(2).enumerate() {
         let [folder, user] = window else { continue };
@@ -147,6 +175,13 @@ fn without_names(text: &str, names: &[&str], login: Option<&str>) -> String {
 }
 
 pub(crate) fn replace_ignore_ascii_case(text: &str, needle: &str, with: &str) -> String {
+    let found = text
+        .as_bytes()
+        .windows(needle.len().max(1))
+        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()));
+    if !found {
+        return text.to_owned();
+    }
     let lower = text.to_ascii_lowercase();
     let needle_lower = needle.to_ascii_lowercase();
     if needle.is_empty() || !lower.contains(&needle_lower) {
@@ -191,6 +226,7 @@ fn is_system_path(components: &[&str]) -> bool {
         "Program Files (x86)",
         "Windows",
         "ProgramData",
+        "inetpub",
     ];
     match components {
         [first, ..] if SYSTEM.iter().any(|s| first.eq_ignore_ascii_case(s)) => true,
@@ -260,6 +296,14 @@ mod tests {
             ("file:///home/john/x.html", "file://<user>/x.html"),
             ("FILE://localhost/Users/ann/y", "file://<user>/y"),
             ("/opt/company/team/app/main.py", "team/app/main.py"),
+            (
+                "/workspace/app/node_modules/express/lib/router/index.js",
+                "node_modules/express/lib/router/index.js",
+            ),
+            (
+                "/go/src/github.com/acme/tool/main.go",
+                "github.com/acme/tool/main.go",
+            ),
             (r"C:\Tools\Acme\Tool\bin\tool.exe", "Tool/bin/tool.exe"),
             ("src/main.rs", "src/main.rs"),
         ];
@@ -283,6 +327,10 @@ mod tests {
             (r"\\fs01.corp\home$\Chidi Okafor\b.log", "<user>/b.log"),
             (r"C:\Users\Jane Doe\AppData\x.txt", "<user>/AppData/x.txt"),
             ("/Volumes/Data/Users/ann/x", "<user>/x"),
+            ("/media/ann/USB STICK/a.txt", "<user>/USB STICK/a.txt"),
+            ("/run/media/ann/disk/a.txt", "<user>/disk/a.txt"),
+            ("/var/spool/mail/ann", "<user>"),
+            ("homes/ann/file.txt", "<user>/file.txt"),
             ("/home/ann/ann-notes/todo.md", "<user>/<user>-notes/todo.md"),
             (
                 "file:///C:/Users/ann/site/index.html",

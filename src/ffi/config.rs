@@ -307,11 +307,13 @@ pub extern "C" fn mt_config_set_log_callback(
     }
 }
 
-/// Lets metadata and error-context values under `key` leave, beyond the built-in allowlist
+/// Lets metadata and error-context values under `key` leave with any scalar value (same as
+/// `mt_config_allow_metadata_field(config, key, MT_VALUE_ANY)`), beyond the built-in allowlist
 /// (`duration_ms`, `success`, `retry_count`, `cache_hit`, `result_count`, `status_code`). The
 /// scrubber still runs on every value; an application can extend the allowlist, never weaken
 /// the scrubber. Secret-looking keys (containing password, token, secret, session, auth, …)
-/// are refused. At most 32 keys may be added; adding one twice is harmless.
+/// are refused. At most 32 keys may be added; naming one again makes it `MT_VALUE_ANY` (a
+/// built-in key keeps its type).
 ///
 /// Ownership: both borrowed; `key` is copied. Threads: one thread at a time per config.
 /// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or

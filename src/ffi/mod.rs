@@ -21,6 +21,7 @@ mod handles;
 
 pub mod client;
 pub mod config;
+pub mod privacy;
 pub mod process;
 pub mod status;
 

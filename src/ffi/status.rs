@@ -19,7 +19,8 @@ pub enum mt_status {
     MT_ERR_INVALID_UTF8 = 2,
     /// Metadata, tags or context was not a single JSON object.
     MT_ERR_INVALID_JSON = 3,
-    /// A value was outside what the call accepts (for example a NaN or infinite metric value).
+    /// A value was outside what the call accepts (for example a NaN or infinite metric value, or
+    /// a number that is not a member of the enum the parameter takes).
     MT_ERR_INVALID_ARGUMENT = 4,
     /// A configuration value was out of range or malformed; the setting was left unchanged.
     MT_ERR_INVALID_CONFIG_VALUE = 10,
@@ -75,7 +76,7 @@ pub extern "C" fn mt_status_message(status: c_int) -> *const c_char {
         1 => "a required argument was NULL\0",
         2 => "a string argument was not valid UTF-8\0",
         3 => "metadata, tags and context must be a JSON object\0",
-        4 => "an argument was out of range (metric values must be finite)\0",
+        4 => "an argument was out of range (a metric value that is not finite, an unknown enum value)\0",
         10 => "invalid configuration value; the setting was left unchanged\0",
         20 => "the client was shut down\0",
         21 => "the timeout passed before everything was sent\0",

@@ -5,12 +5,13 @@
 //! other refusal, so a batch can never be bounced to plain http or to another host.
 
 use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::Config;
+use crate::private_file;
 
 mod https;
 pub mod pem;
@@ -33,6 +34,9 @@ pub enum Delivery {
     Retryable { retry_after: Option<Duration> },
     /// Other answers (4xx, 3xx, 1xx): the collector will not take this batch.
     Rejected { status: i32 },
+    /// The destination itself is unsafe to write (a local output file that is a link, say), now
+    /// and for every later batch. `warning` says why, the first time only.
+    Refused { warning: Option<String> },
 }
 
 /// The destination of every batch of one client.
@@ -46,7 +50,7 @@ pub enum Transport {
 impl Transport {
     pub fn from_config(config: &Config) -> Self {
         match config.output_file() {
-            Some(path) => Transport::File(FileTransport { path: path.clone() }),
+            Some(path) => Transport::File(FileTransport::new(path.clone())),
             None => Transport::Http(HttpTransport {
                 endpoint: config.endpoint().to_owned(),
                 extra_roots: config.tls_config().cloned(),
@@ -64,29 +68,53 @@ impl Transport {
 }
 
 /// Appends each batch, exactly the bytes the HTTP transport would send, plus a newline.
+///
+/// The file is opened without following links, and must belong to this user in a folder
+/// nobody else can change (see [`crate::private_file`]). A path that breaks those rules stays
+/// refused for the life of the transport: the output is off, with one warning.
 #[derive(Debug, Clone)]
 pub struct FileTransport {
     path: PathBuf,
+    refused: Arc<AtomicBool>,
 }
 
 impl FileTransport {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        FileTransport {
+            path: path.into(),
+            refused: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
     pub fn append(&self, body: &[u8]) -> Delivery {
-        let written = std::fs::OpenOptions::new()
-            .append(true)
-            .create(true)
-            .mode(0o600)
-            .open(&self.path)
-            .and_then(|mut file| {
-                // One write per line, so concurrent writers never interleave inside a batch.
-                let mut line = Vec::with_capacity(body.len() + 1);
-                line.extend_from_slice(body);
-                line.push(b'\n');
-                file.write_all(&line)
-            });
+        if self.refused.load(Ordering::Relaxed) {
+            return Delivery::Refused { warning: None };
+        }
+        let written = private_file::open_append(&self.path).and_then(|mut file| {
+            // One write per line, so concurrent writers never interleave inside a batch.
+            let mut line = Vec::with_capacity(body.len() + 1);
+            line.extend_from_slice(body);
+            line.push(b'\n');
+            file.write_all(&line)
+        });
         match written {
             Ok(()) => Delivery::Accepted,
-            // A full disk may clear up: retry like a network error.
-            Err(_) => Delivery::Retryable { retry_after: None },
+            Err(error) => match private_file::refusal_of(&error) {
+                Some(refusal) => {
+                    let first = !self.refused.swap(true, Ordering::Relaxed);
+                    Delivery::Refused {
+                        // The path may name the user, so the warning does not repeat it.
+                        warning: first.then(|| {
+                            format!(
+                                "the output file was not written ({refusal}); telemetry output \
+                                 stays off for this client"
+                            )
+                        }),
+                    }
+                }
+                // A full disk may clear up: retry like a network error.
+                None => Delivery::Retryable { retry_after: None },
+            },
         }
     }
 }

@@ -7,28 +7,8 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
-have_gtest() {
-  [[ -f /usr/include/gtest/gtest.h ]] || compgen -G "/usr/lib/*/cmake/GTest/GTestConfig.cmake" >/dev/null
-}
-
-missing=()
-command -v cmake >/dev/null || missing+=(cmake)
-command -v g++ >/dev/null || missing+=(g++)
-command -v pkg-config >/dev/null || missing+=(pkg-config)
-command -v readelf >/dev/null || missing+=(binutils)
-command -v python3 >/dev/null || missing+=(python3)
-command -v valgrind >/dev/null || missing+=(valgrind)
-have_gtest || missing+=(libgtest-dev)
-if ((${#missing[@]})); then
-  command -v apt-get >/dev/null || { echo "test.sh: missing ${missing[*]} and no apt-get to install them" >&2; exit 1; }
-  echo "test.sh: installing ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
-fi
-if ! command -v cargo >/dev/null && [[ ! -x ${CARGO_HOME:-$HOME/.cargo}/bin/cargo ]]; then
-  echo "test.sh: cargo not found; install Rust >= 1.74 (https://rustup.rs)" >&2
-  exit 1
-fi
+bash "$repo/.ci/setup.sh" c
+command -v cargo >/dev/null || { echo "test.sh: cargo not found; install Rust >= 1.74 (https://rustup.rs)" >&2; exit 1; }
 
 summaries=()
 run_build() {

@@ -213,8 +213,12 @@ static void huge_strings(mt_client *client, mt_test_collector *collector) {
 
   CHECK_PROMPT_OK(mt_track_agent_usage(client, huge, "huge-agent-id", NULL));
   CHECK_PROMPT_OK(mt_track_agent_usage(client, "agent", huge, NULL));
-  char *metadata = json_object_with("status_code", huge);
+  /* Under a key of any type the string is cut; under a typed key it is dropped. */
+  char *metadata = json_object_with("extra_00", huge);
   CHECK_PROMPT_OK(mt_track_agent_usage(client, "agent", "huge-metadata-value", metadata));
+  free(metadata);
+  metadata = json_object_with("status_code", huge);
+  CHECK_PROMPT_OK(mt_track_agent_usage(client, "agent", "huge-typed-value", metadata));
   free(metadata);
   CHECK_STATUS(mt_flush(client, FLUSH_MS), MT_OK);
 
@@ -231,14 +235,14 @@ static void huge_strings(mt_client *client, mt_test_collector *collector) {
   CHECK_PROMPT_OK(mt_track_error(client, huge, "huge-error-type", NULL, NULL));
   CHECK_PROMPT_OK(mt_track_error(client, "HugeMessage", huge, NULL, NULL));
   CHECK_PROMPT_OK(mt_track_error(client, "HugeTrace", "message", huge, NULL));
-  char *context = json_object_with("retry_count", huge);
+  char *context = json_object_with("extra_01", huge);
   CHECK_PROMPT_OK(mt_track_error(client, "HugeContext", "message", NULL, context));
   free(context);
   CHECK_STATUS(mt_flush(client, FLUSH_MS), MT_OK);
 
   mt_stats stats;
   CHECK_STATUS(mt_client_stats(client, &stats), MT_OK);
-  CHECK(stats.enqueued == before + 11);
+  CHECK(stats.enqueued == before + 12);
   CHECK(stats.sent == stats.enqueued);
 
   /* The identifier is hashed whole, however long. */
@@ -251,14 +255,15 @@ static void huge_strings(mt_client *client, mt_test_collector *collector) {
   free(huge);
 
   check_cut_to(collector, "operation", MAX_NAME_BYTES);
-  check_cut_to(collector, "status_code", MAX_NAME_BYTES);
+  check_cut_to(collector, "extra_00", MAX_NAME_BYTES);
+  CHECK_SENT(collector, "\"operation\":\"huge-typed-value\",\"timestamp\"");
   check_cut_to(collector, "metric_name", MAX_NAME_BYTES);
   check_cut_to(collector, "unit", MAX_NAME_BYTES);
   check_cut_to(collector, "region", MAX_NAME_BYTES);
   check_cut_to(collector, "error_type", MAX_NAME_BYTES);
   check_cut_to(collector, "error_message", MAX_MESSAGE_BYTES);
   check_cut_to(collector, "stack_trace", MAX_STACK_TRACE_BYTES);
-  check_cut_to(collector, "retry_count", MAX_NAME_BYTES);
+  check_cut_to(collector, "extra_01", MAX_NAME_BYTES);
   /* A tag whose name is 10 MB is no tag name: the event arrives without it, and no body is
    * anywhere near 10 MB. */
   CHECK_SENT(collector, "\"metric_name\":\"huge-tag-key\"");

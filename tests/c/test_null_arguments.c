@@ -22,7 +22,8 @@
  *   mt_shutdown                     client                            nothing
  *   mt_config_free                  config                            nothing
  *   every mt_config_set_*,
- *   mt_config_allow_metadata_key    config, and each string           MT_ERR_NULL_ARGUMENT
+ *   mt_config_allow_metadata_key,
+ *   mt_config_allow_metadata_field  config, and each string           MT_ERR_NULL_ARGUMENT
  *   mt_config_set_log_callback      callback                          MT_OK (restores stderr)
  *                                   user_data                         MT_OK (passed back as is)
  *   mt_hash_identifier              salt, identifier                  NULL
@@ -110,6 +111,12 @@ static void config_setters(void) {
   CHECK_STATUS(mt_config_set_queue_capacity(NULL, 100), MT_ERR_NULL_ARGUMENT);
   CHECK_STATUS(mt_config_set_log_callback(NULL, log_to_nowhere, NULL), MT_ERR_NULL_ARGUMENT);
   CHECK_STATUS(mt_config_allow_metadata_key(NULL, "model"), MT_ERR_NULL_ARGUMENT);
+  CHECK_STATUS(mt_config_allow_metadata_field(NULL, "model", MT_VALUE_BOOLEAN),
+               MT_ERR_NULL_ARGUMENT);
+  /* NULL comes first: an invalid enum value with a NULL pointer is still a NULL argument. */
+  CHECK_STATUS(mt_config_allow_metadata_field(NULL, "model", 99), MT_ERR_NULL_ARGUMENT);
+  CHECK_STATUS(mt_config_set_error_detail(NULL, MT_ERROR_DETAIL_FRAMES), MT_ERR_NULL_ARGUMENT);
+  CHECK_STATUS(mt_config_set_error_detail(NULL, 99), MT_ERR_NULL_ARGUMENT);
   CHECK_STATUS(mt_config_set_output_file(NULL, "/tmp/telemetry.jsonl"), MT_ERR_NULL_ARGUMENT);
   CHECK_STATUS(mt_config_set_debug(NULL, true), MT_ERR_NULL_ARGUMENT);
   CHECK_STATUS(mt_config_set_ca_file(NULL, "/etc/ssl/certs/ca-certificates.crt"),
@@ -122,6 +129,7 @@ static void config_setters(void) {
   CHECK_STATUS(mt_config_set_salt(config, NULL), MT_ERR_NULL_ARGUMENT);
   CHECK_STATUS(mt_config_set_salt_file(config, NULL), MT_ERR_NULL_ARGUMENT);
   CHECK_STATUS(mt_config_allow_metadata_key(config, NULL), MT_ERR_NULL_ARGUMENT);
+  CHECK_STATUS(mt_config_allow_metadata_field(config, NULL, MT_VALUE_ANY), MT_ERR_NULL_ARGUMENT);
   CHECK_STATUS(mt_config_set_output_file(config, NULL), MT_ERR_NULL_ARGUMENT);
   CHECK_STATUS(mt_config_set_ca_file(config, NULL), MT_ERR_NULL_ARGUMENT);
   /* Not mistakes: a NULL callback restores stderr, and user_data is only passed back. */

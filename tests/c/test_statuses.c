@@ -41,6 +41,7 @@ static void invalid_utf8_elsewhere(const char *bad) {
   CHECK_STATUS(mt_config_set_salt(config, bad), MT_ERR_INVALID_UTF8);
   CHECK_STATUS(mt_config_set_salt_file(config, bad), MT_ERR_INVALID_UTF8);
   CHECK_STATUS(mt_config_allow_metadata_key(config, bad), MT_ERR_INVALID_UTF8);
+  CHECK_STATUS(mt_config_allow_metadata_field(config, bad, MT_VALUE_BOOLEAN), MT_ERR_INVALID_UTF8);
   CHECK_STATUS(mt_config_set_output_file(config, bad), MT_ERR_INVALID_UTF8);
   CHECK_STATUS(mt_config_set_ca_file(config, bad), MT_ERR_INVALID_UTF8);
   mt_config_free(config);

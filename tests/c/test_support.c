@@ -36,7 +36,7 @@ void test_clear_telemetry_env(void) {
       "TELEMETRY_ENABLED",         "DO_NOT_TRACK",         "TELEMETRY_ENDPOINT",
       "TELEMETRY_TIMEOUT",         "TELEMETRY_BATCH_SIZE", "TELEMETRY_RETRY_ATTEMPTS",
       "TELEMETRY_RETRY_BACKOFF",   "TELEMETRY_SALT",       "TELEMETRY_SALT_FILE",
-      "TELEMETRY_FLUSH_INTERVAL_MS", "TELEMETRY_QUEUE_CAPACITY",
+      "TELEMETRY_FLUSH_INTERVAL_MS", "TELEMETRY_QUEUE_CAPACITY", "TELEMETRY_ERROR_DETAIL",
   };
   for (size_t index = 0; index < sizeof names / sizeof names[0]; index++) {
     CHECK(unsetenv(names[index]) == 0);

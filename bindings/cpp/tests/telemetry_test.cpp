@@ -101,16 +101,19 @@ TEST_F(CollectorTest, EventsArriveInTheWireFormatWithPersonalDataRemoved) {
 }
 
 TEST_F(CollectorTest, InitializerListMetadataKeepsItsJsonTypes) {
-  telemetry::Client client(enabled_config());
+  // Keys of any type, so that every JSON type can come back.
+  telemetry::Client client(
+      enabled_config().allow_metadata_key("signed").allow_metadata_key("nothing").allow_metadata_key(
+          "text"));
   client.track_agent_usage("agent", "typed",
                            {{"duration_ms", 12.0},
                             {"success", true},
                             {"cache_hit", false},
                             {"retry_count", std::uint8_t{2}},
-                            {"result_count", -3},
-                            {"status_code", nullptr},
+                            {"signed", -3},
+                            {"nothing", nullptr},
                             {"not_allowlisted", "dropped"}});
-  client.track_agent_usage("agent", "strings", {{"status_code", "quote\" backslash\\ nl\n \x01 é"}});
+  client.track_agent_usage("agent", "strings", {{"text", "quote\" backslash\\ nl\n \x01 é"}});
   ASSERT_TRUE(client.flush(10s));
 
   EXPECT_SENT("\"duration_ms\":12.0");  // a double stays a double
@@ -118,12 +121,65 @@ TEST_F(CollectorTest, InitializerListMetadataKeepsItsJsonTypes) {
   EXPECT_SENT("\"cache_hit\":false");
   EXPECT_SENT("\"retry_count\":2");  // an integer stays an integer
   EXPECT_NOT_SENT("\"retry_count\":2.0");
-  EXPECT_SENT("\"result_count\":-3");
-  EXPECT_SENT("\"status_code\":null");
+  EXPECT_SENT("\"signed\":-3");
+  EXPECT_SENT("\"nothing\":null");
   EXPECT_NOT_SENT("not_allowlisted");
   // The library parsed our JSON and wrote the string back: escaping was right both ways.
-  EXPECT_SENT("\"status_code\":\"quote\\\" backslash\\\\ nl\\n \\u0001 é\"");
+  EXPECT_SENT("\"text\":\"quote\\\" backslash\\\\ nl\\n \\u0001 é\"");
   EXPECT_EQ(client.stats().sent, 2u);
+}
+
+TEST_F(CollectorTest, TypedKeysDropWrongTypedValuesAndKeepRightOnes) {
+  telemetry::Client client(
+      enabled_config()
+          .allow_metadata_field("output_count", telemetry::ValueType::non_negative_integer)
+          .allow_metadata_field("upstream_status", telemetry::ValueType::http_status_code));
+  client.track_agent_usage("agent", "right",
+                           {{"output_count", 7}, {"upstream_status", 503}, {"success", true}});
+  client.track_agent_usage("agent", "wrong",
+                           {{"output_count", "7"},
+                            {"upstream_status", 42},
+                            {"success", "yes"},
+                            {"duration_ms", "41 ms for alice@example.com"}});
+  ASSERT_TRUE(client.flush(10s));
+  EXPECT_SENT("\"operation\":\"right\",\"metadata\":{");
+  EXPECT_SENT("\"output_count\":7");
+  EXPECT_SENT("\"upstream_status\":503");
+  EXPECT_SENT("\"operation\":\"wrong\",\"timestamp\"");  // nothing survived
+  EXPECT_NOT_SENT("\"7\"");
+  EXPECT_NOT_SENT("41 ms");
+
+  // Retyping a built-in key is refused when the client is created.
+  try {
+    telemetry::Client refused(
+        enabled_config().allow_metadata_field("status_code", telemetry::ValueType::boolean));
+    FAIL() << "retyping a built-in key must throw";
+  } catch (const telemetry::Error& error) {
+    EXPECT_EQ(error.status(), MT_ERR_INVALID_CONFIG_VALUE);
+  }
+}
+
+TEST_F(CollectorTest, EachErrorDetailLevelChangesWhatArrives) {
+  const char* trace =
+      "Traceback (most recent call last):\n"
+      "  File \"/home/alice/project/app.py\", line 42, in main\n"
+      "    connect(password='hunter2')\n";
+  const std::pair<telemetry::ErrorDetail, const char*> levels[] = {
+      {telemetry::ErrorDetail::full, "full"},
+      {telemetry::ErrorDetail::frames, "frames"},
+      {telemetry::ErrorDetail::type, "type"},
+  };
+  for (const auto& [level, name] : levels) {
+    telemetry::Client client(enabled_config().error_detail(level));
+    client.track_error(std::string("E_") + name, "bad input from alice@example.com", trace);
+    ASSERT_TRUE(client.flush(10s));
+  }
+  EXPECT_SENT("\"error_type\":\"E_full\",\"error_message\":\"bad input from <email>\","
+              "\"stack_trace\":\"Traceback");
+  EXPECT_SENT("\"error_type\":\"E_frames\",\"error_message\":\"\","
+              "\"stack_trace\":\"app.py:42 in main\",");
+  EXPECT_SENT("\"error_type\":\"E_type\",\"error_message\":\"\",\"timestamp\"");
+  EXPECT_NOT_SENT("alice");
 }
 
 TEST_F(CollectorTest, FieldsCanBeBuiltFromAnyMapOfScalars) {

@@ -15,7 +15,7 @@ import platform as _platform
 from ._native import lib as _lib
 from .anonymization import DataAnonymizer
 from .client import TelemetryClient, TelemetryStats, get_telemetry_client, shutdown_telemetry_client
-from .config import TelemetryConfig
+from .config import ErrorDetail, TelemetryConfig, ValueType
 
 __version__: str = _lib.mt_version().decode("ascii")
 
@@ -24,9 +24,11 @@ _lib.mt_set_runtime(f"python {_platform.python_version()}".encode("ascii", "repl
 
 __all__ = [
     "DataAnonymizer",
+    "ErrorDetail",
     "TelemetryClient",
     "TelemetryConfig",
     "TelemetryStats",
+    "ValueType",
     "get_telemetry_client",
     "shutdown_telemetry_client",
     "__version__",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import enum
 import os
 from contextlib import contextmanager
-from typing import Iterator, Optional, Union
+from typing import Iterator, Mapping, Optional, Union
 
 from . import _native
 from ._native import lib
@@ -14,6 +15,44 @@ DEFAULT_ENDPOINT = "https://mycelium-telemetry.sornsen.io"
 _YES = ("true", "1", "yes", "on")
 
 PathText = Union[str, "os.PathLike[str]"]
+
+
+class ValueType(enum.Enum):
+    """The type an allowlisted metadata or context key accepts (``mt_value_type``).
+
+    A value of another type is dropped, never converted: ``"41"`` is not a number.
+    """
+
+    ANY = "any"
+    """Any scalar; strings are scrubbed and cut to 128 bytes."""
+    BOOLEAN = "boolean"
+    NON_NEGATIVE_INTEGER = "non_negative_integer"
+    """0, 1, 2, ... (``3.0`` counts as whole)."""
+    NON_NEGATIVE_NUMBER = "non_negative_number"
+    HTTP_STATUS_CODE = "http_status_code"
+    """A whole number from 100 to 599."""
+
+
+class ErrorDetail(enum.Enum):
+    """How much of each error leaves (``TELEMETRY_ERROR_DETAIL``, ``mt_error_detail``)."""
+
+    FULL = "full"
+    """The error type, the scrubbed message and the scrubbed stack trace (the default)."""
+    FRAMES = "frames"
+    """The error type and the trace's frames, one ``file:line in function`` per line."""
+    TYPE = "type"
+    """The error type only."""
+
+
+# The numbers of the C enums, which are stable.
+_C_VALUE_TYPES = {
+    ValueType.ANY: 0,
+    ValueType.BOOLEAN: 1,
+    ValueType.NON_NEGATIVE_INTEGER: 2,
+    ValueType.NON_NEGATIVE_NUMBER: 3,
+    ValueType.HTTP_STATUS_CODE: 4,
+}
+_C_ERROR_DETAILS = {ErrorDetail.FULL: 0, ErrorDetail.FRAMES: 1, ErrorDetail.TYPE: 2}
 
 
 class TelemetryConfig:
@@ -42,6 +81,13 @@ class TelemetryConfig:
         ca_file: A PEM file of CA certificates to trust, besides the bundled roots, for an
             ``https://`` endpoint with a private CA. It is read when the config is created.
         debug: Print each outgoing batch, exactly as sent, to stderr.
+        metadata_fields: Keys to let leave in metadata and error context beyond the built-in
+            allowlist, each with its :class:`ValueType` (or its name, ``"boolean"``); a value of
+            another type is dropped. Built-in keys (``duration_ms``, ``success``,
+            ``retry_count``, ``cache_hit``, ``result_count``, ``status_code``) keep their own
+            types. At most 32; secret-looking keys are refused with ``ValueError``.
+        error_detail: How much of each error leaves: :class:`ErrorDetail` ``FULL`` (default),
+            ``FRAMES`` or ``TYPE`` (or ``"full"``, ``"frames"``, ``"type"``).
     """
 
     def __init__(
@@ -60,6 +106,8 @@ class TelemetryConfig:
         output_file: Optional[PathText] = None,
         ca_file: Optional[PathText] = None,
         debug: bool = False,
+        metadata_fields: Optional[Mapping[str, Union[ValueType, str]]] = None,
+        error_detail: Union[ErrorDetail, str] = ErrorDetail.FULL,
     ) -> None:
         self.enabled = enabled
         self.endpoint = endpoint
@@ -74,6 +122,8 @@ class TelemetryConfig:
         self.output_file = output_file
         self.ca_file = ca_file
         self.debug = debug
+        self.metadata_fields = {} if metadata_fields is None else metadata_fields
+        self.error_detail = error_detail
         self._from_environment = False
         with self._native():
             pass  # building it is the validation
@@ -108,7 +158,8 @@ class TelemetryConfig:
             f"retry_attempts={self.retry_attempts!r}, retry_backoff={self.retry_backoff!r}, "
             f"salt={salt}, salt_file={self.salt_file!r}, "
             f"flush_interval_ms={self.flush_interval_ms!r}, queue_capacity={self.queue_capacity!r}, "
-            f"output_file={self.output_file!r}, ca_file={self.ca_file!r}, debug={self.debug!r})"
+            f"output_file={self.output_file!r}, ca_file={self.ca_file!r}, debug={self.debug!r}, "
+            f"metadata_fields={self.metadata_fields!r}, error_detail={self.error_detail!r})"
         )
 
     @contextmanager
@@ -151,8 +202,19 @@ class TelemetryConfig:
             ("ca_file", lib.mt_config_set_ca_file, _path(self.ca_file), _native.encode),
         ]
         settings += [(name, setter, convert(value, name)) for name, setter, value, convert in optional if value is not None]
+        detail = _C_ERROR_DETAILS[_member(ErrorDetail, self.error_detail, "error_detail")]
+        settings.append(("error_detail", lib.mt_config_set_error_detail, detail))
+        fields = [
+            (_native.encode(key, "metadata_fields key"), _C_VALUE_TYPES[_member(ValueType, value_type, key)])
+            for key, value_type in _mapping(self.metadata_fields, "metadata_fields").items()
+        ]
         for name, setter, value in settings:
             self._set(pointer, name, setter, value)
+        for key, value_type in fields:
+            status = lib.mt_config_allow_metadata_field(pointer, key, value_type)
+            mistake = _native.caller_mistake(status, f"TelemetryConfig metadata_fields key {key.decode()!r} was refused")
+            if mistake is not None:
+                raise mistake
 
     def _set(self, pointer: int, name: str, setter, value) -> None:
         status = setter(pointer, value)
@@ -167,6 +229,25 @@ class TelemetryConfig:
 def _path(value: object) -> object:
     """A path as the str the C setter takes; anything else is left for encode to refuse."""
     return os.fspath(value) if isinstance(value, os.PathLike) else value
+
+
+def _member(kind, value: object, name: str):
+    """``value`` as a member of the enum ``kind``, given as a member or as its name."""
+    if isinstance(value, kind):
+        return value
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a {kind.__name__} or str, not {type(value).__name__}")
+    try:
+        return kind(value.lower())
+    except ValueError:
+        names = ", ".join(repr(member.value) for member in kind)
+        raise ValueError(f"{name}={value!r} is not one of {names}") from None
+
+
+def _mapping(value: object, name: str) -> Mapping:
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be a mapping of key to ValueType, not {type(value).__name__}")
+    return value
 
 
 def _float(value: object, name: str) -> float:

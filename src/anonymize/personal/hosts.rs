@@ -9,7 +9,9 @@
 
 use memchr::memchr2_iter;
 
-use super::scan::{ends_with_ignore_case, run_end, run_start, starts_with_ignore_case};
+use super::scan::{
+    ascii_run_end, ascii_run_start, ends_with_ignore_case, run_start, starts_with_ignore_case,
+};
 use crate::anonymize::finding::Finding;
 
 /// Last labels no public name has.
@@ -26,12 +28,8 @@ const PRIVATE_SUFFIXES: &[&str] = &[
 /// Apple device words that follow a name: `Janes-MacBook-Pro`, `Jane's iPhone`.
 const DEVICES: &[&str] = &["MacBook", "iMac", "Mac-mini", "Mac-Pro", "iPhone", "iPad"];
 
-fn label_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '-'
-}
-
-fn host_char(c: char) -> bool {
-    label_char(c) || c == '.'
+fn host_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'.'
 }
 
 /// A name anyone may see: dotted, under a public suffix, not a device's name; or `localhost`.
@@ -56,6 +54,10 @@ fn has_private_suffix(name: &str) -> bool {
 /// A label that names a device by its owner or by Windows' default scheme.
 fn is_device_name(label: &str) -> bool {
     let bytes = label.as_bytes();
+    // Every form below has a dash; most labels (file names, words) have none.
+    if !bytes.contains(&b'-') {
+        return false;
+    }
     let windows_default = ["DESKTOP-", "LAPTOP-", "WIN-"].iter().any(|prefix| {
         label.starts_with(prefix)
             && label.len() - prefix.len() >= 7
@@ -76,17 +78,13 @@ fn is_device_name(label: &str) -> bool {
         && label
             .bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
-    // A device word right after a `-`: looked for at each `-` rather than with a substring
-    // search per word, which built a searcher for every label of every text.
-    let device = bytes
-        .iter()
-        .enumerate()
-        .filter(|&(_, &b)| b == b'-')
-        .any(|(dash, _)| {
-            DEVICES
+    let device = memchr::memchr_iter(b'-', bytes).any(|dash| {
+        let after = &bytes[dash + 1..];
+        dash > 0
+            && DEVICES
                 .iter()
-                .any(|d| bytes[dash + 1..].starts_with(d.as_bytes()))
-        });
+                .any(|device| after.starts_with(device.as_bytes()))
+    });
     windows_default || ec2 || k8s_node || owners_pc || device
 }
 
@@ -97,8 +95,8 @@ pub(super) fn find(text: &str, out: &mut Vec<Finding>) {
         if at < searched_to {
             continue;
         }
-        let start = run_start(text, at, host_char);
-        let end = run_end(text, at, host_char);
+        let start = ascii_run_start(bytes, at, host_byte);
+        let end = ascii_run_end(bytes, at, host_byte);
         let name = text[start..end].trim_end_matches(['.', '-']);
         let end = start + name.len();
         searched_to = end;

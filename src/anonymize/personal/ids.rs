@@ -51,6 +51,13 @@ pub(super) fn announced(text: &str, start: usize, words: &[&str]) -> bool {
 pub(super) fn national_id_at(text: &str, start: usize, end: usize) -> Option<Finding> {
     let bytes = text.as_bytes();
     let run = &text[start..end];
+    // Most runs are line numbers and counts: only the codice fiscale (two digits after six
+    // capitals) and the CPF and BSN written with dots have fewer than six digits in a run.
+    let after_capital = start > 0 && bytes[start - 1].is_ascii_uppercase();
+    let dotted = bytes.get(end) == Some(&b'.');
+    if run.len() < 6 && !after_capital && !dotted {
+        return None;
+    }
     let mut digits = [0u8; 20];
     let mut count = 0;
     for b in run.bytes().filter(u8::is_ascii_digit) {

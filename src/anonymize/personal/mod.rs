@@ -62,7 +62,12 @@ impl PersonalData {
             // A path is rewritten, then scrubbed again for what its names may hold.
             let rewrite = |path: &str, web: bool| {
                 let kept = path_without_user(path, self.own_user(web));
-                self.clean(&kept, false)
+                // Unchanged, the path is reported by nobody: the other detectors see it in place.
+                if kept == path {
+                    kept
+                } else {
+                    self.clean(&kept, false)
+                }
             };
             paths::find(text, &rewrite, out);
             urls::find_paths(text, &rewrite, out);

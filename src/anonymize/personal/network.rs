@@ -8,7 +8,9 @@ use std::net::Ipv6Addr;
 
 use memchr::{memchr2_iter, memchr_iter};
 
-use super::scan::{is_word_byte, run_end, run_start, word_at, word_before};
+use super::scan::{
+    ascii_run_end, ascii_run_start, is_word_byte, run_end, run_start, word_at, word_before,
+};
 use crate::anonymize::finding::Finding;
 
 pub(super) fn find(text: &str, out: &mut Vec<Finding>) {
@@ -44,8 +46,8 @@ fn find_ipv4(text: &str, out: &mut Vec<Finding>) {
         {
             continue;
         }
-        let start = run_start(text, dot, |c| c.is_ascii_digit());
-        let end = run_end(text, start, |c| c.is_ascii_digit() || c == '.');
+        let start = ascii_run_start(bytes, dot, |b| b.is_ascii_digit());
+        let end = ascii_run_end(bytes, start, |b| b.is_ascii_digit() || b == b'.');
         searched_to = end;
         let run = &text[start..end];
         let trimmed = run.trim_end_matches('.');

@@ -3,15 +3,18 @@
 //! name holding the login (`quinns-mbp`, `build-quinn-01.example.com`) is a machine of theirs
 //! and becomes `<host>` whole. Matching ignores ASCII case, so `Zoe's file` loses `Zoe` too.
 
-use memchr::{memchr2_iter, memmem};
+use memchr::memchr2_iter;
+use memchr::memmem::Finder;
 
-use super::scan::{run_end, run_start};
+use super::scan::{ascii_run_end, ascii_run_start};
 use crate::anonymize::finding::Finding;
 use crate::anonymize::identity::Identity;
 
 pub(super) struct OwnIdentity {
     login: Option<String>,
     home: Option<String>,
+    /// Built once: a searcher costs more to build than most texts take to search.
+    home_finder: Option<Finder<'static>>,
     /// The full host name, then its first label when that is long enough to be specific.
     hosts: Vec<String>,
 }
@@ -28,6 +31,10 @@ impl OwnIdentity {
         OwnIdentity {
             login: identity.login.clone(),
             home: identity.home.clone(),
+            home_finder: identity
+                .home
+                .as_ref()
+                .map(|home| Finder::new(home.as_bytes()).into_owned()),
             hosts,
         }
     }
@@ -41,9 +48,10 @@ impl OwnIdentity {
     }
 
     pub(super) fn find(&self, text: &str, out: &mut Vec<Finding>) {
-        if let Some(home) = &self.home {
-            for at in memmem::find_iter(text.as_bytes(), home.as_bytes()) {
-                out.push(Finding::placeholder(at, at + home.len(), "<user>"));
+        if let Some(finder) = &self.home_finder {
+            let len = finder.needle().len();
+            for at in finder.find_iter(text.as_bytes()) {
+                out.push(Finding::placeholder(at, at + len, "<user>"));
             }
         }
         for host in &self.hosts {
@@ -54,8 +62,9 @@ impl OwnIdentity {
         if let Some(login) = &self.login {
             for_each_word(text, login, |start, end| {
                 // A machine named after its owner: the whole name goes.
-                let name_start = run_start(text, start, host_char);
-                let name_end = run_end(text, end, host_char);
+                let bytes = text.as_bytes();
+                let name_start = ascii_run_start(bytes, start, host_byte);
+                let name_end = ascii_run_end(bytes, end, host_byte);
                 let name = text[name_start..name_end].trim_end_matches(['.', '-']);
                 let name_end = name_start + name.len();
                 if name.contains(['.', '-']) && (name_start, name_end) != (start, end) {
@@ -68,8 +77,8 @@ impl OwnIdentity {
     }
 }
 
-fn host_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '-' || c == '.'
+fn host_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'.'
 }
 
 /// Calls `found` for each occurrence of `word` in `text`, ignoring ASCII case, that is not part

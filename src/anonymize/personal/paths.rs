@@ -10,7 +10,7 @@
 
 use memchr::memchr3_iter;
 
-use super::scan::{char_at, char_before, ends_with_ignore_case, is_word_byte};
+use super::scan::{ascii_run_start, char_at, char_before, ends_with_ignore_case, is_word_byte};
 use crate::anonymize::finding::Finding;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -88,6 +88,9 @@ fn path_start(text: &str, at: usize) -> Option<(usize, Kind)> {
             unc.then_some((at, Kind::Windows))
         }
         _ => {
+            if let Some(start) = relative_home_start(text, at) {
+                return Some((start, Kind::Unix));
+            }
             // Not inside a URL, a word, a placeholder or a relative path.
             let opens = match before(1) {
                 None => true,
@@ -100,6 +103,31 @@ fn path_start(text: &str, at: usize) -> Option<(usize, Kind)> {
             opens.then_some((at, Kind::Unix))
         }
     }
+}
+
+/// A relative path that starts with a home folder (`share=homes/ann/file.txt`,
+/// `Users/ann/x`): the start of that folder's name, when the `/` at `at` ends it.
+fn relative_home_start(text: &str, at: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let start = ascii_run_start(bytes, at, |b| b.is_ascii_alphabetic());
+    let folder = &text[start..at];
+    let is_home = ["home", "homes", "users"]
+        .iter()
+        .any(|m| folder.eq_ignore_ascii_case(m));
+    if !is_home
+        || start
+            .checked_sub(1)
+            .is_some_and(|i| is_word_byte(bytes[i]) || b"/.~<>\\-%:".contains(&bytes[i]))
+    {
+        return None;
+    }
+    // Three components at least (`homes/ann/file.txt`): `home/office` in prose stays.
+    let rest = &bytes[at + 1..];
+    let name_end = rest
+        .iter()
+        .position(|&b| b.is_ascii_whitespace() || b"\"'<>|;,()/".contains(&b))
+        .unwrap_or(rest.len());
+    (rest.get(name_end) == Some(&b'/')).then_some(start)
 }
 
 /// The end of a quoted path starting at `start`: the matching quote, on the same line.
@@ -133,11 +161,13 @@ fn path_end(text: &str, start: usize, kind: Kind) -> usize {
         start
     };
     let mut extra_words = 0;
-    loop {
-        let Some(c) = char_at(text, end) else {
-            return end;
-        };
-        if c == ' ' {
+    // `\\?\C:\…`, `\\?\UNC\…`: the long-path prefix's `?` is not a wildcard.
+    let long_path = text[start..].starts_with(r"\\?\");
+    let bytes = text.as_bytes();
+    // Byte by byte: every stop is ASCII, and a multi-byte character only matters if it is a
+    // space of some kind.
+    while let Some(&byte) = bytes.get(end) {
+        if byte == b' ' {
             match continues_after_space(text, start, end, kind, &mut extra_words) {
                 Some(next) => {
                     end = next;
@@ -146,15 +176,20 @@ fn path_end(text: &str, start: usize, kind: Kind) -> usize {
                 None => return end,
             }
         }
-        // `\\?\C:\…`, `\\?\UNC\…`: the long-path prefix's `?` is not a wildcard.
-        let long_path = text[start..].starts_with(r"\\?\");
-        let long_path_prefix = long_path && c == '?' && end == start + 2;
-        let long_path_drive = long_path && c == ':' && end == start + 5;
-        if stops(c, kind) && !long_path_prefix && !long_path_drive {
+        let stop = if byte.is_ascii() {
+            let long_path_prefix = long_path && byte == b'?' && end == start + 2;
+            let long_path_drive = long_path && byte == b':' && end == start + 5;
+            stops(byte as char, kind) && !long_path_prefix && !long_path_drive
+        } else {
+            // A character's first byte (continuation bytes are 0x80 to 0xBF).
+            byte >= 0xC0 && char_at(text, end).is_some_and(char::is_whitespace)
+        };
+        if stop {
             return end;
         }
-        end += c.len_utf8();
+        end += 1;
     }
+    end
 }
 
 /// Where a path goes on after the space at `space`, if it does.
@@ -165,15 +200,23 @@ fn continues_after_space(
     kind: Kind,
     extra_words: &mut usize,
 ) -> Option<usize> {
-    let name_char = |c: char| c.is_alphanumeric() || "._-'+$&~".contains(c);
+    // Names in folder names: `Program Files`, `Application Support`, `Jane Doe`, at most
+    // three words (`Documents and Settings`), each starting with a letter or digit, so that
+    // `/home/dev && cd ~/project` is two paths.
+    let name_char = |c: char| c.is_alphanumeric() || "._-'+$~()".contains(c);
     let mut at = space + 1;
     let mut word_start = at;
+    let mut spaces = 1;
     for c in text[at..].chars().take(48) {
         if is_separator(c, kind) && at > word_start {
             return Some(at);
         }
-        if c == ' ' && at > word_start {
+        if at == word_start && !c.is_alphanumeric() {
+            break;
+        }
+        if c == ' ' && at > word_start && spaces < 3 {
             word_start = at + 1;
+            spaces += 1;
         } else if !name_char(c) {
             break;
         }
@@ -311,6 +354,15 @@ mod tests {
             ("scp deploy:/home/ann/a.tgz", "scp deploy:<user>/a.tgz"),
             ("(/home/erin/a.txt)", "(<user>/a.txt)"),
             ("read ~frank/.ssh/config", "read <user>/.ssh/config"),
+            (
+                "smb-share:server=nas,share=homes/jdoe/f.txt",
+                "smb-share:server=nas,share=<user>/f.txt",
+            ),
+            ("work from home/office today", "work from home/office today"),
+            (
+                "export HOME=/home/dev && cd ~/project",
+                "export HOME=<user> && cd ~/project",
+            ),
             (
                 r"copy \\nas01\finance\q3\report.xlsx",
                 "copy <host>/<share>/q3/report.xlsx",

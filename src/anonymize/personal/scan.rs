@@ -60,3 +60,20 @@ pub(super) fn starts_with_ignore_case(bytes: &[u8], at: usize, needle: &str) -> 
 pub(super) fn ends_with_ignore_case(bytes: &[u8], end: usize, needle: &str) -> bool {
     end >= needle.len() && bytes[end - needle.len()..end].eq_ignore_ascii_case(needle.as_bytes())
 }
+
+/// [`run_start`] for a set of ASCII bytes: no `char` decoding, and since no byte of a multi-byte
+/// character is ASCII, the run still starts on a `char` boundary.
+pub(super) fn ascii_run_start(bytes: &[u8], end: usize, accept: impl Fn(u8) -> bool) -> usize {
+    bytes[..end]
+        .iter()
+        .rposition(|&b| !accept(b))
+        .map_or(0, |i| i + 1)
+}
+
+/// [`run_end`] for a set of ASCII bytes.
+pub(super) fn ascii_run_end(bytes: &[u8], start: usize, accept: impl Fn(u8) -> bool) -> usize {
+    bytes[start..]
+        .iter()
+        .position(|&b| !accept(b))
+        .map_or(bytes.len(), |i| start + i)
+}

@@ -12,7 +12,9 @@
 
 use std::borrow::Cow;
 
-use memchr::{memchr_iter, memmem};
+use memchr::memchr_iter;
+use memchr::memmem::Finder;
+use once_cell::sync::Lazy;
 
 use super::scan::{run_end, run_start};
 use crate::anonymize::finding::Finding;
@@ -26,7 +28,8 @@ pub(super) fn find_paths(
     rewrite: &dyn Fn(&str, bool) -> String,
     out: &mut Vec<Finding>,
 ) {
-    for at in memmem::find_iter(text.as_bytes(), b"://") {
+    static SCHEME_END: Lazy<Finder<'static>> = Lazy::new(|| Finder::new("://"));
+    for at in SCHEME_END.find_iter(text.as_bytes()) {
         let start = run_start(text, at, |c| c.is_ascii_alphanumeric() || "+.-".contains(c));
         let scheme = &text[start..at];
         if !scheme.starts_with(|c: char| c.is_ascii_alphabetic()) {
@@ -61,7 +64,8 @@ pub(super) fn find_paths(
         let path_start = at + 3 + slash;
         let path_end = path_start + path_length(&text[path_start..end]);
         let path = &text[path_start..path_end];
-        let rewritten = rewrite(path, false);
+        // Only a home goes: `webpack-internal:///./src/components/List.tsx` stays whole.
+        let rewritten = rewrite(path, true);
         if rewritten != path {
             let rewritten = if rewritten.starts_with('/') {
                 rewritten
@@ -213,6 +217,7 @@ mod tests {
             "GET https://api.example.com/v1/users/42?page=2&q=a%20b",
             "50% of 100%, and a%20b",
             "postgres://<user>:<password>@db:5432/app",
+            "at List (webpack-internal:///./src/components/List/index.tsx:42:18)",
             "https://registry.npmjs.org/@types%2fnode",
         ] {
             assert_eq!(scrub(text), text);

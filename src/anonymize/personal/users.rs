@@ -9,9 +9,14 @@
 //!
 //! Numbers (`uid=1000`), booleans, variables (`$USER`, `%USERNAME%`) and placeholders stay.
 
-use memchr::{memchr2_iter, memchr3_iter, memchr_iter, memmem};
+use memchr::memmem::Finder;
+use memchr::{memchr2_iter, memchr3_iter, memchr_iter};
+use once_cell::sync::Lazy;
 
-use super::scan::{char_before, run_end, run_start, starts_with_ignore_case};
+use super::scan::{
+    ascii_run_start, char_before, ends_with_ignore_case, run_end, run_start,
+    starts_with_ignore_case,
+};
 use crate::anonymize::finding::Finding;
 
 /// Field names (the last word of a compound name) whose value is a user name.
@@ -33,87 +38,16 @@ const NOT_NAMES: &[&str] = &[
 ];
 
 /// Words that follow `user` in prose (`for user authentication`), so are not names.
-const NOT_NAMES_AFTER_USER: &[&str] = &[
-    "a",
-    "account",
-    "accounts",
-    "agent",
-    "already",
-    "authentication",
-    "authenticated",
-    "authorization",
-    "an",
-    "and",
-    "api",
-    "at",
-    "by",
-    "can",
-    "cannot",
-    "code",
-    "config",
-    "context",
-    "could",
-    "credentials",
-    "data",
-    "denied",
-    "did",
-    "directory",
-    "does",
-    "email",
-    "error",
-    "exists",
-    "for",
-    "found",
-    "from",
-    "group",
-    "groups",
-    "has",
-    "home",
-    "id",
-    "ids",
-    "in",
-    "info",
-    "input",
-    "interface",
-    "is",
-    "level",
-    "list",
-    "login",
-    "manager",
-    "may",
-    "mode",
-    "model",
-    "must",
-    "name",
-    "names",
-    "not",
-    "object",
-    "of",
-    "on",
-    "or",
-    "password",
-    "permissions",
-    "profile",
-    "provided",
-    "record",
-    "request",
-    "role",
-    "service",
-    "session",
-    "settings",
-    "should",
-    "space",
-    "table",
-    "the",
-    "to",
-    "token",
-    "type",
-    "unknown",
-    "was",
-    "will",
-    "with",
-    "would",
-];
+const NOT_NAMES_AFTER_USER: &str = "\
+    a account accounts agent agents already an and api at authenticated authentication \
+    authorization by can cannot code config context could created credentials data defined \
+    deleted denied did directory disabled does doesn't email enabled error exists \
+    experience facing for found friendly from group groups guide had has have home id ids \
+    if in info input interface is isn't level list logged login manager may mode model must \
+    name names not object of on options or password permissions preferences prefs profile \
+    provided record request role service session settings should signed space specified \
+    supplied table that the this to token type ui unknown updated was wasn't which who will \
+    with would";
 
 /// Windows principals that exist on every machine.
 const WELL_KNOWN: &[&str] = &["SYSTEM", "Administrators", "Users", "Guests", "Everyone"];
@@ -156,8 +90,8 @@ fn find_fields(text: &str, out: &mut Vec<Finding>) {
             continue;
         }
         let key_end = at - (text[..at].len() - text[..at].trim_end_matches([' ', '"', '\'']).len());
-        let key_start = run_start(text, key_end, |c| {
-            c.is_ascii_alphanumeric() || "_-.".contains(c)
+        let key_start = ascii_run_start(bytes, key_end, |b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
         });
         let key = &text[key_start..key_end];
         let user_id = ends_with_words(text, key_end, "user id");
@@ -197,8 +131,12 @@ fn is_user_field(key: &str) -> bool {
 /// the word `user`, unless it is a word that follows `user` in prose.
 fn find_after_user_word(text: &str, out: &mut Vec<Finding>) {
     let bytes = text.as_bytes();
-    for needle in ["user ", "User "] {
-        for at in memmem::find_iter(bytes, needle.as_bytes()) {
+    // Built once: a searcher costs more to build than most texts take to search.
+    static USER_WORDS_FINDERS: Lazy<[Finder<'static>; 2]> =
+        Lazy::new(|| [Finder::new("user "), Finder::new("User ")]);
+    for finder in USER_WORDS_FINDERS.iter() {
+        let needle = finder.needle();
+        for at in finder.find_iter(bytes) {
             if at > 0 && bytes[at - 1].is_ascii_alphanumeric() {
                 continue;
             }
@@ -206,10 +144,18 @@ fn find_after_user_word(text: &str, out: &mut Vec<Finding>) {
             let end = run_end(text, start, name_char);
             let word = text[start..end].trim_end_matches('.');
             let end = start + word.len();
-            let named = word.chars().any(char::is_alphabetic)
+            // English word endings that no login has: `user management`, `user settings`.
+            let english = word.len() > 5
+                && [
+                    "tion", "ment", "ing", "able", "ible", "ness", "ship", "ings", "ions",
+                ]
+                .iter()
+                .any(|suffix| ends_with_ignore_case(word.as_bytes(), word.len(), suffix));
+            let named = !english
+                && word.chars().any(char::is_alphabetic)
                 && !word.starts_with(['$', '%', '-', '.'])
                 && !NOT_NAMES_AFTER_USER
-                    .iter()
+                    .split_ascii_whitespace()
                     .any(|w| word.eq_ignore_ascii_case(w))
                 && !NOT_NAMES.iter().any(|w| word.eq_ignore_ascii_case(w));
             if named {
@@ -221,7 +167,8 @@ fn find_after_user_word(text: &str, out: &mut Vec<Finding>) {
 
 /// sudo's log lines: `sudo: ann : 3 incorrect password attempts ; …`.
 fn find_sudo_log(text: &str, out: &mut Vec<Finding>) {
-    for at in memmem::find_iter(text.as_bytes(), b"sudo: ") {
+    static SUDO: Lazy<Finder<'static>> = Lazy::new(|| Finder::new("sudo: "));
+    for at in SUDO.find_iter(text.as_bytes()) {
         let start = at + 6;
         let end = run_end(text, start, name_char);
         if end > start && text[end..].starts_with(" : ") {
@@ -238,8 +185,10 @@ fn find_flags(text: &str, out: &mut Vec<Finding>) {
         if !matches!(char_before(text, at), None | Some(' ' | '\t' | '\n')) {
             continue;
         }
-        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-        let ssh = text[line_start..at].contains("ssh ");
+        let ssh = || {
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            text[line_start..at].contains("ssh ")
+        };
         let flags = [
             "-U ",
             "-u ",
@@ -251,7 +200,7 @@ fn find_flags(text: &str, out: &mut Vec<Finding>) {
         ];
         let flag_len = flags
             .iter()
-            .chain(ssh.then_some(&"-l "))
+            .chain((bytes.get(at + 1) == Some(&b'l') && ssh()).then_some(&"-l "))
             .find(|flag| {
                 starts_with_ignore_case(bytes, at, flag) && bytes[at + 1] == flag.as_bytes()[1]
             })
@@ -324,17 +273,23 @@ fn find_windows_accounts(text: &str, out: &mut Vec<Finding>) {
             continue;
         }
         let end = run_end(text, at + 1, name_char);
-        let name = &text[at + 1..end];
-        if name.is_empty()
-            || !name.starts_with(char::is_alphabetic)
-            || matches!(bytes.get(end), Some(b'\\' | b'/'))
-        {
+        let name = text[at + 1..end].trim_end_matches(['-', '.']);
+        let end = at + 1 + name.len();
+        // A path goes on (`\`, `/`); code goes on too: `App\Kernel->handle()`, `Foo\Bar::x`.
+        let continues = matches!(
+            bytes.get(end),
+            Some(b'\\' | b'/' | b'-' | b'(' | b':' | b'>' | b'[' | b'{' | b'=')
+        );
+        if name.is_empty() || !name.starts_with(char::is_alphabetic) || continues {
             continue;
         }
-        // In a mixed-case word, `\n` and `\t` are escapes (`Line one\nline two`).
+        // In a mixed-case word, `\n` and `\t` are escapes (`Line one\nline two`); a CamelCase
+        // name after one is a class in a namespace (`App\HttpKernel`).
         let all_caps = domain.bytes().all(|b| !b.is_ascii_lowercase());
         let escape = name.starts_with(['n', 't', 'r', 'u', 'x', '0']);
-        if (all_caps || !escape) && !WELL_KNOWN.contains(&name) {
+        let camel_case =
+            name.chars().skip(1).any(char::is_uppercase) && name.chars().any(char::is_lowercase);
+        if (all_caps || !(escape || camel_case)) && !WELL_KNOWN.contains(&name) {
             out.push(Finding::placeholder(at + 1, end, "<user>"));
         }
     }
@@ -429,7 +384,9 @@ mod tests {
             "uid=1000 gid=1000 USER=$USER name=%USERNAME% user=root",
             "User-Agent: curl/8.0 and user_agent=x and max_users=5",
             r"NT AUTHORITY\SYSTEM and Line one\nline two",
+            r"#1 index.php(607): App\Kernel->handle() and App\Models\User::find and App\HttpKernel",
             "for user authentication, sort -u, ls -l /tmp, the user is not found",
+            "user management, user settings and user-defined user preferences",
             "Access denied for user '<user>'@'localhost'",
         ] {
             assert_eq!(scrub(text), text);

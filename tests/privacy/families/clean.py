@@ -4,7 +4,7 @@ UUIDs and git hashes, dates, durations, byte sizes, ports). The scrubber must re
 and the whole text, byte for byte. No IP addresses, home paths, e-mails or credentials appear;
 hashes and UUIDs appear without a secret-bearing word before them."""
 
-from .synth import HEX, Family
+from .synth import HEX, Family, b64
 
 PUBLIC = ["api.github.com", "registry.npmjs.org", "pypi.org", "files.pythonhosted.org", "crates.io",
           "proxy.golang.org", "repo.maven.apache.org", "deb.debian.org", "ghcr.io", "quay.io",
@@ -90,6 +90,17 @@ def more_templates(f):
         f"Sat, {f.rng.randint(10, 28)} Mar 2026 {f.rng.randint(0, 23):02d}:{f.rng.randint(0, 59):02d}:{f.rng.randint(0, 59):02d} GMT",
         f"timeout after PT{f.rng.randint(1, 59)}S waiting for {f.pick(['lock', 'lease', 'leader election'])}",
         f"progress {f.rng.randint(0, 100)}% ({size(f)}/{size(f)}) eta {dur(f)}",
+        # Secret-bearing words used as words, and hashes named as hashes: all clean.
+        f"401 Unauthorized: Authorization header missing (request {f.token(HEX, 8)})",
+        f"token expired at {ts(f)}, refreshing",
+        f"password policy requires at least {f.pick([8, 12, 14])} characters",
+        f"secret scan: 0 findings in {f.rng.randint(10, 999)} files",
+        f"auth middleware initialised in {dur(f)}",
+        f"dropped Set-Cookie header larger than {f.pick([4096, 8192])} bytes",
+        f"npm ERR! sha512-{b64(bytes(f.rng.randrange(256) for _ in range(64)))} integrity checksum failed",
+        f"\tdownloaded: h1:{b64(bytes(f.rng.randrange(256) for _ in range(32)))}",
+        f"verifying example.com/lib@v{ver(f)}: checksum mismatch",
+        f"Oid sha256:{f.token(HEX, 64)} size {f.rng.randint(1000, 99999999)}",
     ]
 
 

@@ -20,6 +20,12 @@ def password(f):
     return f.mixed(ALNUM, f.rng.randint(24, 40))
 
 
+def url_password(f):
+    """A password as it appears in a URL: unreserved characters only, since anything else
+    (`#`, `?`, `@`, `%`) would have to be percent-encoded there."""
+    return f.mixed(ALNUM + "-._~", f.rng.randint(10, 24))
+
+
 def gone_secret(value):
     return [value, fragment(value)] if len(value) >= 32 else [value]
 
@@ -192,7 +198,8 @@ def name_value(f):
             6: (f"{{:{name}=>\"{value}\", :pool=>5}}", [":pool=>5"]),
             7: (f"'{name}' => '{value}',", []),
             8: (f"<{name}>{value}</{name}>", []),
-            9: (f'<add key="{name}" value="{value}" />', ['<add key="' + name + '"']),
+            # key="…" names a setting here, but a rule may fairly read it as a secret.
+            9: (f'<add key="{name}" value="{value}" />', []),
             10: (f"spring.datasource.{name}={value}", ["spring.datasource"]),
             11: (f"&{{Name:svc {name.capitalize()}:{value} Port:5432}}", ["Port:5432"]),
         }[form]
@@ -205,10 +212,10 @@ def name_value(f):
 
 def connection_strings(f):
     for i in range(48):
-        secret = password(f)
+        form = i % 8
+        secret = url_password(f) if form == 4 else password(f)
         user = f.pick(["svc_orders", "app", "reporting", "etl_job"])
         db = f.pick(["orders", "app", "billing", "inventory"])
-        form = i % 8
         text, kept = {
             0: (f"Server=tcp:db.example.com,1433;Initial Catalog={db};Persist Security Info=False;User ID={user};Password={secret};MultipleActiveResultSets=False;Encrypt=True;",
                 [f"Initial Catalog={db}", "Encrypt=True", "MultipleActiveResultSets=False"]),
@@ -232,9 +239,11 @@ def dotfiles(f):
     """Credential files pasted into an error report: .netrc, .npmrc, .pypirc, pip.conf,
     .git-credentials, .env."""
     for i in range(28):
-        secret = password(f) if i % 2 else f.mixed(ALNUM, 36)
-        user = f.pick(["deploy", "ci-bot", "svc-pub"])
         form = i % 7
+        secret = password(f) if i % 2 else f.mixed(ALNUM, 36)
+        if form in (3, 4):
+            secret = url_password(f)
+        user = f.pick(["deploy", "ci-bot", "svc-pub"])
         text, kept = {
             0: (f"machine api.example.com\n  login {user}\n  password {secret}", ["machine api.example.com"]),
             1: (f"//registry.npmjs.org/:_authToken={secret}\nregistry=https://registry.npmjs.org/", ["registry=https://registry.npmjs.org/"]),

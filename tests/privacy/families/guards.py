@@ -113,6 +113,10 @@ def build():
         if kept is None:
             kept = [text]
         f.case("hash-uuid", text, [], kept)
+    for i in range(8):
+        text = f.pick([f"x-request-id: req_{f.token(HEX, 32)}", f"x-amz-request-id: {f.token(HEX.upper(), 16)}",
+                       f"traceparent: 00-{f.token(HEX, 32)}-{f.token(HEX, 16)}-01", f"ETag: \"{f.token(HEX, 32)}\""])
+        f.case("hash-uuid", text, [], [text.split(": ", 1)[1]])
     for i in range(10):
         u = uuid(f)
         f.case("hash-uuid", f.pick([f"job {u} failed", f"container {u} exited (137)", f"order {u} not found"]), [], [u])

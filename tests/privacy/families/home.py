@@ -12,7 +12,8 @@ USERS = ["alice", "bjorn", "chandra", "dagny", "emeka", "fenna", "giulia", "haru
          "tbartholomew", "mwanjiru"]
 SPACED = ["Marta Kowalczyk", "Ravi Shankaran", "Ingrid Lindqvist", "Chidi Okafor", "Yui Takahashi"]
 FILES = [("main.py", "py"), ("index.ts", "js"), ("Program.cs", "cs"), ("handler.go", "go"),
-         ("lib.rs", "rs"), ("App.java", "java"), ("config.yaml", "data"), ("build.log", "data")]
+         ("lib.rs", "rs"), ("App.java", "java"), ("config.yaml", "data"), ("build.log", "data"),
+         ("order.rb", "rb"), ("index.php", "php")]
 DEEP = ["src/app/services/billing/internal", "work/clients/acme/api/v2/handlers", "a/b/c/d/e",
         "projects/2026/q1/migration/scripts", "code/monorepo/packages/core/src/lib"]
 SHALLOW_PARENTS = ["", "src", "Desktop", "Downloads", "dev"]
@@ -29,6 +30,9 @@ def gone(user, text=None):
 
 
 def posix_home(f, user):
+    if " " in user:
+        # Unix logins have no spaces; a name with spaces is a Windows profile seen from WSL.
+        return f"/mnt/{f.pick('cdc')}/Users/{user}"
     return f.pick([f"/home/{user}", f"/var/home/{user}", f"/usr/home/{user}",
                    f"/export/home/{user}", f"/data/home/{user}", f"/nfs/home/{user}",
                    f"/Users/{user}", f"/users/{user}", f"/mnt/c/Users/{user}",
@@ -38,6 +42,10 @@ def posix_home(f, user):
 def windows_home(f, user):
     drive = f.pick("CCCDEZ")
     lower = drive.lower()
+    if " " in user:
+        return f.pick([f"{drive}:\\Users\\{user}", f"{lower}:\\users\\{user}", f"{drive}:/Users/{user}",
+                       f"\\\\?\\{drive}:\\Users\\{user}", f"{drive}:\\Documents and Settings\\{user}",
+                       f"\\\\fs01.corp.example\\home$\\{user}"])
     return f.pick([f"{drive}:\\Users\\{user}", f"{lower}:\\users\\{user}", f"{drive}:/Users/{user}",
                    f"{drive}:\\USERS\\{user}", f"\\\\?\\{drive}:\\Users\\{user}",
                    f"{drive}:\\Documents and Settings\\{user}",
@@ -64,6 +72,10 @@ def frame(f, path, name, kind):
         return f"main.run(...)\n\t{path}:{line} +0x1d", [f"{name}:{line} +0x1d", "main.run(...)"]
     if kind == "rs":
         return f"   3: app::load\n             at {path}:{line}:{col}", [f"{name}:{line}:{col}", "app::load"]
+    if kind == "rb":
+        return f"\tfrom {path}:{line}:in 'save'", [f"{name}:{line}:in 'save'"]
+    if kind == "php":
+        return f"#1 {path}({line}): App\\Kernel->handle()", [f"{name}({line})", "App\\Kernel->handle()"]
     if kind == "java":
         return f"\tat com.example.App.main(App.java:{line}) [file:{path}]", [f"App.java:{line}"]
     return f"cannot open '{path}': No such file or directory", [name, "No such file or directory"]
@@ -96,7 +108,7 @@ def build():
         line = f.rng.randint(2, 999)
         shown = quote(user) if " " in user or i % 2 else user
         win = f"C:/Users/{shown}"
-        posix = f"/home/{shown}" if i % 3 else f"/Users/{shown}"
+        posix = f"/mnt/c/Users/{shown}" if " " in user else f"/home/{shown}" if i % 3 else f"/Users/{shown}"
         text = f.pick([
             f"open file://{posix}/src/{name} failed",
             f"see file:///{win}/source/repos/app/{name}",
@@ -112,8 +124,7 @@ def build():
     # Percent-encoded, once and twice, upper and lower case escapes.
     for i, user in enumerate(users):
         name = FILES[i % len(FILES)][0]
-        raw = f.pick([f"/home/{user}/proj/{name}", f"C:\\Users\\{user}\\proj\\{name}",
-                      f"/Users/{user}/proj/{name}", f"/var/home/{user}/proj/{name}"])
+        raw = f.pick([f"{posix_home(f, user)}/proj/{name}", f"C:\\Users\\{user}\\proj\\{name}"])
         enc = quote(raw, safe="")
         if i % 3 == 1:
             enc = enc.lower().replace(quote(user, safe="").lower(), quote(user, safe=""))

@@ -37,7 +37,7 @@ def names(f):
         ("cloud-internal", f"vm-ci-{f.rng.randint(1, 99)}.europe-west4-a.c.acme-prod-{f.token(DIGITS, 6)}.internal", ["acme-prod"]),
         ("cloud-internal", f"payments-{f.token('abcdef' + DIGITS, 10)}.prod.svc.cluster.local", []),
         ("cloud-internal", f"orders-db-{f.rng.randint(0, 3)}.orders-db.data.svc.cluster.local", []),
-        ("cloud-internal", f"aks-nodepool1-{f.token(DIGITS, 8)}-vmss00000{f.rng.randint(0, 9)}", []),
+        ("cloud-internal", f"aks-nodepool1-{f.token(DIGITS, 8)}-vmss00000{f.rng.randint(0, 9)}.internal.cloudapp.net", []),
         ("own-login", f"quinn-{f.pick(['dev', 'box', 'laptop', 'mbp'])}-{f.rng.randint(1, 9)}", ["quinn"]),
         ("own-login", f"QUINN-{f.pick(['PC', 'T14', 'XPS'])}", ["QUINN"]),
         ("own-login", f"quinns-mbp.local", ["quinns"]),
@@ -56,6 +56,7 @@ def build():
         lambda f, s: (f"dial tcp {s}:5432: connect: connection refused", [":5432: connect: connection refused"]),
         lambda f, s: (f"hostname={s} os=linux arch=x86_64", ["os=linux", "arch=x86_64"]),
         lambda f, s: (f"Computer name: {s}\nOS: Windows 11 Pro 23H2", ["OS: Windows 11 Pro 23H2"]),
+        lambda f, s: (f"copy failed: \\\\{s}\\shared\\q3-report.xlsx (0x80070035)", ["q3-report.xlsx", "(0x80070035)"]),
     ]
     for _ in range(4):
         for variant, host, parts in names(f):

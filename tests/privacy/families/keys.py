@@ -35,18 +35,22 @@ def build():
         kind, _ = kinds[i % 4]
         lines = pem_lines(f, kind, f.rng.randint(4, 10))
         body = "\n".join(lines)
-        text = f.pick([f"invalid key format:\n{body}\nexpected PEM", f"key: |\n  " + body.replace("\n", "\n  "),
-                       f"could not parse private key material {body}", f"ssl_key={''.join(lines)}"])
-        f.case("bare-pem-body", text, gone_lines(lines), [])
+        text, kept = f.pick([(f"invalid key format:\n{body}\nexpected PEM", ["invalid key format:", "expected PEM"]),
+                             ("key: |\n  " + body.replace("\n", "\n  ") + "\ncert: tls.crt", ["cert: tls.crt"]),
+                             (f"could not parse private key material {body}", ["could not parse private key material"]),
+                             (f"ssl_key={''.join(lines)}", [])])
+        f.case("bare-pem-body", text, gone_lines(lines), kept)
     # A whole PEM, base64-encoded, as Kubernetes secrets and CI variables carry it.
     for i in range(12):
         kind, label = kinds[i % 4]
         pem = armoured(f, label, pem_lines(f, kind, 6)) + "\n"
         blob = b64(pem.encode())
         assert blob.startswith("LS0tLS1CRUdJTi")
-        text = f.pick([f"data:\n  tls.key: {blob}\n  tls.crt: (omitted)", f'{{"data": "{blob}"}}',
-                       f"decode failed for {blob}", f"PRIVATE_KEY_B64={blob}"])
-        f.case("base64-pem", text, [blob, fragment(blob, 32), blob[-40:]], [])
+        text, kept = f.pick([(f"data:\n  tls.key: {blob}\n  tls.crt: (omitted)", ["tls.crt: (omitted)"]),
+                             (f'{{"data": "{blob}", "type": "kubernetes.io/tls"}}', ['"type": "kubernetes.io/tls"']),
+                             (f"decode failed for {blob}", ["decode failed for"]),
+                             (f"PRIVATE_KEY_B64={blob}", [])])
+        f.case("base64-pem", text, [blob, fragment(blob, 32), blob[-40:]], kept)
     # PuTTY key files.
     for i in range(8):
         public = ["AAAAC3NzaC1lZDI1NTE5AAAAI" + f.token(B64, 43)]
@@ -56,9 +60,11 @@ def build():
         text = (f"PuTTY-User-Key-File-{version}: ssh-ed25519\nEncryption: none\nComment: eddsa-key-20260314\n"
                 f"Public-Lines: 1\n{public[0]}\nPrivate-Lines: {len(private)}\n" + "\n".join(private)
                 + f"\nPrivate-MAC: {mac}")
+        kept = []
         if i % 2:
             text = f"failed to load key file:\n{text}\nunsupported format"
-        f.case("putty", text, [*private, mac], ["PuTTY-User-Key-File"])
+            kept = ["failed to load key file:", "unsupported format"]
+        f.case("putty", text, [*private, mac], kept)
     # Password hashes.
     hashes = [
         lambda: f"$2b$12${f.token(BCRYPT, 53)}", lambda: f"$2a$10${f.token(BCRYPT, 53)}",
@@ -79,15 +85,15 @@ def build():
     for i in range(45):
         value = hashes[i % len(hashes)]()
         tail = value.rsplit("$", 1)[-1] if "$" in value else value[6:]
-        text = f.pick([
-            f"hash mismatch for stored value {value}",
-            f"UPDATE users SET password_hash='{value}' WHERE id=42;",
-            f"deploy:{value}:19800:0:99999:7:::",
-            f"svc-backup:{value}",
-            f'{{"id": 42, "hash": "{value}"}}',
-            f"verify({value!r}) returned False",
+        text, kept = f.pick([
+            (f"hash mismatch for stored value {value}", ["hash mismatch for stored value"]),
+            (f"UPDATE users SET password_hash='{value}' WHERE id=42;", ["WHERE id=42;"]),
+            (f"deploy:{value}:19800:0:99999:7:::", [":19800:0:99999:7:::"]),
+            (f"svc-backup:{value}", []),
+            (f'{{"id": 42, "hash": "{value}", "active": true}}', ['"active": true']),
+            (f"verify({value!r}) returned False", ["returned False"]),
         ])
-        f.case("password-hash", text, [value, tail], [])
+        f.case("password-hash", text, [value, tail], kept)
     # Registry and package manager credentials stored as base64 user:password.
     for i in range(12):
         user = f.pick(["ci-bot", "deploy", "svc-pull"])
@@ -108,7 +114,7 @@ def build():
         jwt = f"{header}.{claims}.{signature}"
         text, kept = each(f, jwt, MESSAGE + [
             lambda f, s: (f"https://app.example.com/callback#id_token={s}&state=af0ifjsldkj", ["https://app.example.com/callback"]),
-            lambda f, s: (f"jwt: malformed: {s}", ["malformed"])])
+            lambda f, s: (f"JWT verification failed for {s}", ["verification failed"])])
         f.case("jwt", text, [jwt, claims] + ([signature] if signature else []), kept)
     # Armoured private key blocks, wrapped the ways logs and configs wrap them.
     for i in range(16):

@@ -29,6 +29,7 @@
 #include <type_traits>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace mycelium::telemetry {
 
@@ -303,6 +304,30 @@ inline std::string to_json(const Fields& fields) {
 
 }  // namespace detail
 
+/// The type an allowlisted metadata or context key accepts; a value of another type is dropped,
+/// never converted. See Config::allow_metadata_field.
+enum class ValueType : int {
+  /// Any scalar; strings are scrubbed and cut to 128 bytes.
+  any = MT_VALUE_ANY,
+  boolean = MT_VALUE_BOOLEAN,
+  /// 0, 1, 2, ... (3.0 counts as whole).
+  non_negative_integer = MT_VALUE_NON_NEGATIVE_INTEGER,
+  non_negative_number = MT_VALUE_NON_NEGATIVE_NUMBER,
+  /// A whole number from 100 to 599.
+  http_status_code = MT_VALUE_HTTP_STATUS_CODE,
+};
+
+/// How much of each error event leaves (TELEMETRY_ERROR_DETAIL).
+enum class ErrorDetail : int {
+  /// The error type, the scrubbed message and the scrubbed stack trace (the default).
+  full = MT_ERROR_DETAIL_FULL,
+  /// The error type and the trace's frames, one "file:line in function" per line; the message
+  /// is sent as "".
+  frames = MT_ERROR_DETAIL_FRAMES,
+  /// The error type only; the message is sent as "" and no trace is sent.
+  type = MT_ERROR_DETAIL_TYPE,
+};
+
 /// Settings for a Client; a plain copyable value. Every setting starts at the library's default
 /// with telemetry disabled (Config()) or as the environment says (Config::from_env()). Values out
 /// of range are reported, as Error with MT_ERR_INVALID_CONFIG_VALUE, when a Client is created.
@@ -356,6 +381,20 @@ class Config {
   }
   /// Prints each outgoing batch, exactly as sent, on stderr.
   Config& debug(bool on) { return set(debug_, on); }
+  /// Lets metadata and error-context values under key leave when they have the given type;
+  /// values of another type are dropped. Built-in keys (duration_ms, success, retry_count,
+  /// cache_hit, result_count, status_code) keep their own types. Secret-looking keys, malformed
+  /// keys, retyping a built-in key or more than 32 keys are reported when the Client is created.
+  Config& allow_metadata_field(std::string_view key, ValueType type) {
+    metadata_fields_.emplace_back(detail::c_string(key, "Config::allow_metadata_field"), type);
+    return *this;
+  }
+  /// allow_metadata_field(key, ValueType::any): any scalar, strings scrubbed.
+  Config& allow_metadata_key(std::string_view key) {
+    return allow_metadata_field(key, ValueType::any);
+  }
+  /// How much of each error leaves: ErrorDetail::full (default), frames or type.
+  Config& error_detail(ErrorDetail level) { return set(error_detail_, level); }
 
  private:
   friend class Client;
@@ -402,6 +441,14 @@ class Config {
     }
     if (ca_file_) detail::check(mt_config_set_ca_file(native, ca_file_->c_str()), "Config::ca_file");
     if (debug_) detail::check(mt_config_set_debug(native, *debug_), "Config::debug");
+    for (const auto& [key, type] : metadata_fields_) {
+      detail::check(mt_config_allow_metadata_field(native, key.c_str(), static_cast<int>(type)),
+                    "Config::allow_metadata_field");
+    }
+    if (error_detail_) {
+      detail::check(mt_config_set_error_detail(native, static_cast<int>(*error_detail_)),
+                    "Config::error_detail");
+    }
     return config;
   }
 
@@ -425,6 +472,8 @@ class Config {
   std::optional<std::string> output_file_;
   std::optional<std::string> ca_file_;
   std::optional<bool> debug_;
+  std::vector<std::pair<std::string, ValueType>> metadata_fields_;
+  std::optional<ErrorDetail> error_detail_;
 };
 
 class ClientRef;

@@ -11,6 +11,16 @@ module MyceliumTelemetry
   #
   #   config = MyceliumTelemetry::Config.new(enabled: true, endpoint: "https://t.example.com/v1/events")
   class Config
+    # The types +metadata_fields+ accepts, with the numbers of C's mt_value_type. A value of
+    # another type is dropped, never converted: :any takes any scalar and scrubs strings,
+    # :non_negative_integer takes 3 and 3.0, :http_status_code whole numbers from 100 to 599.
+    VALUE_TYPES = { any: 0, boolean: 1, non_negative_integer: 2, non_negative_number: 3, http_status_code: 4 }.freeze
+
+    # The levels +error_detail+ accepts, with the numbers of C's mt_error_detail: :full (the
+    # default) sends the scrubbed message and trace, :frames the error type and one
+    # "file:line in function" per frame, :type the error type only.
+    ERROR_DETAILS = { full: 0, frames: 1, type: 2 }.freeze
+
     # Builds a config from the library's defaults (telemetry disabled); each keyword left nil
     # keeps its default. Units: +timeout+ whole seconds (1..30), +flush_interval_ms+
     # milliseconds (10..3_600_000), +retry_backoff+ a factor (1.0..10.0).
@@ -19,6 +29,10 @@ module MyceliumTelemetry
     # exactly as it would have been sent, and no socket is ever opened. +ca_file+ names a PEM
     # file of CA certificates trusted besides the bundled roots (read at once). +debug+ prints
     # each outgoing batch to stderr.
+    #
+    # +metadata_fields+ maps more keys that may leave in metadata and error context to their
+    # type (a VALUE_TYPES symbol): <tt>{ output_count: :non_negative_integer }</tt>. The built-in
+    # keys are typed already and cannot be retyped. +error_detail+ is :full, :frames or :type.
     def initialize(enabled: false, **settings)
       @pointer = self.class.send(:own, Native.mt_config_new)
       update(enabled: enabled, **settings)
@@ -35,7 +49,7 @@ module MyceliumTelemetry
     # Changes the given settings, leaving the others as they are. Returns self.
     def update(enabled: nil, endpoint: nil, timeout: nil, batch_size: nil, retry_attempts: nil,
                retry_backoff: nil, salt: nil, salt_file: nil, flush_interval_ms: nil, queue_capacity: nil,
-               output_file: nil, ca_file: nil, debug: nil)
+               output_file: nil, ca_file: nil, debug: nil, metadata_fields: nil, error_detail: nil)
       set(:enabled, enabled) { Native.mt_config_set_enabled(@pointer, enabled ? true : false) }
       set(:endpoint, endpoint) { Native.mt_config_set_endpoint(@pointer, Arguments.string(endpoint, "endpoint")) }
       set(:timeout, timeout) { Native.mt_config_set_timeout_secs(@pointer, Arguments.uint32(timeout, "timeout")) }
@@ -59,6 +73,10 @@ module MyceliumTelemetry
       end
       set(:ca_file, ca_file) { Native.mt_config_set_ca_file(@pointer, Arguments.path(ca_file, "ca_file")) }
       set(:debug, debug) { Native.mt_config_set_debug(@pointer, debug ? true : false) }
+      set(:error_detail, error_detail) do
+        Native.mt_config_set_error_detail(@pointer, choice(ERROR_DETAILS, error_detail, "error_detail"))
+      end
+      allow_metadata_fields(metadata_fields) unless metadata_fields.nil?
       self
     end
 
@@ -75,6 +93,28 @@ module MyceliumTelemetry
     private_class_method :own
 
     private
+
+    def allow_metadata_fields(fields)
+      raise TypeError, "metadata_fields must be a Hash, not #{fields.class}" unless fields.is_a?(Hash)
+
+      fields.each do |key, type|
+        name = Arguments.string(key, "metadata_fields key")
+        number = choice(VALUE_TYPES, type, "metadata_fields[#{key.inspect}]")
+        Native.check!(Native.mt_config_allow_metadata_field(@pointer, name, number),
+                      "invalid metadata_fields key #{key.inspect}")
+      end
+    end
+
+    # The C number of +value+, a symbol (or string) naming one of +choices+.
+    def choice(choices, value, name)
+      unless value.is_a?(Symbol) || value.is_a?(String)
+        raise TypeError, "#{name} must be a Symbol, not #{value.class}"
+      end
+
+      choices.fetch(value.to_sym) do
+        raise ArgumentError, "#{name} must be one of #{choices.keys.map(&:inspect).join(", ")}, not #{value.inspect}"
+      end
+    end
 
     def set(name, value)
       return if value.nil?

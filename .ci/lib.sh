@@ -1,0 +1,33 @@
+# Shell helpers shared by .ci/setup.sh and every suite's test.sh. Source it; it defines functions
+# and sets nothing else. Bash only.
+
+# The repository root, whatever the caller's directory.
+mt_repo_root() {
+    (cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+}
+
+# Installs Debian packages, running `apt-get update` once per process. Only root can; anyone else
+# is told which packages are missing and the caller fails.
+mt_apt_updated=""
+apt_install() {
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "setup: missing $* and only root can install it with apt-get" >&2
+        return 1
+    fi
+    command -v apt-get >/dev/null || { echo "setup: missing $* and no apt-get to install it" >&2; return 1; }
+    echo "setup: installing $* (apt-get)" >&2
+    if [ -z "$mt_apt_updated" ]; then
+        apt-get update -qq
+        mt_apt_updated=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# Brings <repo>/target/release up to date with the sources (a no-op when it already is), so that a
+# suite never tests a library left over from an older checkout.
+build_release_library() {
+    local repo
+    repo=$(mt_repo_root)
+    command -v cargo >/dev/null || { echo "setup: cargo is needed to build the library (https://rustup.rs)" >&2; return 1; }
+    (cd "$repo" && cargo build --release --lib --quiet)
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Installs what the test suites need and this machine lacks, and nothing else: on a machine that
+# has everything it installs nothing and says so. `bash .ci/setup.sh` prepares every suite;
+# `bash .ci/setup.sh python node` only those (each test.sh calls it for its own).
+# Parts: rust, fuzz, c, python, node, go, ruby.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+repo=$(mt_repo_root)
+
+installed=()
+need_apt() { # need_apt <command-or-check> <package...>: installs the packages when the check fails
+    local check=$1
+    shift
+    if ! eval "$check" >/dev/null 2>&1; then
+        apt_install "$@"
+        installed+=("$@")
+    fi
+}
+
+pip_install() {
+    echo "setup: installing $* (pip)" >&2
+    python3 -m pip install --quiet "$@" 2>/dev/null || python3 -m pip install --quiet --break-system-packages "$@"
+    installed+=("$@")
+}
+
+setup_rust() {
+    command -v cargo >/dev/null || { echo "setup: cargo not found; install Rust >= 1.74 (https://rustup.rs)" >&2; return 1; }
+    # tests/tls.rs and the bindings' private-CA tests make certificates with the openssl command.
+    need_apt "command -v openssl" openssl
+    # The protocol schema suite.
+    need_apt "command -v python3" python3
+    python3 -c 'import jsonschema, pytest' 2>/dev/null || {
+        python3 -m pip --version >/dev/null 2>&1 || need_apt false python3-pip
+        pip_install jsonschema pytest
+    }
+}
+
+setup_fuzz() {
+    # cargo-fuzz runs on the nightly toolchain, which this machine kind ships with rustup.
+    if ! command -v cargo-fuzz >/dev/null; then
+        echo "setup: installing cargo-fuzz (cargo install --locked)" >&2
+        cargo install cargo-fuzz --locked --quiet
+        installed+=(cargo-fuzz)
+    fi
+}
+
+setup_c() {
+    need_apt "command -v cmake" cmake
+    need_apt "command -v g++" g++
+    need_apt "command -v pkg-config" pkg-config
+    need_apt "command -v readelf" binutils
+    need_apt "command -v python3" python3
+    need_apt "command -v valgrind" valgrind
+    need_apt "[ -f /usr/include/gtest/gtest.h ] || compgen -G '/usr/lib/*/cmake/GTest/GTestConfig.cmake'" libgtest-dev
+}
+
+setup_python() {
+    need_apt "command -v python3" python3
+    need_apt "command -v openssl" openssl
+    if ! python3 -c 'import pytest' 2>/dev/null; then
+        python3 -m pip --version >/dev/null 2>&1 || need_apt false python3-pip
+        pip_install pytest
+    fi
+}
+
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+setup_node() {
+    # The test runner and koffi need Node 18 or newer.
+    if ! command -v npm >/dev/null || [ "$(node_major)" -lt 18 ]; then
+        need_apt false nodejs npm
+        [ "$(node_major)" -ge 18 ] || { echo "setup: Node.js 18 or newer is required, found $(node --version 2>/dev/null || echo none)" >&2; return 1; }
+    fi
+    need_apt "command -v openssl" openssl
+    # koffi (prebuilt) from the lockfile, again only when the lockfile changed since.
+    local binding=$repo/bindings/node
+    if [ ! -f "$binding/node_modules/.package-lock.json" ] ||
+        [ "$binding/package-lock.json" -nt "$binding/node_modules/.package-lock.json" ]; then
+        echo "setup: installing the Node binding's locked dependencies (npm ci)" >&2
+        (cd "$binding" && npm ci --no-audit --no-fund --silent)
+        installed+=("bindings/node/node_modules")
+    fi
+}
+
+setup_go() {
+    export PATH="$PATH:/usr/local/go/bin"
+    need_apt "command -v go" golang-go
+    need_apt "command -v gcc" gcc libc6-dev
+    need_apt "command -v pkg-config" pkg-config
+}
+
+setup_ruby() {
+    need_apt "command -v ruby" ruby
+    need_apt "ruby -e 'require \"ffi\"'" ruby-ffi
+    need_apt "ruby -e 'require \"minitest\"'" ruby-minitest
+}
+
+parts=("$@")
+((${#parts[@]})) || parts=(rust fuzz c python node go ruby)
+for part in "${parts[@]}"; do
+    case $part in
+        rust | fuzz | c | python | node | go | ruby) "setup_$part" ;;
+        *) echo "setup: unknown part '$part' (rust, fuzz, c, python, node, go, ruby)" >&2; exit 2 ;;
+    esac
+done
+if ((${#installed[@]})); then
+    echo "setup (${parts[*]}): installed ${installed[*]}"
+else
+    echo "setup (${parts[*]}): nothing to install"
+fi
