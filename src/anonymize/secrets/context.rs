@@ -42,7 +42,8 @@ pub(crate) fn after_name(
             let after = skip_blanks(bytes, end);
             let may_have_value = before == Some(b'-')
                 || (4..=6).contains(&(end - start))
-                || matches!(bytes.get(after), Some(b'=' | b':' | b'"' | b'\''));
+                || matches!(bytes.get(after), Some(b'=' | b':' | b'"' | b'\''))
+                || starts_line(bytes, start);
             if !may_have_value {
                 return None;
             }
@@ -77,6 +78,12 @@ pub(crate) fn after_name(
         } else if is_environment_name(name) && matches!(bytes[at], b'"' | b'\'') {
             // `setx NAME "value"`
             classify(name)?
+        } else if starts_line(bytes, start)
+            && classify(name) == Some(Strength::Strong)
+            && matches!(bytes.get(token_end(bytes, at)), None | Some(b'\n' | b'\r'))
+        {
+            // A configuration line `password value` (.netrc, redis.conf `requirepass`).
+            Strength::Strong
         } else if SCHEME_WORDS.iter().any(|w| name.eq_ignore_ascii_case(w)) {
             let value_end = token_end(bytes, at);
             let value = &text[at..value_end];
@@ -135,6 +142,15 @@ fn name_strength(bytes: &[u8], start: usize, name: &str) -> Option<Strength> {
     let in_query = start > 0 && matches!(bytes[start - 1], b'?' | b'&');
     (in_query && (name.eq_ignore_ascii_case("code") || name.eq_ignore_ascii_case("otp")))
         .then_some(Strength::Weak)
+}
+
+/// Whether only blanks stand between the line's start and `at`.
+fn starts_line(bytes: &[u8], at: usize) -> bool {
+    bytes[..at]
+        .iter()
+        .rev()
+        .take_while(|&&b| b != b'\n')
+        .all(|&b| b == b' ' || b == b'\t')
 }
 
 /// `NAME` as environment variables are spelled: capitals, digits and `_`.
@@ -272,6 +288,14 @@ mod tests {
             ("Authorization: opaque123", "opaque123"),
             ("retry with bearer abcDEF123456", "abcDEF123456"),
             ("PWD=hunter2", "hunter2"),
+            (
+                "machine x\n  login bot\n  password 5CQt4U!2Lg",
+                "5CQt4U!2Lg",
+            ),
+            (
+                "port 6379\nrequirepass Ember1846$\nmaxmemory 256mb",
+                "Ember1846$",
+            ),
         ];
         for (text, secret) in cases {
             assert_eq!(values(text), [secret], "{text}");
@@ -296,6 +320,7 @@ mod tests {
             "Authorization: Bearer <secret>",
             "std::token::Token",
             "tests passed, bypass=1",
+            "password policy requires 12 characters",
         ] {
             assert!(values(text).is_empty(), "{text}: {:?}", values(text));
         }

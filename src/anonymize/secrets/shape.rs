@@ -45,6 +45,7 @@ const DIGEST_WORDS: &[&str] = &[
     "tree",
     "oid",
     "sum",
+    "h1",
 ];
 
 /// Reports the secret pieces of the blob `text[start..end]`.
@@ -156,6 +157,11 @@ fn judge(piece: &str, before: &dyn Fn() -> Before, attached: bool) -> Verdict {
     if bytes.len() < MIN_RANDOM_LEN {
         return Verdict::Keep;
     }
+    // Subresource-integrity digests (`sha512-D1NZ…==`) name a package's content.
+    let sri = ["sha1-", "sha256-", "sha384-", "sha512-"];
+    if sri.iter().any(|p| bytes.starts_with(p.as_bytes())) {
+        return Verdict::Keep;
+    }
     // Hashes and UUIDs are kept, unless a secret-bearing word names them (`session <uuid>`).
     if is_uuid(bytes) {
         return if before() == Before::Secret {
@@ -190,7 +196,18 @@ fn judge(piece: &str, before: &dyn Fn() -> Before, attached: bool) -> Verdict {
     if capitals < 2 && !bytes.iter().any(u8::is_ascii_digit) {
         return Verdict::Keep;
     }
+    // After a digest word (`h1:…=`, `sha256 …`), base64 is a digest too.
+    if before() == Before::Digest {
+        return Verdict::Keep;
+    }
     if is_mailchimp_key(bytes) || is_prefixed_hex(bytes) || is_random(piece) {
+        return Verdict::Secret;
+    }
+    // A prefix of words before a random part (`pk-prod-ww6JVmnu…`): the part decides.
+    let random_part = piece
+        .split(['-', '_'])
+        .any(|part| part.len() >= MIN_RANDOM_LEN && is_random(part));
+    if random_part {
         return Verdict::Secret;
     }
     if bytes.contains(&b'/') {

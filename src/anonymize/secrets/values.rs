@@ -23,6 +23,15 @@ const NOT_SECRETS: &[&str] = &[
     "expired",
     "yes",
     "no",
+    // Prose after a name at the start of a line: `Password incorrect`.
+    "incorrect",
+    "wrong",
+    "changed",
+    "reset",
+    "mismatch",
+    "accepted",
+    "rejected",
+    "updated",
 ];
 
 pub(crate) fn push(out: &mut Vec<Finding>, start: usize, end: usize) -> usize {

@@ -37,6 +37,9 @@ const STRONG_COMPONENTS: &[&str] = &[
     "signature",
     "sig",
     "privatekey",
+    // redis.conf
+    "requirepass",
+    "masterauth",
 ];
 
 /// Whole last components whose value is a secret when it looks like one.
