@@ -4,9 +4,11 @@
 //!    URLs, webhook URLs; each found by a vectorised search for its literal anchor.
 //! 2. **Known formats** (`vendors.rs`): a table of vendor token formats, checked at each word
 //!    start whose first byte begins some row.
-//! 3. **Context** (`context.rs` with the word list of `words.rs`): the value after a
-//!    secret-bearing name, in any syntax.
-//! 4. **Shape** (`shape.rs`): long random tokens, base64 key material and JSON, password hashes.
+//! 3. **Context** (`context.rs` with the word list of `words.rs`, where values end and which
+//!    are secrets in `values.rs`, flags in `commands.rs`, XML and name/value pairs in
+//!    `markup.rs`): the value after a secret-bearing name, in any syntax.
+//! 4. **Shape** (`shape.rs`, with the statistics of `randomness.rs` and the crypt hashes of
+//!    `hashes.rs`): long random tokens, base64 key material and JSON, password hashes.
 //!
 //! Layers 2 to 4 share one left-to-right scan over the words of the text: no layer makes a
 //! pass of its own, and a word that no layer could start with costs a few table lookups.
