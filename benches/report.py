@@ -398,7 +398,7 @@ SECTIONS = [
         Row("pipeline_steps/performance", "the same, `performance` (tags hashed and scrubbed)"),
         Row("pipeline_steps/error", "the same, `error` (message and 1.3 KiB trace scrubbed)"),
         Row("pipeline_client/agent_usage",
-            "real client → `/dev/null`: track, then sender anonymizes, encodes, writes; "
+            "real client → local file: track, then sender anonymizes, encodes, writes; "
             "`agent_usage`", "≥ 750,000 events/s", rate_at_least(750_000)),
         Row("pipeline_client/performance", "the same, `performance`"),
         Row("pipeline_client/error",
@@ -601,7 +601,7 @@ interval, not the last digit.
 ## How each figure is measured
 
 - **Track calls, Rust** (`benches/track.rs`): the public `Client` API. Enabled cases run on
-  local clients (batches written to `/dev/null`, no socket) with a batch of 1,000 and an hour's
+  local clients (batches written to a local file, emptied after each batch; no socket) with a batch of 1,000 and an hour's
   flush interval; each client takes 400 calls (per thread) and is then shut down with no time
   left, so its sender discards the events unsent. The sender is woken once per client and
   sleeps while calls are timed: the figure is the caller's own cost (string checks, one
@@ -618,7 +618,7 @@ interval, not the last digit.
   encodes 1,000 events into one batch body with serde_json; it is a replica through the public
   API, since the sender's own `Event::write_wire` and `BatchWriter` are private (the real
   sender also remembers names and hashes it has seen, which the replica does not). `pipeline_client` is the real
-  code: a client with a batch of 1,000 writing to `/dev/null`; 1,000 track calls, then a flush
+  code: a client with a batch of 1,000 writing to a local file; 1,000 track calls, then a flush
   that returns once the sender has anonymized, encoded and written them (the calls and the
   sender's work run one after the other, so this is one core's worth). `delivery` is the same
   over HTTP to the loopback collector of `examples/support/collector.rs`, which runs in the same
@@ -637,7 +637,7 @@ interval, not the last digit.
 - **At rest** (`benches/lifecycle.rs`, JSON lines): wake-ups are the voluntary context switches
   of the thread named `mycelium-telemetry` (in `/proc/self/task/*/status`) over 10 s, CPU its
   user + system time; memory is `VmRSS` before and after creating an enabled client with
-  default settings (except a fixed salt and output to `/dev/null`), tracking 11 events and
+  default settings (except a fixed salt and output to a local file), tracking 11 events and
   flushing them; shutdown is `Client::shutdown` (what `mt_shutdown` calls, through
   `mt_client_close`) on 50 idle clients, each asleep 20 ms first.
 
