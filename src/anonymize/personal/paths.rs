@@ -176,7 +176,14 @@ fn path_end(text: &str, start: usize, kind: Kind) -> usize {
                 None => return end,
             }
         }
-        let stop = if byte.is_ascii() {
+        // `/home/bob.o'neil/x`: an apostrophe inside a name, outside quotes.
+        let apostrophe = byte == b'\''
+            && end > start
+            && bytes[end - 1].is_ascii_alphabetic()
+            && bytes.get(end + 1).is_some_and(u8::is_ascii_alphabetic);
+        let stop = if apostrophe {
+            false
+        } else if byte.is_ascii() {
             let long_path_prefix = long_path && byte == b'?' && end == start + 2;
             let long_path_drive = long_path && byte == b':' && end == start + 5;
             stops(byte as char, kind) && !long_path_prefix && !long_path_drive
@@ -354,6 +361,7 @@ mod tests {
             ("scp deploy:/home/ann/a.tgz", "scp deploy:<user>/a.tgz"),
             ("(/home/erin/a.txt)", "(<user>/a.txt)"),
             ("read ~frank/.ssh/config", "read <user>/.ssh/config"),
+            ("cd /home/bob.o'neil/projects now", "cd <user>/projects now"),
             (
                 "smb-share:server=nas,share=homes/jdoe/f.txt",
                 "smb-share:server=nas,share=<user>/f.txt",
