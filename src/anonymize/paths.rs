@@ -17,7 +17,7 @@
 const HOME_MARKERS: &[&str] = &["home", "homes", "users", "documents and settings"];
 
 /// Folders that hold installed packages.
-const PACKAGE_FOLDERS: &[&str] = &["node_modules", "site-packages", "dist-packages"];
+const PACKAGE_FOLDERS: &[&str] = &["node_modules", "site-packages", "dist-packages", "gems"];
 
 /// The running user, as far as one path is concerned, and what to do with other paths.
 #[derive(Clone, Copy, Default)]
@@ -227,6 +227,9 @@ fn is_system_path(components: &[&str]) -> bool {
         "Windows",
         "ProgramData",
         "inetpub",
+        // Containers' application folder, and .NET's deterministic source paths (`/_/src/…`).
+        "app",
+        "_",
     ];
     match components {
         [first, ..] if SYSTEM.iter().any(|s| first.eq_ignore_ascii_case(s)) => true,
@@ -304,6 +307,10 @@ mod tests {
                 "/go/src/github.com/acme/tool/main.go",
                 "github.com/acme/tool/main.go",
             ),
+            (
+                "/srv/app/current/vendor/bundle/ruby/3.2.0/gems/rack-3.0.8/lib/rack/builder.rb",
+                "gems/rack-3.0.8/lib/rack/builder.rb",
+            ),
             (r"C:\Tools\Acme\Tool\bin\tool.exe", "Tool/bin/tool.exe"),
             ("src/main.rs", "src/main.rs"),
         ];
@@ -364,6 +371,8 @@ mod tests {
             "/opt/homebrew/Cellar/python@3.12/3.12.9/lib/ssl.py",
             r"C:\Program Files\Git\cmd\git.exe",
             "/rustc/0543a2d45d82/library/std/src/panicking.rs",
+            "/app/src/handlers/users.py",
+            "/_/src/libraries/System.Net.Http/src/HttpClient.cs",
         ] {
             assert_eq!(trim(path), path);
         }
