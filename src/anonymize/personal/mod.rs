@@ -71,14 +71,14 @@ impl PersonalData {
             };
             paths::find(text, &rewrite, out);
             urls::find_paths(text, &rewrite, out);
-            // A percent-encoded value is decoded and scrubbed whole; the decoded original never
-            // leaves.
-            let decoded = |value: &str| {
-                let scrubbed = self.clean(value, true);
-                (scrubbed != value).then_some(scrubbed)
-            };
-            urls::find_percent_encoded(text, &decoded, out);
         }
+        // A percent-encoded value is decoded and scrubbed whole; the decoded original never
+        // leaves. Inside a rewritten path too: `<user>/alice%40example.com/x`.
+        let decoded = |value: &str| {
+            let scrubbed = self.clean(value, true);
+            (scrubbed != value).then_some(scrubbed)
+        };
+        urls::find_percent_encoded(text, &decoded, out);
         emails::find(text, out);
         users::find(text, out);
         hosts::find(text, out);
@@ -212,6 +212,10 @@ mod tests {
         assert_eq!(
             scrub("open /home/ann/mail/bob@example.com/x.eml"),
             "open <user>/mail/<email>/x.eml"
+        );
+        assert_eq!(
+            scrub("open /home/ann/bob%40example.com/x.eml"),
+            "open <user>/<email>/x.eml"
         );
         assert_eq!(
             scrub("GET /open?f=%2Fhome%2Fann%2Fa.txt&to=bob%40example.com ok"),
