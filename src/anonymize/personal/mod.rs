@@ -69,7 +69,28 @@ impl PersonalData {
                     self.clean(&kept, false)
                 }
             };
-            paths::find(text, &rewrite, out);
+            // Most paths in text lose only their beginning (`/home/ann` of
+            // `/home/ann/app/main.py`): then only that part is replaced, and the rest is left
+            // in place for the other detectors, instead of being rewritten and scanned again.
+            let rewrite_in_place = |path: &str, web: bool| {
+                let kept = path_without_user(path, self.own_user(web));
+                if kept == path {
+                    return None;
+                }
+                for placeholder in ["<user>", "<tmp>", "<host>/<share>", ""] {
+                    let Some(rest) = kept.strip_prefix(placeholder) else {
+                        continue;
+                    };
+                    let whole_rest =
+                        rest.is_empty() || rest.starts_with('/') || placeholder.is_empty();
+                    if whole_rest && path.ends_with(rest) && !rest.starts_with('<') {
+                        let len = path.len() - rest.len();
+                        return Some((len, placeholder.to_owned()));
+                    }
+                }
+                Some((path.len(), self.clean(&kept, false)))
+            };
+            paths::find(text, &rewrite_in_place, out);
             urls::find_paths(text, &rewrite, out);
         }
         // A percent-encoded value is decoded and scrubbed whole; the decoded original never

@@ -22,9 +22,16 @@ enum Kind {
 /// HTTP methods: the path after one is a web path (`GET /api/v2/orders/1234`).
 const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
+/// What replaces the first `len` bytes of a path; the rest stays in place.
+pub(super) type Rewrite = (usize, String);
+
 /// Reports each path in `text` that `rewrite` changes. `rewrite` is told whether the path is a
 /// web path (after an HTTP method, or with a query), which is kept whole unless it names a home.
-pub(super) fn find(text: &str, rewrite: &dyn Fn(&str, bool) -> String, out: &mut Vec<Finding>) {
+pub(super) fn find(
+    text: &str,
+    rewrite: &dyn Fn(&str, bool) -> Option<Rewrite>,
+    out: &mut Vec<Finding>,
+) {
     let bytes = text.as_bytes();
     let mut searched_to = 0;
     for at in memchr3_iter(b'/', b'\\', b'~', bytes) {
@@ -43,9 +50,8 @@ pub(super) fn find(text: &str, rewrite: &dyn Fn(&str, bool) -> String, out: &mut
         if !is_whole_path(path, kind) {
             continue;
         }
-        let rewritten = rewrite(path, is_web_path(text, start, path));
-        if rewritten != path {
-            out.push(Finding::rewritten(start, end, rewritten));
+        if let Some((len, replacement)) = rewrite(path, is_web_path(text, start, path)) {
+            out.push(Finding::rewritten(start, start + len, replacement));
         }
     }
 }
