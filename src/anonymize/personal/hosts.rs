@@ -58,7 +58,7 @@ pub(super) fn is_public_host(name: &str) -> bool {
 }
 
 fn has_private_suffix(name: &str) -> bool {
-    let last = name.rsplit('.').next().unwrap_or_default();
+    let last = name.rfind('.').map_or(name, |dot| &name[dot + 1..]);
     PRIVATE_SUFFIXES
         .iter()
         .any(|s| last.eq_ignore_ascii_case(s))
