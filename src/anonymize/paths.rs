@@ -17,7 +17,7 @@
 const HOME_MARKERS: &[&str] = &["home", "homes", "users", "documents and settings"];
 
 /// Folders that hold installed packages.
-const PACKAGE_FOLDERS: &[&str] = &["node_modules", "site-packages", "dist-packages"];
+const PACKAGE_FOLDERS: &[&str] = &["node_modules", "site-packages", "dist-packages", "gems"];
 
 /// The running user, as far as one path is concerned, and what to do with other paths.
 #[derive(Clone, Copy, Default)]
@@ -46,7 +46,7 @@ pub(crate) fn path_without_user(path: &str, own: OwnUser<'_>) -> String {
         return format!("file://{}", path_without_user(rest, own));
     }
     if let Some(rest) = own.home.and_then(|home| strip_home(path, home)) {
-        return under("<user>", &without_names(&rest, &[], own.login));
+        return without_names(under("<user>", &rest), &[], own.login);
     }
     // Win32 long-path and device prefixes say nothing about the path itself.
     let path = match path.get(..4) {
@@ -65,66 +65,67 @@ pub(crate) fn path_without_user(path: &str, own: OwnUser<'_>) -> String {
         .filter(|part| !part.is_empty())
         .collect();
     if let Some((user, rest)) = home_and_rest(path, &components, own.login) {
-        let names: Vec<&str> = user.into_iter().collect();
-        return under("<user>", &without_names(&rest.join("/"), &names, own.login));
+        let names: &[&str] = match &user {
+            Some(user) => std::slice::from_ref(user),
+            None => &[],
+        };
+        return without_names(under("<user>", &components[rest..]), names, own.login);
     }
     if let ["var", "folders", _, _, rest @ ..] | ["private", "var", "folders", _, _, rest @ ..] =
         components.as_slice()
     {
-        return under("<tmp>", &rest.join("/"));
+        return under("<tmp>", rest);
     }
     if unc {
-        let rest = components.get(2..).unwrap_or_default().join("/");
-        return under("<host>/<share>", &without_names(&rest, &[], own.login));
+        let rest = components.get(2..).unwrap_or_default();
+        return without_names(under("<host>/<share>", rest), &[], own.login);
     }
-    let kept: Vec<&str> = components
-        .iter()
-        .copied()
-        .filter(|part| !is_drive(part))
-        .collect();
-    if kept.len() <= 3 || own.keep_other_paths || is_system_path(&kept) {
-        return without_names(path, &[], own.login);
+    // Only a path's first component is a drive.
+    let kept = match components.split_first() {
+        Some((first, rest)) if is_drive(first) => rest,
+        _ => &components[..],
+    };
+    if kept.len() <= 3 || own.keep_other_paths || is_system_path(kept) {
+        return without_names(path.to_owned(), &[], own.login);
     }
     // A package's own path names the package, not the machine: keep it whole
     // (`node_modules/express/lib/router/index.js`).
     if let Some(at) = kept.iter().rposition(|part| PACKAGE_FOLDERS.contains(part)) {
-        return without_names(&kept[at..].join("/"), &[], own.login);
+        return without_names(kept[at..].join("/"), &[], own.login);
     }
     // Go's module cache and GOPATH: what follows is the module path (`github.com/acme/tool/…`).
     if let Some(at) = kept
         .windows(2)
         .rposition(|pair| matches!(pair, ["go", "src"] | ["pkg", "mod"]))
     {
-        return without_names(&kept[at + 2..].join("/"), &[], own.login);
+        return without_names(kept[at + 2..].join("/"), &[], own.login);
     }
-    without_names(&kept[kept.len() - 3..].join("/"), &[], own.login)
+    without_names(kept[kept.len() - 3..].join("/"), &[], own.login)
 }
 
-/// The user's name (when the path names one) and the components after the home directory.
+/// The user's name (when the path names one) and the index of the first component after the
+/// home directory.
 fn home_and_rest<'p>(
     path: &str,
     components: &[&'p str],
     login: Option<&str>,
-) -> Option<(Option<&'p str>, Vec<&'p str>)> {
+) -> Option<(Option<&'p str>, usize)> {
     match components.first() {
-        Some(&"root") if path.starts_with('/') => return Some((None, components[1..].to_vec())),
+        Some(&"root") if path.starts_with('/') => return Some((None, 1)),
         Some(first) if first.starts_with('~') && first.len() > 1 => {
-            return Some((Some(&first[1..]), components[1..].to_vec()));
+            return Some((Some(&first[1..]), 1));
         }
         _ => {}
     }
     // Per-user folders of the system: removable media mounted by udisks, mail spools.
     let per_user = match components {
-        ["media" | "mail", user, rest @ ..] | ["run", "media", user, rest @ ..] => {
-            Some((user, rest))
-        }
-        ["var", "mail", user, rest @ ..] | ["var", "spool", "mail", user, rest @ ..] => {
-            Some((user, rest))
-        }
+        ["media" | "mail", user, ..] => Some((*user, 2)),
+        ["run", "media", user, ..] | ["var", "mail", user, ..] => Some((*user, 3)),
+        ["var", "spool", "mail", user, ..] => Some((*user, 4)),
         _ => None,
     };
     if let Some((user, rest)) = per_user.filter(|_| path.starts_with('/')) {
-        return Some((Some(user), rest.to_vec()));
+        return Some((Some(user), rest));
     }
     for (index, window) in components.windows(2).enumerate() {
         let [folder, user] = window else { continue };
@@ -132,9 +133,8 @@ fn home_and_rest<'p>(
         let folder = folder.strip_suffix('$').unwrap_or(folder);
         let is_marker = HOME_MARKERS.iter().any(|m| folder.eq_ignore_ascii_case(m));
         // A number (`/api/users/42`) is an id rather than a name.
-        let plausible = user.chars().any(char::is_alphabetic);
-        if is_marker && plausible && !user.starts_with('<') {
-            return Some((Some(user), components[index + 2..].to_vec()));
+        if is_marker && user.chars().any(char::is_alphabetic) && !user.starts_with('<') {
+            return Some((Some(user), index + 2));
         }
     }
     // A folder named after the running user is that user's, whatever its parent.
@@ -142,12 +142,12 @@ fn home_and_rest<'p>(
     let at = components
         .iter()
         .position(|part| part.eq_ignore_ascii_case(login))?;
-    Some((Some(components[at]), components[at + 1..].to_vec()))
+    Some((Some(components[at]), at + 1))
 }
 
 /// The part of `path` after `home`, if `path` is inside it (either separator, any case of a
 /// drive letter).
-fn strip_home(path: &str, home: &str) -> Option<String> {
+fn strip_home<'p>(path: &'p str, home: &str) -> Option<Vec<&'p str>> {
     let head = path.get(..home.len())?;
     let same = head
         .bytes()
@@ -157,35 +157,36 @@ fn strip_home(path: &str, home: &str) -> Option<String> {
     (same && (rest.is_empty() || rest.starts_with(['/', '\\']))).then(|| {
         rest.split(['/', '\\'])
             .filter(|part| !part.is_empty())
-            .collect::<Vec<_>>()
-            .join("/")
+            .collect()
     })
 }
 
 /// `text` with every occurrence of the given names (three characters or more) replaced by
 /// `<user>`, ignoring ASCII case.
-fn without_names(text: &str, names: &[&str], login: Option<&str>) -> String {
-    let mut out = text.to_owned();
+fn without_names(mut text: String, names: &[&str], login: Option<&str>) -> String {
     for name in names.iter().copied().chain(login) {
         if name.chars().count() >= 3 {
-            out = replace_ignore_ascii_case(&out, name, "<user>");
+            if let Some(replaced) = replace_ignore_ascii_case(&text, name, "<user>") {
+                text = replaced;
+            }
         }
     }
-    out
+    text
 }
 
-pub(crate) fn replace_ignore_ascii_case(text: &str, needle: &str, with: &str) -> String {
+/// `text` with `needle` (any ASCII case) replaced by `with`; `None` when it does not occur.
+fn replace_ignore_ascii_case(text: &str, needle: &str, with: &str) -> Option<String> {
     let found = text
         .as_bytes()
         .windows(needle.len().max(1))
         .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()));
     if !found {
-        return text.to_owned();
+        return None;
     }
     let lower = text.to_ascii_lowercase();
     let needle_lower = needle.to_ascii_lowercase();
     if needle.is_empty() || !lower.contains(&needle_lower) {
-        return text.to_owned();
+        return None;
     }
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
@@ -198,7 +199,7 @@ pub(crate) fn replace_ignore_ascii_case(text: &str, needle: &str, with: &str) ->
         }
     }
     out.push_str(&text[copied..]);
-    out
+    Some(out)
 }
 
 /// Folders that the system, a package manager or a toolchain owns: what is under them names
@@ -227,6 +228,9 @@ fn is_system_path(components: &[&str]) -> bool {
         "Windows",
         "ProgramData",
         "inetpub",
+        // Containers' application folder, and .NET's deterministic source paths (`/_/src/…`).
+        "app",
+        "_",
     ];
     match components {
         [first, ..] if SYSTEM.iter().any(|s| first.eq_ignore_ascii_case(s)) => true,
@@ -235,12 +239,16 @@ fn is_system_path(components: &[&str]) -> bool {
     }
 }
 
-fn under(placeholder: &str, rest: &str) -> String {
-    if rest.is_empty() {
-        placeholder.to_owned()
-    } else {
-        format!("{placeholder}/{rest}")
+/// `placeholder/a/b/c`, built in one allocation.
+fn under(placeholder: &str, rest: &[&str]) -> String {
+    let len = placeholder.len() + rest.iter().map(|part| part.len() + 1).sum::<usize>();
+    let mut out = String::with_capacity(len);
+    out.push_str(placeholder);
+    for part in rest {
+        out.push('/');
+        out.push_str(part);
     }
+    out
 }
 
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
@@ -304,6 +312,10 @@ mod tests {
                 "/go/src/github.com/acme/tool/main.go",
                 "github.com/acme/tool/main.go",
             ),
+            (
+                "/srv/app/current/vendor/bundle/ruby/3.2.0/gems/rack-3.0.8/lib/rack/builder.rb",
+                "gems/rack-3.0.8/lib/rack/builder.rb",
+            ),
             (r"C:\Tools\Acme\Tool\bin\tool.exe", "Tool/bin/tool.exe"),
             ("src/main.rs", "src/main.rs"),
         ];
@@ -364,6 +376,8 @@ mod tests {
             "/opt/homebrew/Cellar/python@3.12/3.12.9/lib/ssl.py",
             r"C:\Program Files\Git\cmd\git.exe",
             "/rustc/0543a2d45d82/library/std/src/panicking.rs",
+            "/app/src/handlers/users.py",
+            "/_/src/libraries/System.Net.Http/src/HttpClient.cs",
         ] {
             assert_eq!(trim(path), path);
         }

@@ -62,8 +62,24 @@ pub(super) fn find(text: &str, out: &mut Vec<Finding>) {
             continue;
         }
         let Some(local_start) = local_part_start(text, at) else {
+            // `sftp://<user>@devbox/…`: the secrets pass took the user; the machine is ours.
+            if text[..at].ends_with("<user>") {
+                let host_end = run_end(text, at + 1, domain_char);
+                let host = text[at + 1..host_end].trim_end_matches(['.', '-']);
+                if is_host(host) && !is_ipv4(host) && !is_public_host(host) {
+                    out.push(Finding::placeholder(at + 1, at + 1 + host.len(), "<host>"));
+                }
+            }
             continue;
         };
+        // `ann@[192.168.1.1]`: an address at an address.
+        if text[at + 1..].starts_with('[') {
+            if let Some(close) = text[at + 1..].find(']').filter(|&i| i < 48) {
+                out.push(Finding::placeholder(local_start, at + 2 + close, "<email>"));
+                searched_to = at + 2 + close;
+            }
+            continue;
+        }
         let domain_end = run_end(text, at + 1, domain_char);
         let domain = text[at + 1..domain_end].trim_end_matches(['.', '-']);
         let domain_end = at + 1 + domain.len();
@@ -170,6 +186,7 @@ mod tests {
             ("mail \"john doe\"@example.com", "mail <email>"),
             ("from josé@exämple.de", "from <email>"),
             ("from 用户@例子.中国 ok", "from <email> ok"),
+            ("contact: ann@[192.168.1.1]", "contact: <email>"),
             ("<alice@example.org>", "<<email>>"),
             ("KeyError: 'carol@mail.example'", "KeyError: '<email>'"),
         ];

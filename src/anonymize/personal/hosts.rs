@@ -2,7 +2,7 @@
 //! never public (`.internal`, `.corp`, `.lan`, `.local`, `.localdomain`, `.home.arpa`,
 //! `.intranet`, `.private`), cloud-internal forms (`ip-10-0-1-23.ec2.internal`,
 //! `*.compute.internal`, `*.svc.cluster.local`), Windows default names (`DESKTOP-7K3J9QX`,
-//! `LAPTOP-…`, `WIN-…`, `JANE-PC`), managed Kubernetes nodes (`aks-…-vmss…`, `gke-…`) and Apple
+//! `LAPTOP-…`, `WIN-…`, `JANE-PC`, `jsmith-laptop`), managed Kubernetes nodes (`aks-…-vmss…`, `gke-…`) and Apple
 //! device names (`Janes-MacBook-Pro`, `Jane's iPhone`).
 //! Each becomes `<host>`; public names (`api.github.com`, `registry.npmjs.org`) and ports stay.
 //! A host name holding the running user's login is `own`'s to find.
@@ -25,6 +25,20 @@ const PRIVATE_SUFFIXES: &[&str] = &[
     "private",
 ];
 
+/// Words for a personal machine after its owner's name: `JSMITH-LAPTOP`, `jane-thinkpad`.
+const OWNED_MACHINES: &[&str] = &[
+    "pc",
+    "laptop",
+    "desktop",
+    "notebook",
+    "workstation",
+    "thinkpad",
+    "mbp",
+    "mba",
+    "macbook",
+    "imac",
+];
+
 /// Apple device words that follow a name: `Janes-MacBook-Pro`, `Jane's iPhone`.
 const DEVICES: &[&str] = &["MacBook", "iMac", "Mac-mini", "Mac-Pro", "iPhone", "iPad"];
 
@@ -44,11 +58,12 @@ pub(super) fn is_public_host(name: &str) -> bool {
 }
 
 fn has_private_suffix(name: &str) -> bool {
-    let last = name.rsplit('.').next().unwrap_or_default();
+    let last = name.rfind('.').map_or(name, |dot| &name[dot + 1..]);
     PRIVATE_SUFFIXES
         .iter()
         .any(|s| last.eq_ignore_ascii_case(s))
         || ends_with_ignore_case(name.as_bytes(), name.len(), ".home.arpa")
+        || ends_with_ignore_case(name.as_bytes(), name.len(), ".fritz.box")
 }
 
 /// A label that names a device by its owner or by Windows' default scheme.
@@ -73,11 +88,12 @@ fn is_device_name(label: &str) -> bool {
     // Managed Kubernetes nodes: `aks-nodepool1-12345678-vmss000001`, `gke-prod-pool-1a2b3c4d-x9z8`.
     let k8s_node = (label.starts_with("aks-") && label.contains("-vmss"))
         || (label.starts_with("gke-") && label.split('-').count() >= 5);
-    let owners_pc = label.ends_with("-PC")
-        && label.len() > 5
-        && label
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
+    // `JSMITH-LAPTOP`, `jane-thinkpad`, `quinns-mbp`: a name, then what kind of machine it is.
+    let owners_pc = label.rsplit_once('-').is_some_and(|(owner, kind)| {
+        owner.len() >= 3
+            && owner.bytes().all(|b| b.is_ascii_alphabetic())
+            && OWNED_MACHINES.iter().any(|m| kind.eq_ignore_ascii_case(m))
+    });
     let device = memchr::memchr_iter(b'-', bytes).any(|dash| {
         let after = &bytes[dash + 1..];
         dash > 0
@@ -167,6 +183,14 @@ mod tests {
             ),
             ("vm worker-3.c.proj.compute.internal", "vm <host>"),
             (
+                "Hostname: JSMITH-LAPTOP, Domain: CORP",
+                "Hostname: <host>, Domain: CORP",
+            ),
+            (
+                "quinns-mbp and alice-thinkpad.fritz.box",
+                "<host> and <host>",
+            ),
+            (
                 "sync with Jane's MacBook Pro and Tom’s iPhone",
                 "sync with <user>'s MacBook Pro and <user>’s iPhone",
             ),
@@ -182,7 +206,7 @@ mod tests {
             "GET https://api.github.com/repos and registry.npmjs.org:443",
             "x = threading.local() and ~/.local/share and /usr/local/bin",
             "com.example.corp.Service and file.local.json and settings.local.py",
-            "MacBook Pro is fine and DESKTOP-small and well-known",
+            "MacBook Pro is fine and DESKTOP-small and well-known, HOSTNAME=web-1, x-pc",
         ] {
             assert_eq!(scrub(text), text);
         }

@@ -38,12 +38,12 @@ const ID_WORDS: &[&str] = &[
 
 /// Whether one of `words` (lowercase ASCII) appears in the 40 bytes before `start`.
 pub(super) fn announced(text: &str, start: usize, words: &[&str]) -> bool {
-    let mut from = start.saturating_sub(40);
-    while !text.is_char_boundary(from) {
-        from += 1;
-    }
-    let window = text[from..start].to_ascii_lowercase();
-    words.iter().any(|word| window.contains(word))
+    let window = &text.as_bytes()[start.saturating_sub(40)..start];
+    words.iter().any(|word| {
+        window
+            .windows(word.len())
+            .any(|candidate| candidate.eq_ignore_ascii_case(word.as_bytes()))
+    })
 }
 
 /// A national identifier around the run of digits `start..end` (digits joined by single spaces

@@ -69,16 +69,37 @@ impl PersonalData {
                     self.clean(&kept, false)
                 }
             };
-            paths::find(text, &rewrite, out);
-            urls::find_paths(text, &rewrite, out);
-            // A percent-encoded value is decoded and scrubbed whole; the decoded original never
-            // leaves.
-            let decoded = |value: &str| {
-                let scrubbed = self.clean(value, true);
-                (scrubbed != value).then_some(scrubbed)
+            // Most paths in text lose only their beginning (`/home/ann` of
+            // `/home/ann/app/main.py`): then only that part is replaced, and the rest is left
+            // in place for the other detectors, instead of being rewritten and scanned again.
+            let rewrite_in_place = |path: &str, web: bool| {
+                let kept = path_without_user(path, self.own_user(web));
+                if kept == path {
+                    return None;
+                }
+                for placeholder in ["<user>", "<tmp>", "<host>/<share>", ""] {
+                    let Some(rest) = kept.strip_prefix(placeholder) else {
+                        continue;
+                    };
+                    let whole_rest =
+                        rest.is_empty() || rest.starts_with('/') || placeholder.is_empty();
+                    if whole_rest && path.ends_with(rest) && !rest.starts_with('<') {
+                        let len = path.len() - rest.len();
+                        return Some((len, placeholder.to_owned()));
+                    }
+                }
+                Some((path.len(), self.clean(&kept, false)))
             };
-            urls::find_percent_encoded(text, &decoded, out);
+            paths::find(text, &rewrite_in_place, out);
+            urls::find_paths(text, &rewrite, out);
         }
+        // A percent-encoded value is decoded and scrubbed whole; the decoded original never
+        // leaves. Inside a rewritten path too: `<user>/alice%40example.com/x`.
+        let decoded = |value: &str| {
+            let scrubbed = self.clean(value, true);
+            (scrubbed != value).then_some(scrubbed)
+        };
+        urls::find_percent_encoded(text, &decoded, out);
         emails::find(text, out);
         users::find(text, out);
         hosts::find(text, out);
@@ -212,6 +233,10 @@ mod tests {
         assert_eq!(
             scrub("open /home/ann/mail/bob@example.com/x.eml"),
             "open <user>/mail/<email>/x.eml"
+        );
+        assert_eq!(
+            scrub("open /home/ann/bob%40example.com/x.eml"),
+            "open <user>/<email>/x.eml"
         );
         assert_eq!(
             scrub("GET /open?f=%2Fhome%2Fann%2Fa.txt&to=bob%40example.com ok"),

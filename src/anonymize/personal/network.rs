@@ -111,7 +111,10 @@ fn is_nobodys(address: &str) -> bool {
 
 /// A real IPv6 address, not `a::b` in code: it parses and has a group of two digits or more.
 fn is_ipv6(address: &str) -> bool {
-    address.split(':').any(|group| group.len() >= 2) && address.parse::<Ipv6Addr>().is_ok()
+    // Two colons at least (`::1`, `a:b:…`); `main.go:42` is passed over before parsing.
+    address.bytes().filter(|&b| b == b':').count() >= 2
+        && address.split(':').any(|group| group.len() >= 2)
+        && address.parse::<Ipv6Addr>().is_ok()
 }
 
 /// The end of the MAC address whose first separator is at `sep`: six hex pairs, one separator.

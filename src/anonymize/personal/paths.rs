@@ -22,9 +22,16 @@ enum Kind {
 /// HTTP methods: the path after one is a web path (`GET /api/v2/orders/1234`).
 const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
+/// What replaces the first `len` bytes of a path; the rest stays in place.
+pub(super) type Rewrite = (usize, String);
+
 /// Reports each path in `text` that `rewrite` changes. `rewrite` is told whether the path is a
 /// web path (after an HTTP method, or with a query), which is kept whole unless it names a home.
-pub(super) fn find(text: &str, rewrite: &dyn Fn(&str, bool) -> String, out: &mut Vec<Finding>) {
+pub(super) fn find(
+    text: &str,
+    rewrite: &dyn Fn(&str, bool) -> Option<Rewrite>,
+    out: &mut Vec<Finding>,
+) {
     let bytes = text.as_bytes();
     let mut searched_to = 0;
     for at in memchr3_iter(b'/', b'\\', b'~', bytes) {
@@ -43,9 +50,8 @@ pub(super) fn find(text: &str, rewrite: &dyn Fn(&str, bool) -> String, out: &mut
         if !is_whole_path(path, kind) {
             continue;
         }
-        let rewritten = rewrite(path, is_web_path(text, start, path));
-        if rewritten != path {
-            out.push(Finding::rewritten(start, end, rewritten));
+        if let Some((len, replacement)) = rewrite(path, is_web_path(text, start, path)) {
+            out.push(Finding::rewritten(start, start + len, replacement));
         }
     }
 }
@@ -176,7 +182,14 @@ fn path_end(text: &str, start: usize, kind: Kind) -> usize {
                 None => return end,
             }
         }
-        let stop = if byte.is_ascii() {
+        // `/home/bob.o'neil/x`: an apostrophe inside a name, outside quotes.
+        let apostrophe = byte == b'\''
+            && end > start
+            && bytes[end - 1].is_ascii_alphabetic()
+            && bytes.get(end + 1).is_some_and(u8::is_ascii_alphabetic);
+        let stop = if apostrophe {
+            false
+        } else if byte.is_ascii() {
             let long_path_prefix = long_path && byte == b'?' && end == start + 2;
             let long_path_drive = long_path && byte == b':' && end == start + 5;
             stops(byte as char, kind) && !long_path_prefix && !long_path_drive
@@ -354,6 +367,7 @@ mod tests {
             ("scp deploy:/home/ann/a.tgz", "scp deploy:<user>/a.tgz"),
             ("(/home/erin/a.txt)", "(<user>/a.txt)"),
             ("read ~frank/.ssh/config", "read <user>/.ssh/config"),
+            ("cd /home/bob.o'neil/projects now", "cd <user>/projects now"),
             (
                 "smb-share:server=nas,share=homes/jdoe/f.txt",
                 "smb-share:server=nas,share=<user>/f.txt",

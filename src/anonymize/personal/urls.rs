@@ -35,11 +35,13 @@ pub(super) fn find_paths(
         if !scheme.starts_with(|c: char| c.is_ascii_alphabetic()) {
             continue;
         }
-        let end = run_end(text, at + 3, |c| {
-            !c.is_whitespace() && !"\"'<>`".contains(c)
-        });
-        let end =
-            end - text[..end].len() + text[..end].trim_end_matches(['.', ',', ';', ')']).len();
+        // `<` and `>` may be the secrets pass's placeholders (`sftp://<user>@host/…`); a URL in
+        // angle brackets loses its closing one below.
+        let end = run_end(text, at + 3, |c| !c.is_whitespace() && !"\"'`".contains(c));
+        let end = end - text[..end].len()
+            + text[..end]
+                .trim_end_matches(['.', ',', ';', ')', '>'])
+                .len();
         if scheme.eq_ignore_ascii_case("file") {
             let url = &text[start..end];
             let rewritten = rewrite(url, false);
@@ -182,6 +184,11 @@ mod tests {
                 "idea://open?file=<user>/src/A.java&line=3",
             ),
             ("sftp://box/home/ann/a.tgz", "sftp://box/<user>/a.tgz"),
+            (
+                "vscode-remote://<user>@devbox/home/ann/app/main.py",
+                "vscode-remote://<user>@<host>/<user>/app/main.py",
+            ),
+            ("<file:///home/ann/a.txt>", "<file://<user>/a.txt>"),
             (
                 "see https://x.io/cb?path=/home/ann/a.txt&page=2",
                 "see https://x.io/cb?path=<user>/a.txt&page=2",

@@ -90,6 +90,14 @@ fn find_fields(text: &str, out: &mut Vec<Finding>) {
             continue;
         }
         let key_end = at - (text[..at].len() - text[..at].trim_end_matches([' ', '"', '\'']).len());
+        // Every field name ends in `r`, `e`, `n` or `d` (`user`, `username`, `login`, `uid`):
+        // most colons (`main.py:42`) are passed over on one byte.
+        let last = key_end
+            .checked_sub(1)
+            .map(|i| bytes[i].to_ascii_lowercase());
+        if !matches!(last, Some(b'r' | b'e' | b'n' | b'd')) {
+            continue;
+        }
         let key_start = ascii_run_start(bytes, key_end, |b| {
             b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
         });
