@@ -144,13 +144,15 @@ fn name_strength(bytes: &[u8], start: usize, name: &str) -> Option<Strength> {
         .then_some(Strength::Weak)
 }
 
-/// Whether only blanks stand between the line's start and `at`.
+/// Whether only blanks stand between the line's start and `at`. Looks back over the blanks
+/// only, so that asking for every word of a long line stays linear.
 fn starts_line(bytes: &[u8], at: usize) -> bool {
-    bytes[..at]
+    let blanks = bytes[..at]
         .iter()
         .rev()
-        .take_while(|&&b| b != b'\n')
-        .all(|&b| b == b' ' || b == b'\t')
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    at == blanks || matches!(bytes[at - blanks - 1], b'\n' | b'\r')
 }
 
 /// `NAME` as environment variables are spelled: capitals, digits and `_`.
