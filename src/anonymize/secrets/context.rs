@@ -17,6 +17,28 @@ const SCHEME_WORDS: &[&str] = &["bearer", "basic", "token", "ssws", "apikey"];
 
 /// Looks at what follows the name `text[start..end]` and reports a secret value after it.
 /// Returns where scanning may resume (past the value) when it reported one.
+/// Whether the name `bytes[start..end]` could be followed by a value at all: a separator, a
+/// quote, an element's `>`, or blanks then one of those, or blanks after a flag, a word of a
+/// scheme's length or a name that starts a line. Most words are turned away here, inline in
+/// the scan, before [`after_name`] is called.
+#[inline]
+pub(crate) fn may_have_value(bytes: &[u8], start: usize, end: usize) -> bool {
+    let before = start.checked_sub(1).map(|i| bytes[i]);
+    match bytes.get(end) {
+        Some(b'=' | b':' | b'"' | b'\'' | b'>') => true,
+        _ if before == Some(b'-') => true,
+        Some(b' ' | b'\t') => {
+            (4..=6).contains(&(end - start))
+                || matches!(
+                    bytes.get(skip_blanks(bytes, end)),
+                    Some(b'=' | b':' | b'"' | b'\'')
+                )
+                || starts_line(bytes, start)
+        }
+        _ => false,
+    }
+}
+
 pub(crate) fn after_name(
     text: &str,
     start: usize,
@@ -35,20 +57,8 @@ pub(crate) fn after_name(
     if before == Some(b'<') && next == Some(b'>') {
         return markup::element(text, start, end, out);
     }
-    // Most words are followed by neither a separator nor a value: turn them away first.
-    match next {
-        Some(b'=' | b':' | b'"' | b'\'') => {}
-        Some(b' ' | b'\t') => {
-            let after = skip_blanks(bytes, end);
-            let may_have_value = before == Some(b'-')
-                || (4..=6).contains(&(end - start))
-                || matches!(bytes.get(after), Some(b'=' | b':' | b'"' | b'\''))
-                || starts_line(bytes, start);
-            if !may_have_value {
-                return None;
-            }
-        }
-        _ => return None,
+    if !may_have_value(bytes, start, end) {
+        return None;
     }
     let mut at = end;
     let opening_quote = start.checked_sub(1).map(|i| bytes[i]);

@@ -80,7 +80,7 @@ pub(crate) fn find(text: &str, out: &mut Vec<Finding>) {
         // only once from its start (longer runs are not rescanned from the words inside them).
         let word_end = run_end(bytes, at, WORD);
         let mut scanned_to = word_end;
-        if vendors::may_start(byte) {
+        if at + 1 < bytes.len() && vendors::may_start(byte, bytes[at + 1]) {
             if let Some(end) = vendors::match_at(bytes, at) {
                 if end == bytes.len() || !is(bytes[end], WORD) {
                     out.push(Finding::placeholder(at, end, "<secret>"));
@@ -93,8 +93,7 @@ pub(crate) fn find(text: &str, out: &mut Vec<Finding>) {
             let name_end = run_end(bytes, word_end, NAME);
             name_checked_to = name_end;
             scanned_to = name_end;
-            // After `-`, a flag may carry its value glued to it (`-pSECRET`).
-            if may_have_value(bytes, name_end) || (at > 0 && bytes[at - 1] == b'-') {
+            if context::may_have_value(bytes, at, name_end) {
                 if let Some(resume) = context::after_name(text, at, name_end, out) {
                     at = resume;
                     continue;
@@ -114,15 +113,6 @@ pub(crate) fn find(text: &str, out: &mut Vec<Finding>) {
         }
         at = word_end;
     }
-}
-
-/// Whether the byte after a name could start a separator or a value (`=`, `:`, a quote, a
-/// blank, `>` of an element): the cheap test before the context rules look closer.
-fn may_have_value(bytes: &[u8], name_end: usize) -> bool {
-    matches!(
-        bytes.get(name_end),
-        Some(b'=' | b':' | b'"' | b'\'' | b' ' | b'\t' | b'>')
-    )
 }
 
 fn run_end(bytes: &[u8], mut at: usize, class: u8) -> usize {

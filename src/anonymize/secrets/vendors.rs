@@ -266,12 +266,11 @@ fn body_end(text: &[u8], start: usize, body: Alphabet, max: usize) -> usize {
 
 /// If a vendor token starts at `start` (a word start), its end.
 pub(crate) fn match_at(text: &[u8], start: usize) -> Option<usize> {
-    let first = usize::from(text[start]);
-    let second = usize::from(*text.get(start + 1)?);
-    if SECOND_BYTES[first][second / 64] & (1 << (second % 64)) == 0 {
+    let first = text[start];
+    if !may_start(first, *text.get(start + 1)?) {
         return None;
     }
-    let rows = &ROWS_BY_FIRST_BYTE[first];
+    let rows = &ROWS_BY_FIRST_BYTE[usize::from(first)];
     for (word_index, &word) in rows.iter().enumerate() {
         let mut bits = word;
         while bits != 0 {
@@ -296,10 +295,12 @@ pub(crate) fn match_at(text: &[u8], start: usize) -> Option<usize> {
     None
 }
 
-/// Whether any row starts with `byte`: most words are passed over with this one lookup.
+/// Whether any row starts with `first` then `second`: most words are passed over with this
+/// one lookup, without a call.
 #[inline]
-pub(crate) fn may_start(byte: u8) -> bool {
-    ROWS_BY_FIRST_BYTE[usize::from(byte)] != [0; ROW_WORDS]
+pub(crate) fn may_start(first: u8, second: u8) -> bool {
+    let second = usize::from(second);
+    SECOND_BYTES[usize::from(first)][second / 64] & (1 << (second % 64)) != 0
 }
 
 /// For each first byte, the second bytes some prefix continues with: most words that share a
