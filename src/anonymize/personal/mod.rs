@@ -10,6 +10,7 @@
 mod emails;
 mod hosts;
 mod ids;
+mod logins;
 mod network;
 mod numbers;
 mod own;
@@ -102,6 +103,7 @@ impl PersonalData {
         urls::find_percent_encoded(text, &decoded, out);
         emails::find(text, out);
         users::find(text, out);
+        logins::find(text, out);
         hosts::find(text, out);
         network::find(text, out);
         numbers::find(text, out);

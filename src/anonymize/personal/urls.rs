@@ -93,7 +93,8 @@ fn path_length(path: &str) -> usize {
 
 /// A character that may be part of one percent-encoded value.
 fn in_encoded_value(c: char) -> bool {
-    !c.is_whitespace() && !"\"'`<>&=?#/\\:;,()[]{}|".contains(c)
+    // A drive's colon stays inside (`C:%5CUsers%5C…`); a `mailto:` prefix decodes harmlessly.
+    !c.is_whitespace() && !"\"'`<>&=?#/\\;,()[]{}|".contains(c)
 }
 
 /// Reports each percent-encoded value whose decoded text `scrub` changes, replaced by the
@@ -212,6 +213,10 @@ mod tests {
                 "x?p=<user>/doc.pdf",
             ),
             ("to=alice%40example.com&x=1", "to=<email>&x=1"),
+            (
+                "open?path=C:%5CUsers%5Cj%C3%BCrgen%5Cx.txt",
+                "open?path=<user>/x.txt",
+            ),
         ];
         for (input, expected) in cases {
             assert_eq!(scrub(input), expected, "{input}");

@@ -3,30 +3,45 @@
 //!   `"user": "ann"`, `user=ann` in a query string, `User ID=ann;` and `UID=ann;` in connection
 //!   strings, `--user=ann`;
 //! - command-line flags: `-U ann`, `-u ann`, `--user ann`, `--username ann`, `--login ann`;
-//! - quoted after a word: `for user 'ann'`, `role "ann"`, `login 'ann'`, and the host of a
+//! - quoted after a word, in a few languages: `for user 'ann'`, `role "ann"`,
+//!   `für Benutzer 'ann'`, `пользователя "ann"`, and the host of a
 //!   MySQL account `'ann'@'build-box'` (`<host>`; `localhost` stays);
 //! - Windows accounts: `CORP\ann` (well-known principals such as `NT AUTHORITY\SYSTEM` stay).
 //!
+//! Names in system log lines are `logins`' to find.
+//!
 //! Numbers (`uid=1000`), booleans, variables (`$USER`, `%USERNAME%`) and placeholders stay.
 
-use memchr::memmem::Finder;
 use memchr::{memchr2_iter, memchr3_iter, memchr_iter};
-use once_cell::sync::Lazy;
 
-use super::scan::{
-    ascii_run_start, char_before, ends_with_ignore_case, run_end, run_start,
-    starts_with_ignore_case,
-};
+use super::scan::{ascii_run_start, char_before, run_end, run_start, starts_with_ignore_case};
 use crate::anonymize::finding::Finding;
 
 /// Field names (the last word of a compound name) whose value is a user name.
-const USER_FIELDS: &[&str] = &["user", "username", "logname", "login", "uid", "userid"];
+const USER_FIELDS: &[&str] = &[
+    "user", "username", "logname", "login", "uid", "userid", "owner",
+];
 
 /// Words after which a quoted value is a user name.
-const USER_WORDS: &[&str] = &["user", "role", "login", "username", "account"];
+const USER_WORDS: &[&str] = &[
+    "user",
+    "role",
+    "login",
+    "username",
+    "account",
+    "benutzer",
+    "utilisateur",
+    "usuario",
+    "utente",
+    "gebruiker",
+    "użytkownik",
+    "пользователь",
+    "пользователя",
+    "用户",
+];
 
 /// Values that name nobody.
-const NOT_NAMES: &[&str] = &[
+pub(super) const NOT_NAMES: &[&str] = &[
     "true",
     "false",
     "null",
@@ -37,29 +52,15 @@ const NOT_NAMES: &[&str] = &[
     "nobody",
 ];
 
-/// Words that follow `user` in prose (`for user authentication`), so are not names.
-const NOT_NAMES_AFTER_USER: &str = "\
-    a account accounts agent agents already an and api at authenticated authentication \
-    authorization by can cannot code config context could created credentials data defined \
-    deleted denied did directory disabled does doesn't email enabled error exists \
-    experience facing for found friendly from group groups guide had has have home id ids \
-    if in info input interface is isn't level list logged login manager may mode model must \
-    name names not object of on options or password permissions preferences prefs profile \
-    provided record request role service session settings should signed space specified \
-    supplied table that the this to token type ui unknown updated was wasn't which who will \
-    with would";
-
 /// Windows principals that exist on every machine.
 const WELL_KNOWN: &[&str] = &["SYSTEM", "Administrators", "Users", "Guests", "Everyone"];
 
-fn name_char(c: char) -> bool {
+pub(super) fn name_char(c: char) -> bool {
     c.is_alphanumeric() || "._-$".contains(c)
 }
 
 pub(super) fn find(text: &str, out: &mut Vec<Finding>) {
     find_fields(text, out);
-    find_after_user_word(text, out);
-    find_sudo_log(text, out);
     find_flags(text, out);
     find_quoted(text, out);
     find_windows_accounts(text, out);
@@ -135,56 +136,6 @@ fn is_user_field(key: &str) -> bool {
     })
 }
 
-/// `Invalid user ann from …`, `session opened for user ann(uid=1001)`: an unquoted name after
-/// the word `user`, unless it is a word that follows `user` in prose.
-fn find_after_user_word(text: &str, out: &mut Vec<Finding>) {
-    let bytes = text.as_bytes();
-    // Built once: a searcher costs more to build than most texts take to search.
-    static USER_WORDS_FINDERS: Lazy<[Finder<'static>; 2]> =
-        Lazy::new(|| [Finder::new("user "), Finder::new("User ")]);
-    for finder in USER_WORDS_FINDERS.iter() {
-        let needle = finder.needle();
-        for at in finder.find_iter(bytes) {
-            if at > 0 && bytes[at - 1].is_ascii_alphanumeric() {
-                continue;
-            }
-            let start = at + needle.len();
-            let end = run_end(text, start, name_char);
-            let word = text[start..end].trim_end_matches('.');
-            let end = start + word.len();
-            // English word endings that no login has: `user management`, `user settings`.
-            let english = word.len() > 5
-                && [
-                    "tion", "ment", "ing", "able", "ible", "ness", "ship", "ings", "ions",
-                ]
-                .iter()
-                .any(|suffix| ends_with_ignore_case(word.as_bytes(), word.len(), suffix));
-            let named = !english
-                && word.chars().any(char::is_alphabetic)
-                && !word.starts_with(['$', '%', '-', '.'])
-                && !NOT_NAMES_AFTER_USER
-                    .split_ascii_whitespace()
-                    .any(|w| word.eq_ignore_ascii_case(w))
-                && !NOT_NAMES.iter().any(|w| word.eq_ignore_ascii_case(w));
-            if named {
-                out.push(Finding::placeholder(start, end, "<user>"));
-            }
-        }
-    }
-}
-
-/// sudo's log lines: `sudo: ann : 3 incorrect password attempts ; …`.
-fn find_sudo_log(text: &str, out: &mut Vec<Finding>) {
-    static SUDO: Lazy<Finder<'static>> = Lazy::new(|| Finder::new("sudo: "));
-    for at in SUDO.find_iter(text.as_bytes()) {
-        let start = at + 6;
-        let end = run_end(text, start, name_char);
-        if end > start && text[end..].starts_with(" : ") {
-            out.push(Finding::placeholder(start, end, "<user>"));
-        }
-    }
-}
-
 /// `-U ann`, `-u ann`, `--user ann`, `--username ann`, `--login ann`, `ssh -l ann`,
 /// PowerShell's `-Credential ann` and `-UserName ann`.
 fn find_flags(text: &str, out: &mut Vec<Finding>) {
@@ -227,7 +178,7 @@ fn find_quoted(text: &str, out: &mut Vec<Finding>) {
         if open < searched_to || open == 0 || bytes[open - 1] != b' ' {
             continue;
         }
-        let word_start = run_start(text, open - 1, |c| c.is_ascii_alphabetic());
+        let word_start = run_start(text, open - 1, char::is_alphabetic);
         let word = &text[word_start..open - 1];
         if !USER_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w)) {
             continue;
