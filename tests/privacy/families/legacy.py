@@ -80,7 +80,7 @@ def build():
         case("network", f"adapter {mac} up", [mac], ["up"])
     for scheme in ["postgres", "mysql", "redis", "amqp", "https", "mongodb+srv", "ftp"]:
         pw = token(ALNUM, 12)
-        case("network", f"connect {scheme}://svc_user:{pw}@db.internal:5432/main failed", [pw, "svc_user"], ["db.internal", "<password>"])
+        case("network", f"connect {scheme}://svc_user:{pw}@db.internal:5432/main failed", [pw, "svc_user"], [":5432/main", "<password>"])
     case("network", "clone https://dana@git.example.com/repo.git", ["dana"], ["git.example.com"])
     for param in ["token", "access_token", "api_key", "key", "password", "secret", "sig", "signature", "auth", "session", "X-Amz-Signature"]:
         value = token(ALNUM, 24)
