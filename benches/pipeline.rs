@@ -5,7 +5,7 @@
 //!   the public API (hash, scrub, allowlist, tag hashing), then one batch encoded with
 //!   serde_json, 1,000 events at a time. The crate's own `Event::to_wire` and `encode_batch`
 //!   are private; these are the same public functions they call, in the same order.
-//! - `pipeline_client`: the real thing through a client writing to `/dev/null`: 1,000 track
+//! - `pipeline_client`: the real thing through a client writing to a local file: 1,000 track
 //!   calls, then a flush that returns when the sender has anonymized, encoded and written them.
 //! - `delivery`: the same through HTTP to the loopback collector of the examples, batches of
 //!   1,000. The collector runs in this process and competes for the same cores.
@@ -155,6 +155,7 @@ fn time_batches(client: &Client, kind: Kind, iters: u64) -> Duration {
             track(client, kind);
         }
         client.flush(FLUSH_TIMEOUT).expect("flush");
+        support::empty_output();
     }
     let elapsed = start.elapsed();
     let stats = client.stats();

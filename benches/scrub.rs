@@ -4,6 +4,8 @@
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use mycelium_telemetry::anonymize::{anonymize_message, anonymize_stack_trace};
 
+mod support;
+
 /// Traces in the formats the scrubber knows, each with the personal data real ones carry.
 fn realistic_traces() -> Vec<String> {
     let python = r#"Traceback (most recent call last):
@@ -78,6 +80,23 @@ fn scrubbing(c: &mut Criterion) {
     group.bench_function("plain text without personal data", |b| {
         b.iter(|| std::hint::black_box(anonymize_message(std::hint::black_box(&plain))))
     });
+    // The scrubbing of one error event of the pipeline benchmark (message and 1.3 KiB trace),
+    // through functions that remember nothing: what each new error costs the sender, where
+    // `pipeline_client/error` repeats one event and so also measures remembered repeats.
+    group.throughput(Throughput::Elements(1));
+    group.bench_function(
+        "error event, message and 1.3 KiB trace, every one new",
+        |b| {
+            b.iter(|| {
+                std::hint::black_box(anonymize_message(std::hint::black_box(
+                    support::ERROR_MESSAGE,
+                )));
+                std::hint::black_box(anonymize_stack_trace(std::hint::black_box(
+                    support::PYTHON_TRACE,
+                )))
+            })
+        },
+    );
     group.finish();
 }
 

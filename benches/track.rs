@@ -1,6 +1,6 @@
 //! What a track call costs the thread that makes it (issue #6, docs/performance.md).
 //!
-//! Enabled cases use local clients (batches go to `/dev/null`) whose sender sleeps while calls
+//! Enabled cases use local clients (batches go to a local file) whose sender sleeps while calls
 //! are timed, so the figures are the caller's own cost: checking the strings, one allocation,
 //! one push. What the sender does with the events is measured in `pipeline.rs`.
 

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)] // Each benchmark uses a different part.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use mycelium_telemetry::Config;
@@ -46,13 +47,30 @@ Traceback (most recent call last):
 smtplib.SMTPAuthenticationError: (535, b'5.7.8 Username and Password not accepted for alice@example.com')
 "#;
 
-/// An enabled client that writes its batches to `/dev/null`: the whole sender pipeline runs,
-/// but no socket is opened and no disk fills up however long a benchmark runs.
+/// The file local clients write their batches to: a regular file in this process's own
+/// folder under the temporary directory (the library refuses devices such as `/dev/null` and
+/// links, see src/private_file.rs). [`empty_output`] keeps it from growing.
+pub fn output_path() -> PathBuf {
+    let folder = std::env::temp_dir().join(format!("mycelium-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).expect("bench output folder");
+    folder.join("batches.jsonl")
+}
+
+/// Empties the output file between timed stretches; the client appends, so its next write
+/// starts the file again. Costs one system call per batch of 1,000 events.
+pub fn empty_output() {
+    if let Ok(file) = std::fs::OpenOptions::new().write(true).open(output_path()) {
+        let _ = file.set_len(0);
+    }
+}
+
+/// An enabled client that writes its batches to [`output_path`]: the whole sender pipeline
+/// runs, but no socket is opened, and the file is emptied after each timed batch.
 pub fn local_config() -> Config {
     let mut config = Config::new();
     config.set_enabled(true);
     config.set_salt(SALT).expect("salt");
-    config.set_output_file("/dev/null").expect("output file");
+    config.set_output_file(output_path()).expect("output file");
     // Queue-full warnings are expected in some benchmarks; they must not interleave with the
     // benchmark's output.
     config.set_logger(|_, _| {});

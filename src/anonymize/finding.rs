@@ -19,7 +19,6 @@ pub(crate) struct Finding {
     pub replacement: Cow<'static, str>,
 }
 
-#[allow(dead_code)] // Used by the detectors being moved onto findings (issue 9).
 impl Finding {
     pub(crate) fn placeholder(start: usize, end: usize, placeholder: &'static str) -> Self {
         Finding {
@@ -41,7 +40,6 @@ impl Finding {
 /// Applies `findings` to `text`. Findings are sorted by start; where two overlap, the one that
 /// starts first wins, and of two that start together the longer one, so a replacement never
 /// leaves part of what another detector found.
-#[allow(dead_code)] // Used by the detectors being moved onto findings (issue 9).
 pub(crate) fn apply(text: &str, findings: &mut [Finding]) -> String {
     if findings.is_empty() {
         return text.to_owned();

@@ -16,7 +16,10 @@ mod identity;
 pub mod limits;
 mod memo;
 mod paths;
+mod personal;
+mod repeats;
 mod scrub;
+mod secrets;
 
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -125,6 +128,15 @@ impl Anonymizer {
 /// Scrubs `text` and bounds the result to `max_bytes`. Very long input is cut (at a word
 /// boundary, well beyond what can be kept) before scrubbing, so a 10 MB message costs little.
 pub fn scrub_bounded(text: &str, max_bytes: usize) -> String {
+    // Messages and traces repeat in an error loop: the last few are remembered (names are
+    // remembered by the sender's memo).
+    if text.len() > limits::MAX_NAME_BYTES {
+        return repeats::remembered(text, max_bytes, || scrub_and_bound(text, max_bytes));
+    }
+    scrub_and_bound(text, max_bytes)
+}
+
+fn scrub_and_bound(text: &str, max_bytes: usize) -> String {
     let head = limits::pre_cut(text, max_bytes);
     let scrubbed = Scrubber::for_this_process().scrub(head);
     if head.len() < text.len() {
@@ -135,8 +147,10 @@ pub fn scrub_bounded(text: &str, max_bytes: usize) -> String {
     }
 }
 
-/// What may leave of one path: home directories become `<user>/…`, macOS temp folders
-/// `<tmp>/…`, UNC shares lose host and share, other paths keep their last three components.
+/// What may leave of one path: home directories under any prefix become `<user>/…`, macOS temp
+/// folders `<tmp>/…`, UNC shares lose host and share, other paths of more than three components
+/// keep their last three (shorter ones stay whole, leading `/` included); no kept component
+/// holds a user's name.
 pub fn anonymize_path(path: &str) -> String {
     Scrubber::for_this_process().scrub_path(path)
 }
@@ -152,11 +166,6 @@ pub fn anonymize_message(message: &str) -> String {
 /// .NET.
 pub fn anonymize_stack_trace(trace: &str) -> String {
     Scrubber::for_this_process().scrub(trace)
-}
-
-/// Compiles one of the scrubber's own patterns, which are known to be valid.
-fn regex(pattern: &str) -> regex::Regex {
-    regex::Regex::new(pattern).expect("the built-in patterns are valid")
 }
 
 /// Lowercase hex of `bytes`.
@@ -202,7 +211,7 @@ mod tests {
         let scrubbed = anonymize_stack_trace(trace);
         assert!(!scrubbed.contains("alice"), "{scrubbed}");
         assert!(scrubbed.contains("File \"<user>/proj/app.py\", line 42, in main"));
-        assert!(scrubbed.contains("File \"python3.11/json/decoder.py\", line 355"));
+        assert!(scrubbed.contains("File \"/usr/lib/python3.11/json/decoder.py\", line 355"));
         assert!(scrubbed.contains("ValueError: bad input from <email>"));
     }
 }

@@ -2,121 +2,25 @@
 //!
 //! Each kind of personal data or secret gets its own placeholder so analysts can still count
 //! kinds of failures: `<secret>`, `<private-key>`, `<email>`, `<ip>`, `<mac>`, `<card>`,
-//! `<ssn>`, `<iban>`, `<phone>`, `<user>`, `<host>`, `<tmp>`. Rules run in a fixed order, the most
-//! specific first (a password inside a URL must go before the URL's host looks like a path).
-//! Checksums and entropy keep false positives down; where a rule cannot tell, it scrubs.
+//! `<ssn>`, `<iban>`, `<phone>`, `<user>`, `<host>`, `<tmp>`.
+//!
+//! Two passes, each one scan that reports [`Finding`](super::finding::Finding)s and applies
+//! them once: secrets first ([`secrets`](super::secrets)), then personal data on the result
+//! ([`PersonalData`]), so that a password inside a URL is gone before the URL's host or path
+//! is looked at. Text with nothing to scrub is scanned twice and copied once.
 
-use std::net::Ipv6Addr;
+use std::borrow::Cow;
 
 use once_cell::sync::Lazy;
-use regex::{Captures, Regex};
 
-use super::regex;
-
-use super::checks::{entropy, passes_iban, passes_luhn, plausible_ssn};
+use super::finding::apply;
 use super::identity::Identity;
-use super::paths::{path_without_user, scrub_paths};
-
-/// PEM private key blocks, whatever the key type.
-static PRIVATE_KEY: Lazy<Regex> = Lazy::new(|| {
-    regex(
-        r"(?s)-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----.*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)",
-    )
-});
-/// JSON Web Tokens: base64url header and payload that both start with `{"`.
-static JWT: Lazy<Regex> =
-    Lazy::new(|| regex(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"));
-/// Credentials recognised by their vendor prefix.
-static VENDOR_TOKEN: Lazy<Regex> = Lazy::new(|| {
-    regex(concat!(
-        r"\b(?:",
-        r"gh[pousr]_[A-Za-z0-9]{30,255}",    // GitHub classic tokens
-        r"|github_pat_[A-Za-z0-9_]{22,255}", // GitHub fine-grained PATs
-        r"|gl(?:pat|dt|rt|ptt|ft|cbt|imt|oas|soat)-[A-Za-z0-9_-]{20,}", // GitLab
-        r"|xox[abposr]-[A-Za-z0-9-]{10,}|xapp-[A-Za-z0-9-]{10,}", // Slack
-        r"|(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{16,}", // Stripe
-        r"|sk-ant-[A-Za-z0-9_-]{20,}",       // Anthropic
-        r"|sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}", // OpenAI
-        r"|AIza[0-9A-Za-z_-]{35}",           // Google API keys
-        r"|npm_[A-Za-z0-9]{36}",             // npm
-        r"|pypi-[A-Za-z0-9_-]{50,}",         // PyPI
-        r"|(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{16}", // AWS key ids
-        r")\b"
-    ))
-});
-/// Slack incoming webhooks carry their secret in the path.
-static SLACK_WEBHOOK: Lazy<Regex> =
-    Lazy::new(|| regex(r"https://hooks\.slack\.com/services/[A-Za-z0-9/_-]+"));
-/// `Authorization: Bearer …` and friends, in headers, logs and curl command lines.
-static AUTHORIZATION: Lazy<Regex> = Lazy::new(|| {
-    regex(
-        r#"(?i)\b((?:proxy-)?authorization["']?\s*[:=]\s*["']?)(?:(bearer|basic|digest|token|negotiate|ntlm)\s+)?([^\s"',;]+)"#,
-    )
-});
-/// A bare `Bearer <token>`, `Basic <base64>` or `token <value>`; [`looks_random`] decides, so
-/// that "token validation failed" stays.
-static BEARER: Lazy<Regex> =
-    Lazy::new(|| regex(r"(?i)\b(bearer|basic|token)\s+([A-Za-z0-9._~+/-]{8,}=*)"));
-/// User and password in any URL's authority.
-static URL_USERINFO: Lazy<Regex> =
-    Lazy::new(|| regex(r"(?i)\b([a-z][a-z0-9+.-]*://)([^\s/@:]+)(:[^\s/@]*)?@"));
-/// Query parameters whose names say they carry a secret.
-static SECRET_QUERY_PARAM: Lazy<Regex> = Lazy::new(|| {
-    regex(concat!(
-        r"(?i)([?&;](?:[a-z0-9_.-]*(?:token|key|password|passwd|pwd|secret|sig|signature|auth|",
-        r"session|sessionid|credential|code|otp)|x-amz-[a-z-]+)=)([^&#\s",
-        "\"'",
-        r"]+)"
-    ))
-});
-/// `name = value`, `name: value`, `"name": "value"` where the name says it is a secret.
-static SECRET_ASSIGNMENT: Lazy<Regex> = Lazy::new(|| {
-    regex(concat!(
-        r#"(?i)(["']?\b[a-z0-9_.-]*?(password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|"#,
-        r#"access[_-]?key|private[_-]?key|secret[_-]?key|client[_-]?secret|credentials?)["']?"#,
-        r#"\s*(?::=|=>|[:=])\s*)(["']?)([^\s"',;&}\]]+)"#
-    ))
-});
-static EMAIL: Lazy<Regex> = Lazy::new(|| {
-    regex(
-        r#"(?:"[^"\r\n@]+"|\b[A-Za-z0-9._%+-]+)@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"#,
-    )
-});
-static MAC: Lazy<Regex> =
-    Lazy::new(|| regex(r"\b[0-9A-Fa-f]{2}(?:([:-])[0-9A-Fa-f]{2})(?:[:-][0-9A-Fa-f]{2}){4}\b"));
-/// Candidates only; [`is_ipv6`] decides.
-static IPV6_CANDIDATE: Lazy<Regex> = Lazy::new(|| {
-    regex(
-        r"(?i)[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:(?::|\b)(?:\d{1,3}\.){3}\d{1,3})?(?:%[0-9a-z]+)?",
-    )
-});
-static IPV4: Lazy<Regex> = Lazy::new(|| {
-    regex(r"\b(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\b")
-});
-/// A run of digits, optionally grouped by single spaces or dashes; [`cards_in_run`] looks for
-/// card numbers inside it. No word boundary is required: `ID4111111111111111` holds a card too.
-static DIGIT_RUN: Lazy<Regex> = Lazy::new(|| regex(r"\d(?:[ -]?\d)*"));
-static IBAN_CANDIDATE: Lazy<Regex> =
-    Lazy::new(|| regex(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b"));
-static SSN: Lazy<Regex> = Lazy::new(|| regex(r"\b\d{3}-\d{2}-\d{4}\b"));
-/// A phone number in international format: `+`, country code, then 6 to 14 more digits.
-static PHONE: Lazy<Regex> = Lazy::new(|| regex(r"\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}\b"));
-
-/// Values that, after a secret-looking name, are not secrets.
-const NOT_SECRETS: &[&str] = &[
-    "true",
-    "false",
-    "null",
-    "none",
-    "nil",
-    "undefined",
-    "redacted",
-];
+use super::personal::PersonalData;
+use super::secrets;
 
 /// The scrubber for one identity (the process's own, or one given by a test).
 pub struct Scrubber {
-    identity_rules: Vec<(Regex, &'static str)>,
-    home: Option<String>,
+    personal: PersonalData,
 }
 
 static PROCESS_SCRUBBER: Lazy<Scrubber> = Lazy::new(|| Scrubber::new(Identity::current()));
@@ -128,59 +32,35 @@ impl Scrubber {
     }
 
     pub fn new(identity: Identity) -> Self {
-        let mut identity_rules = Vec::new();
-        if let Some(host) = &identity.host {
-            identity_rules.push((word_regex(host), "<host>"));
-            if let Some((short, _)) = host.split_once('.').filter(|(s, _)| s.len() >= 3) {
-                identity_rules.push((word_regex(short), "<host>"));
-            }
-        }
-        if let Some(login) = &identity.login {
-            identity_rules.push((word_regex(login), "<user>"));
-        }
         Scrubber {
-            identity_rules,
-            home: identity.home,
+            personal: PersonalData::new(&identity),
         }
     }
 
-    /// What may leave of one path (see [`path_without_user`]), also losing this user's home and
-    /// anything the text rules catch in its names (an email as a folder name, say). Input that
-    /// is not one path, such as a whole message, is scrubbed as text instead, so that nothing
-    /// escapes because it was handed to the wrong function.
+    /// What may leave of one path (see `PersonalData::one_path`), also losing anything the
+    /// text rules catch in its names (an email as a folder name, say). Input that is not one
+    /// path, such as a whole message, is scrubbed as text instead, so that nothing escapes
+    /// because it was handed to the wrong function.
     pub fn scrub_path(&self, path: &str) -> String {
-        let path = self.without_home(path);
-        if is_one_path(&path) {
-            self.scrub(&path_without_user(&path))
+        if is_one_path(path) {
+            self.scrub(&self.personal.one_path(path))
         } else {
-            self.scrub(&path)
+            self.scrub(path)
         }
     }
 
-    /// Scrubs free text. Runs on the sender thread.
+    /// Scrubs free text: secrets first, then personal data. Runs on the sender thread.
     pub fn scrub(&self, text: &str) -> String {
-        let mut text = scrub_secrets(text);
-        text = scrub_network(&text);
-        text = scrub_numbers(&text);
-        text = self.without_home(&text);
-        text = scrub_paths(&text);
-        self.without_identity(&text)
-    }
-
-    fn without_home(&self, text: &str) -> String {
-        match &self.home {
-            // A home outside /home and /Users is not caught by the path rules.
-            Some(home) if text.contains(home.as_str()) => text.replace(home.as_str(), "<user>"),
-            _ => text.to_owned(),
-        }
-    }
-
-    fn without_identity(&self, text: &str) -> String {
-        let mut text = text.to_owned();
-        for (pattern, placeholder) in &self.identity_rules {
-            text = pattern.replace_all(&text, *placeholder).into_owned();
-        }
-        text
+        let mut findings = Vec::new();
+        secrets::find(text, &mut findings);
+        let text = if findings.is_empty() {
+            Cow::Borrowed(text)
+        } else {
+            Cow::Owned(apply(text, &mut findings))
+        };
+        findings.clear();
+        self.personal.find(&text, &mut findings);
+        apply(&text, &mut findings)
     }
 }
 
@@ -197,258 +77,6 @@ fn is_one_path(text: &str) -> bool {
             .get(..7)
             .is_some_and(|s| s.eq_ignore_ascii_case("file://"))
         || !text.contains(char::is_whitespace)
-}
-
-fn word_regex(word: &str) -> Regex {
-    regex(&format!(r"(?i)\b{}\b", regex::escape(word)))
-}
-
-fn scrub_secrets(text: &str) -> String {
-    let mut text = text.to_owned();
-    if text.contains("PRIVATE KEY-----") {
-        text = PRIVATE_KEY.replace_all(&text, "<private-key>").into_owned();
-    }
-    if text.contains("eyJ") {
-        text = JWT.replace_all(&text, "<secret>").into_owned();
-    }
-    if may_hold_vendor_token(&text) {
-        text = VENDOR_TOKEN.replace_all(&text, "<secret>").into_owned();
-    }
-    if text.contains("hooks.slack.com") {
-        text = SLACK_WEBHOOK.replace_all(&text, "<secret>").into_owned();
-    }
-    if contains_ignore_ascii_case(&text, "authorization") {
-        text = AUTHORIZATION
-            .replace_all(&text, |caps: &Captures| match caps.get(2) {
-                Some(scheme) => format!("{}{} <secret>", &caps[1], scheme.as_str()),
-                None => format!("{}<secret>", &caps[1]),
-            })
-            .into_owned();
-    }
-    if ["bearer", "basic", "token"]
-        .iter()
-        .any(|word| contains_ignore_ascii_case(&text, word))
-    {
-        text = BEARER
-            .replace_all(&text, |caps: &Captures| {
-                if looks_random(&caps[2]) {
-                    format!("{} <secret>", &caps[1])
-                } else {
-                    caps[0].to_owned()
-                }
-            })
-            .into_owned();
-    }
-    if text.contains("://") {
-        text = URL_USERINFO
-            .replace_all(&text, |caps: &Captures| match caps.get(3) {
-                Some(_) => format!("{}<user>:<password>@", &caps[1]),
-                None => format!("{}<user>@", &caps[1]),
-            })
-            .into_owned();
-    }
-    if text.contains('=') {
-        text = SECRET_QUERY_PARAM
-            .replace_all(&text, "$1<secret>")
-            .into_owned();
-    }
-    if !text.contains(['=', ':']) {
-        return text;
-    }
-    SECRET_ASSIGNMENT
-        .replace_all(&text, |caps: &Captures| {
-            let value = &caps[4];
-            if is_secret_value(&caps[2], value) {
-                format!("{}{}<secret>", &caps[1], &caps[3])
-            } else {
-                caps[0].to_owned()
-            }
-        })
-        .into_owned()
-}
-
-/// Whether `text` could hold a vendor token at all. Each guard below is a condition the pattern
-/// itself requires, so skipping it changes nothing; it spares short names (most of what is
-/// scrubbed) the pattern, and the process the memory of compiling it until it is needed.
-fn may_hold_vendor_token(text: &str) -> bool {
-    const PREFIXES_WITHOUT_PUNCTUATION: &[&str] = &[
-        "AIza", "AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AIPA", "ANPA", "ANVA", "APKA",
-        "AROA", "ASCA",
-    ];
-    text.contains(['_', '-'])
-        || PREFIXES_WITHOUT_PUNCTUATION
-            .iter()
-            .any(|p| text.contains(p))
-}
-
-fn contains_ignore_ascii_case(text: &str, needle: &str) -> bool {
-    text.as_bytes()
-        .windows(needle.len())
-        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
-}
-
-/// After a secret-looking name, which values are secrets: for password-like names any real
-/// value; for token- and key-like names a long or random-looking one (so `token=5` survives).
-fn is_secret_value(name: &str, value: &str) -> bool {
-    let value = value.trim_matches(['"', '\'']);
-    if value.is_empty() || value.starts_with('<') || value.starts_with("***") {
-        return false;
-    }
-    if NOT_SECRETS.contains(&value.to_ascii_lowercase().as_str()) {
-        return false;
-    }
-    let password_like = matches!(
-        name.to_ascii_lowercase().as_str(),
-        "password" | "passwd" | "passphrase" | "pwd" | "secret"
-    );
-    password_like || value.len() >= 8 || (value.len() >= 4 && entropy(value) >= 2.0)
-}
-
-/// Letters mixed with digits, or long and random: a credential rather than a word.
-fn looks_random(value: &str) -> bool {
-    let letters = value.bytes().any(|b| b.is_ascii_alphabetic());
-    let digits = value.bytes().any(|b| b.is_ascii_digit());
-    (letters && digits) || (value.len() >= 20 && entropy(value) >= 3.5)
-}
-
-fn scrub_network(text: &str) -> String {
-    let mut text = text.to_owned();
-    if text.contains('@') {
-        text = EMAIL.replace_all(&text, "<email>").into_owned();
-    }
-    if text.contains([':', '-']) {
-        text = MAC
-            .replace_all(&text, |caps: &Captures| {
-                // All five separators must match the first (no `12:34-56:…`).
-                let separator = &caps[1];
-                if caps[0].matches(separator).count() == 5 {
-                    "<mac>".to_owned()
-                } else {
-                    caps[0].to_owned()
-                }
-            })
-            .into_owned();
-    }
-    if text.contains(':') {
-        text = replace_checked(&text, &IPV6_CANDIDATE, "<ip>", is_ipv6);
-    }
-    if text.contains('.') {
-        text = replace_checked(&text, &IPV4, "<ip>", is_ipv4_in_context);
-    }
-    text
-}
-
-fn scrub_numbers(text: &str) -> String {
-    if text.bytes().filter(u8::is_ascii_digit).count() < 9 {
-        return text.to_owned();
-    }
-    // IBANs first: their digits must not be mistaken for part of a card.
-    let text = replace_checked(text, &IBAN_CANDIDATE, "<iban>", |found, _, _| {
-        passes_iban(found)
-    });
-    let text = DIGIT_RUN
-        .replace_all(&text, |caps: &Captures| cards_in_run(&caps[0]))
-        .into_owned();
-    let text = replace_checked(&text, &SSN, "<ssn>", |found, _, _| plausible_ssn(found));
-    replace_checked(&text, &PHONE, "<phone>", |found, _, _| {
-        (8..=15).contains(&found.bytes().filter(u8::is_ascii_digit).count())
-    })
-}
-
-/// Replaces every card number inside a run of digit groups. A card spans whole groups and holds
-/// 13 to 19 digits that pass Luhn; the run may carry other numbers before or after it
-/// (`order 12 4111 1111 1111 1111 2`). An ungrouped run must be a card as a whole, so a long
-/// number such as an id is not mistaken for a card by a chance window.
-fn cards_in_run(run: &str) -> String {
-    if run.bytes().filter(u8::is_ascii_digit).count() < 13 {
-        return run.to_owned();
-    }
-    // (start, end) byte offsets of each group of digits.
-    let mut groups = Vec::new();
-    let mut start = 0;
-    for (i, byte) in run.bytes().enumerate() {
-        if byte == b' ' || byte == b'-' {
-            groups.push((start, i));
-            start = i + 1;
-        }
-    }
-    groups.push((start, run.len()));
-
-    let mut out = String::new();
-    let mut copied = 0;
-    let mut first = 0;
-    while first < groups.len() {
-        match card_ending_at(run, &groups, first) {
-            Some(last) => {
-                out.push_str(&run[copied..groups[first].0]);
-                out.push_str("<card>");
-                copied = groups[last].1;
-                first = last + 1;
-            }
-            None => first += 1,
-        }
-    }
-    out.push_str(&run[copied..]);
-    out
-}
-
-/// The last group of the shortest card starting at group `first`, if there is one.
-fn card_ending_at(run: &str, groups: &[(usize, usize)], first: usize) -> Option<usize> {
-    let mut digits = 0;
-    for (last, &(start, end)) in groups.iter().enumerate().skip(first) {
-        digits += end - start;
-        if digits > 19 {
-            return None;
-        }
-        if digits >= 13 && passes_luhn(&run[groups[first].0..end]) {
-            return Some(last);
-        }
-    }
-    None
-}
-
-/// Replaces each match for which `accept(match, text, start)` holds.
-fn replace_checked(
-    text: &str,
-    pattern: &Regex,
-    placeholder: &str,
-    accept: impl Fn(&str, &str, usize) -> bool,
-) -> String {
-    pattern
-        .replace_all(text, |caps: &Captures| {
-            let found = caps.get(0).expect("group 0 always matches");
-            if accept(found.as_str(), text, found.start()) {
-                placeholder.to_owned()
-            } else {
-                found.as_str().to_owned()
-            }
-        })
-        .into_owned()
-}
-
-/// A real IPv6 address, not `a::b` in a Rust or C++ path nor a clock time.
-fn is_ipv6(found: &str, text: &str, start: usize) -> bool {
-    let before = text[..start].chars().next_back();
-    let after = text[start + found.len()..].chars().next();
-    let touches_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-    if touches_word(before) || touches_word(after) {
-        return false;
-    }
-    let address = found.split('%').next().unwrap_or(found);
-    let has_real_group = address.split(':').any(|group| group.len() >= 2);
-    has_real_group && address.parse::<Ipv6Addr>().is_ok()
-}
-
-/// An IPv4 address, unless it is part of a longer dotted number (`1.2.3.4.5`) or a version
-/// written `v1.2.3.4` (the regex's word boundary already keeps `v1.2.3.4` out).
-fn is_ipv4_in_context(found: &str, text: &str, start: usize) -> bool {
-    let before = &text[..start];
-    let after = &text[start + found.len()..];
-    let dotted_digit =
-        |s: &str| s.starts_with('.') && s[1..].starts_with(|c: char| c.is_ascii_digit());
-    let digit_dotted =
-        |s: &str| s.ends_with('.') && s[..s.len() - 1].ends_with(|c: char| c.is_ascii_digit());
-    !dotted_digit(after) && !digit_dotted(before)
 }
 
 #[cfg(test)]

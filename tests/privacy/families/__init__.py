@@ -1,0 +1,1 @@
+"""Case families of the privacy corpus, one module per family (see generate_corpus.py)."""
