@@ -52,7 +52,9 @@ fn header_enum(header: &str, enum_name: &str) -> BTreeMap<String, i64> {
 fn header_functions(header: &str) -> BTreeSet<String> {
     header
         .lines()
-        .filter(|line| !line.starts_with(' ') && !line.starts_with("typedef") && line.ends_with(");"))
+        .filter(|line| {
+            !line.starts_with(' ') && !line.starts_with("typedef") && line.ends_with(");")
+        })
         .filter_map(|line| {
             let before_paren = &line[..line.find('(')?];
             let name = before_paren.rsplit(|c: char| c == ' ' || c == '*').next()?;
@@ -113,7 +115,9 @@ fn mentions(text: &str, name: &str) -> bool {
 fn statuses_match_the_header_and_mt_status_message() {
     let contract = contract();
     let in_header = header_enum(&header(), "mt_status");
-    let policies = contract["status_policy"].as_object().expect("status_policy");
+    let policies = contract["status_policy"]
+        .as_object()
+        .expect("status_policy");
     let mut in_contract = BTreeMap::new();
     for status in contract["statuses"].as_array().expect("statuses") {
         let name = status["name"].as_str().expect("name").to_owned();
@@ -127,7 +131,10 @@ fn statuses_match_the_header_and_mt_status_message() {
             "{name}: the message differs from mt_status_message"
         );
         let policy = status["policy"].as_str().expect("policy");
-        assert!(policies.contains_key(policy), "{name}: unknown policy {policy}");
+        assert!(
+            policies.contains_key(policy),
+            "{name}: unknown policy {policy}"
+        );
         for binding in bindings(&contract) {
             assert!(
                 status["bindings"][&binding].is_string(),
@@ -136,10 +143,16 @@ fn statuses_match_the_header_and_mt_status_message() {
         }
         in_contract.insert(name, value);
     }
-    assert_eq!(in_contract, in_header, "contract statuses differ from the header's mt_status");
+    assert_eq!(
+        in_contract, in_header,
+        "contract statuses differ from the header's mt_status"
+    );
     // SAFETY: as above.
     let unknown = unsafe { CStr::from_ptr(ffi::status::mt_status_message(12345)) };
-    assert_eq!(unknown.to_str().ok(), contract["unknown_status"]["message"].as_str());
+    assert_eq!(
+        unknown.to_str().ok(),
+        contract["unknown_status"]["message"].as_str()
+    );
 }
 
 #[test]
@@ -156,7 +169,10 @@ fn small_enums_match_the_header() {
             .expect(key)
             .iter()
             .map(|(name, value)| {
-                (format!("{prefix}{}", name.to_uppercase()), value.as_i64().expect("number"))
+                (
+                    format!("{prefix}{}", name.to_uppercase()),
+                    value.as_i64().expect("number"),
+                )
             })
             .collect();
         assert_eq!(from_contract, header_enum(&header, enum_name), "{key}");
@@ -183,7 +199,9 @@ fn c_setter_status(setter: &str, value: f64) -> ffi::mt_status {
         "mt_config_set_batch_size" => ffi::config::mt_config_set_batch_size(config, whole),
         "mt_config_set_retry_attempts" => ffi::config::mt_config_set_retry_attempts(config, whole),
         "mt_config_set_retry_backoff" => ffi::config::mt_config_set_retry_backoff(config, value),
-        "mt_config_set_flush_interval_ms" => ffi::config::mt_config_set_flush_interval_ms(config, whole),
+        "mt_config_set_flush_interval_ms" => {
+            ffi::config::mt_config_set_flush_interval_ms(config, whole)
+        }
         "mt_config_set_queue_capacity" => ffi::config::mt_config_set_queue_capacity(config, whole),
         other => panic!("no numeric C setter named {other}: add it to this test"),
     };
@@ -200,8 +218,14 @@ fn numeric_options_have_the_range_and_default_the_library_enforces() {
             continue;
         };
         let setter = option["setter"].as_str().expect("setter");
-        let env = option["env"].as_str().expect("numeric options have a variable");
-        let step = if option["type"] == "double" { 0.001 } else { 1.0 };
+        let env = option["env"]
+            .as_str()
+            .expect("numeric options have a variable");
+        let step = if option["type"] == "double" {
+            0.001
+        } else {
+            1.0
+        };
         let text = |number: f64| {
             if step < 1.0 {
                 format!("{number}")
@@ -210,8 +234,15 @@ fn numeric_options_have_the_range_and_default_the_library_enforces() {
             }
         };
         for inside in [min, max] {
-            assert!(from_env(env, &text(inside)).is_ok(), "{env}={inside} refused");
-            assert_eq!(c_setter_status(setter, inside), ffi::mt_status::MT_OK, "{setter}({inside})");
+            assert!(
+                from_env(env, &text(inside)).is_ok(),
+                "{env}={inside} refused"
+            );
+            assert_eq!(
+                c_setter_status(setter, inside),
+                ffi::mt_status::MT_OK,
+                "{setter}({inside})"
+            );
         }
         for outside in [min - step, max + step] {
             let refused = from_env(env, &text(outside)).expect_err(&format!("{env}={outside}"));
@@ -234,9 +265,15 @@ fn numeric_options_have_the_range_and_default_the_library_enforces() {
             "mt_config_set_queue_capacity" => f64::from(defaults.queue_capacity()),
             other => panic!("no default getter for {other}: add it to this test"),
         };
-        assert!((actual - default).abs() < 1e-9, "{setter}: default {actual}, contract {default}");
+        assert!(
+            (actual - default).abs() < 1e-9,
+            "{setter}: default {actual}, contract {default}"
+        );
     }
-    assert_eq!(contract["options"][1]["default"].as_str(), Some(defaults.endpoint()));
+    assert_eq!(
+        contract["options"][1]["default"].as_str(),
+        Some(defaults.endpoint())
+    );
 }
 
 #[test]
@@ -244,12 +281,18 @@ fn every_config_setter_of_the_header_is_an_option_with_a_name_in_every_binding()
     let contract = contract();
     let functions = header_functions(&header());
     let options = contract["options"].as_array().expect("options");
-    let setters: BTreeSet<&str> = options.iter().filter_map(|o| o["setter"].as_str()).collect();
+    let setters: BTreeSet<&str> = options
+        .iter()
+        .filter_map(|o| o["setter"].as_str())
+        .collect();
     for function in &functions {
         let is_setter = function.starts_with("mt_config_set_")
             || function.starts_with("mt_config_allow_metadata_field");
         if is_setter {
-            assert!(setters.contains(function.as_str()), "{function} is not in options");
+            assert!(
+                setters.contains(function.as_str()),
+                "{function} is not in options"
+            );
         }
     }
     let env_vars = [
@@ -279,7 +322,10 @@ fn every_config_setter_of_the_header_is_an_option_with_a_name_in_every_binding()
         let setter = option["setter"].as_str().expect("setter");
         assert!(functions.contains(setter), "{setter} is not in the header");
         if let Some(env) = option["env"].as_str() {
-            assert!(env_vars.contains(&env), "{setter}: {env} is not a variable the library reads");
+            assert!(
+                env_vars.contains(&env),
+                "{setter}: {env} is not a variable the library reads"
+            );
         }
         for (binding, text) in &sources {
             let unbound = contract["unbound"][setter]["bindings"].as_array();
@@ -289,7 +335,10 @@ fn every_config_setter_of_the_header_is_an_option_with_a_name_in_every_binding()
             let name = option["names"][binding]
                 .as_str()
                 .unwrap_or_else(|| panic!("{setter} has no {binding} name"));
-            assert!(mentions(text, name), "{binding} has no option named {name} ({setter})");
+            assert!(
+                mentions(text, name),
+                "{binding} has no option named {name} ({setter})"
+            );
         }
     }
     // Every variable the library reads is an option's.
@@ -314,18 +363,27 @@ fn every_header_function_is_bound_or_listed_as_unbound_with_a_reason() {
             if listed {
                 let reason = entry["reason"].as_str().unwrap_or("");
                 if reason.len() < 20 {
-                    problems.push(format!("{function}: give {binding} a reason for leaving it unbound"));
+                    problems.push(format!(
+                        "{function}: give {binding} a reason for leaving it unbound"
+                    ));
                 }
                 if mentions(&text, &function) {
-                    problems.push(format!("{function} is listed as unbound in {binding}, which binds it"));
+                    problems.push(format!(
+                        "{function} is listed as unbound in {binding}, which binds it"
+                    ));
                 }
             } else if !mentions(&text, &function) {
-                problems.push(format!("{binding} neither binds {function} nor lists it as unbound"));
+                problems.push(format!(
+                    "{binding} neither binds {function} nor lists it as unbound"
+                ));
             }
         }
     }
     for function in unbound.keys() {
-        assert!(header_functions(&header()).contains(function), "unbound {function} is not in the header");
+        assert!(
+            header_functions(&header()).contains(function),
+            "unbound {function} is not in the header"
+        );
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
@@ -335,7 +393,9 @@ fn bindings_that_load_at_run_time_name_the_same_variable_and_files() {
     let contract = contract();
     let library = &contract["library"];
     let env_var = library["env_var"].as_str().expect("env_var");
-    let system_names = library["system_names"]["linux"].as_array().expect("system names");
+    let system_names = library["system_names"]["linux"]
+        .as_array()
+        .expect("system names");
     for binding in library["applies_to"].as_array().expect("applies_to") {
         let binding = binding.as_str().expect("a binding");
         let text = binding_source(&contract, binding);
