@@ -14,7 +14,7 @@ module MyceliumTelemetry
   #
   # When telemetry is disabled every track call returns at once, before any argument is looked
   # at. Otherwise a caller's mistake raises ArgumentError or TypeError and nothing is queued; a
-  # call after #shutdown raises ShutDownError. Delivery problems (collector down, timeouts,
+  # call after #shutdown does nothing. Delivery problems (collector down, timeouts,
   # refusals) never raise: they are counted in #stats.
   #
   # #shutdown only closes the native client, which calls still running on other threads survive;
@@ -127,7 +127,8 @@ module MyceliumTelemetry
     end
 
     # Delivers what is queued (waiting at most +timeout+ seconds) and stops the sender thread.
-    # Later calls raise ShutDownError, except #stats; calling it again does nothing. It does not
+    # Later calls do nothing (flush returns true), except #stats, which gives the final counters;
+    # calling it again does nothing. It does not
     # wait for calls running on other threads (such as a #flush): they end safely on their own.
     def shutdown(timeout: 5.0)
       timeout_ms = Arguments.milliseconds(timeout)
@@ -179,8 +180,7 @@ module MyceliumTelemetry
 
     def mark_shut_down
       @shut_down = true
-      # Calls after shutdown must report it, also on a client that was disabled all along.
-      @skip_tracking = false
+      @skip_tracking = true
     end
   end
 end
