@@ -137,7 +137,10 @@ class ErrorsTest < TelemetryTest
     assert_equal [:finished] * 3, threads.map(&:value)
 
     stats = client.stats
-    assert_operator stats.enqueued, :<, 60_000, "calls after the shutdown were not queued"
+    final = stats.enqueued
+    assert_operator final, :<=, 60_000
+    client.track_agent_usage("late", "run")
+    assert_equal final, client.stats.enqueued, "a call after the shutdown is not queued"
     assert_equal collector.events.size, stats.sent
     assert_operator stats.sent, :>, 0
     assert_operator stats.sent + stats.dropped + stats.failed, :<=, stats.enqueued
