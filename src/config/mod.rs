@@ -3,7 +3,6 @@
 //! Telemetry is off unless `TELEMETRY_ENABLED` says yes, and `DO_NOT_TRACK` always wins. When it
 //! is off, nothing else is read: no variable, no salt file.
 
-use std::ffi::OsString;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -13,10 +12,13 @@ use crate::anonymize::{built_in_type, is_secret_key, AllowedField, ErrorDetail, 
 use crate::log::Logger;
 
 mod endpoint;
+mod env;
 mod setting;
+mod settings;
 
 use endpoint::normalize_endpoint;
 pub use setting::{ConfigError, Setting};
+pub use settings::{SettingInfo, SettingKind, SETTINGS};
 
 /// The collector used when `TELEMETRY_ENDPOINT` is not set.
 pub const DEFAULT_ENDPOINT: &str = "https://mycelium-telemetry.sornsen.io";
@@ -55,6 +57,7 @@ pub struct Config {
     error_detail: ErrorDetail,
     ca_file: Option<PathBuf>,
     tls_config: Option<Arc<rustls::ClientConfig>>,
+    scrub_panic_trigger: Option<Arc<str>>,
     pub(crate) logger: Logger,
 }
 
@@ -81,6 +84,7 @@ impl Default for Config {
             error_detail: ErrorDetail::Full,
             ca_file: None,
             tls_config: None,
+            scrub_panic_trigger: None,
             logger: Logger::default(),
         }
     }
@@ -115,98 +119,6 @@ impl Config {
         Config::default()
     }
 
-    /// Reads the process environment. An invalid value leaves telemetry disabled and writes one
-    /// warning line to stderr naming the variable and its valid range.
-    pub fn from_env() -> Self {
-        Self::from_lookup_or_warn(|name| std::env::var_os(name), &Logger::default())
-    }
-
-    /// As [`Config::from_env`], reading variables through `lookup` and warning through `logger`.
-    pub(crate) fn from_lookup_or_warn(
-        lookup: impl Fn(&str) -> Option<OsString>,
-        logger: &Logger,
-    ) -> Self {
-        match Self::try_from_lookup(lookup) {
-            Ok(config) => config,
-            Err(error) => {
-                logger.warn(&format!("telemetry disabled: {error}"));
-                Config::default()
-            }
-        }
-    }
-
-    /// Reads settings through `lookup` (a stand-in for the environment). `Ok` with a disabled
-    /// config when telemetry is not opted into; `Err` names the first invalid variable.
-    pub fn try_from_lookup(lookup: impl Fn(&str) -> Option<OsString>) -> Result<Self, ConfigError> {
-        // As in the Python module, a variable set to the empty string counts as unset.
-        let text = |name: &str| {
-            lookup(name)
-                .map(|value| value.to_string_lossy().into_owned())
-                .filter(|value| !value.trim().is_empty())
-        };
-        if do_not_track(text("DO_NOT_TRACK").as_deref()) {
-            return Ok(Config::default());
-        }
-        let enabled = text(Setting::Enabled.env_var()).is_some_and(|v| parse_yes(&v));
-        if !enabled {
-            return Ok(Config::default());
-        }
-
-        let mut config = Config {
-            enabled: true,
-            ..Config::default()
-        };
-        if let Some(value) = text(Setting::Endpoint.env_var()) {
-            config.set_endpoint(&value)?;
-        }
-        if let Some(value) = text(Setting::Timeout.env_var()) {
-            config.set_timeout_secs(parse_number(&value, Setting::Timeout)?)?;
-        }
-        if let Some(value) = text(Setting::BatchSize.env_var()) {
-            config.set_batch_size(parse_number(&value, Setting::BatchSize)?)?;
-        }
-        if let Some(value) = text(Setting::RetryAttempts.env_var()) {
-            config.set_retry_attempts(parse_number(&value, Setting::RetryAttempts)?)?;
-        }
-        if let Some(value) = text(Setting::RetryBackoff.env_var()) {
-            config.set_retry_backoff(parse_number(&value, Setting::RetryBackoff)?)?;
-        }
-        if let Some(value) = text(Setting::FlushInterval.env_var()) {
-            config.set_flush_interval_ms(parse_number(&value, Setting::FlushInterval)?)?;
-        }
-        if let Some(value) = text(Setting::QueueCapacity.env_var()) {
-            config.set_queue_capacity(parse_number(&value, Setting::QueueCapacity)?)?;
-        }
-        if let Some(value) = text(Setting::Salt.env_var()) {
-            config.set_salt(&value)?;
-        }
-        if let Some(value) = lookup(Setting::SaltFile.env_var()).filter(|v| !v.is_empty()) {
-            config.set_salt_file(PathBuf::from(value))?;
-        }
-        if let Some(value) = lookup(Setting::CaFile.env_var()).filter(|v| !v.is_empty()) {
-            config.set_ca_file(PathBuf::from(value))?;
-        }
-        if let Some(value) = text(Setting::ErrorDetail.env_var()) {
-            let detail = ErrorDetail::parse(&value).ok_or(ConfigError {
-                setting: Setting::ErrorDetail,
-            })?;
-            config.set_error_detail(detail);
-        }
-        config.debug = text(Setting::Debug.env_var()).is_some_and(|v| parse_yes(&v));
-        if let Some(value) = text(Setting::Output.env_var()) {
-            match value.trim().strip_prefix("file:") {
-                Some(path) => config.set_output_file(path.trim())?,
-                None if value.trim().eq_ignore_ascii_case("http") => {}
-                None => {
-                    return Err(ConfigError {
-                        setting: Setting::Output,
-                    })
-                }
-            }
-        }
-        Ok(config)
-    }
-
     pub fn set_enabled(&mut self, enabled: bool) {
         self.enabled = enabled;
     }
@@ -219,24 +131,25 @@ impl Config {
     }
 
     pub fn set_timeout_secs(&mut self, secs: u32) -> Result<(), ConfigError> {
-        check_range(secs, 1..=30, Setting::Timeout)?;
+        check_range(secs, Setting::Timeout)?;
         self.timeout = Duration::from_secs(u64::from(secs));
         Ok(())
     }
 
     pub fn set_batch_size(&mut self, size: u32) -> Result<(), ConfigError> {
-        self.batch_size = check_range(size, 1..=1000, Setting::BatchSize)?;
+        self.batch_size = check_range(size, Setting::BatchSize)?;
         Ok(())
     }
 
     pub fn set_retry_attempts(&mut self, attempts: u32) -> Result<(), ConfigError> {
-        self.retry_attempts = check_range(attempts, 0..=10, Setting::RetryAttempts)?;
+        self.retry_attempts = check_range(attempts, Setting::RetryAttempts)?;
         Ok(())
     }
 
     pub fn set_retry_backoff(&mut self, factor: f64) -> Result<(), ConfigError> {
         // `contains` is false for NaN, so NaN is refused here too.
-        if !(1.0..=10.0).contains(&factor) {
+        let range = Setting::RetryBackoff.info().number_range();
+        if !range.is_some_and(|range| range.contains(&factor)) {
             return Err(ConfigError {
                 setting: Setting::RetryBackoff,
             });
@@ -275,13 +188,13 @@ impl Config {
     }
 
     pub fn set_flush_interval_ms(&mut self, millis: u32) -> Result<(), ConfigError> {
-        check_range(millis, 10..=3_600_000, Setting::FlushInterval)?;
+        check_range(millis, Setting::FlushInterval)?;
         self.flush_interval = Duration::from_millis(u64::from(millis));
         Ok(())
     }
 
     pub fn set_queue_capacity(&mut self, capacity: u32) -> Result<(), ConfigError> {
-        self.queue_capacity = check_range(capacity, 1..=1_000_000, Setting::QueueCapacity)?;
+        self.queue_capacity = check_range(capacity, Setting::QueueCapacity)?;
         Ok(())
     }
 
@@ -372,6 +285,19 @@ impl Config {
         self.error_detail = detail;
     }
 
+    /// Test-only fault injection, not part of the API: the sender panics while scrubbing any
+    /// event whose agent id, metric name or error type is `trigger`, so that tests can show a
+    /// bug there loses only that event (counted as failed) and reaches neither the host's stderr
+    /// nor the collector. No C function or environment variable reaches it.
+    #[doc(hidden)]
+    pub fn inject_scrub_panic_for_tests(&mut self, trigger: &str) {
+        self.scrub_panic_trigger = Some(Arc::from(trigger));
+    }
+
+    pub(crate) fn scrub_panic_trigger(&self) -> Option<Arc<str>> {
+        self.scrub_panic_trigger.clone()
+    }
+
     /// Where warnings go instead of stderr. The function may be called from the sender thread.
     pub fn set_logger(&mut self, log: impl Fn(crate::LogLevel, &str) + Send + Sync + 'static) {
         self.logger = Logger::custom(Arc::new(log));
@@ -436,31 +362,13 @@ impl Config {
     }
 }
 
-/// `DO_NOT_TRACK` set to anything but empty or `0` turns telemetry off.
-fn do_not_track(value: Option<&str>) -> bool {
-    value.is_some_and(|v| {
-        let v = v.trim();
-        !v.is_empty() && v != "0"
-    })
-}
-
-fn parse_yes(value: &str) -> bool {
-    matches!(
-        value.trim().to_ascii_lowercase().as_str(),
-        "true" | "1" | "yes" | "on"
-    )
-}
-
-fn parse_number<T: std::str::FromStr>(value: &str, setting: Setting) -> Result<T, ConfigError> {
-    value.trim().parse().map_err(|_| ConfigError { setting })
-}
-
-fn check_range(
-    value: u32,
-    range: std::ops::RangeInclusive<u32>,
-    setting: Setting,
-) -> Result<u32, ConfigError> {
-    if range.contains(&value) {
+/// `value` if it is within the range the table of settings gives `setting`.
+fn check_range(value: u32, setting: Setting) -> Result<u32, ConfigError> {
+    if setting
+        .info()
+        .whole_range()
+        .is_some_and(|range| range.contains(&value))
+    {
         Ok(value)
     } else {
         Err(ConfigError { setting })

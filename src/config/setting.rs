@@ -2,10 +2,14 @@
 
 use std::fmt;
 
+use super::settings::SettingInfo;
+
 /// One setting, named as in the environment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Setting {
     Enabled,
+    /// `DO_NOT_TRACK`: read from the environment only, never set in code.
+    DoNotTrack,
     Endpoint,
     Timeout,
     BatchSize,
@@ -23,51 +27,40 @@ pub enum Setting {
 }
 
 impl Setting {
-    /// The environment variable that carries this setting.
+    /// Every setting, in the order of [`super::SETTINGS`].
+    pub const ALL: [Setting; 16] = [
+        Setting::Enabled,
+        Setting::DoNotTrack,
+        Setting::Endpoint,
+        Setting::Timeout,
+        Setting::BatchSize,
+        Setting::RetryAttempts,
+        Setting::RetryBackoff,
+        Setting::FlushInterval,
+        Setting::QueueCapacity,
+        Setting::Salt,
+        Setting::SaltFile,
+        Setting::CaFile,
+        Setting::ErrorDetail,
+        Setting::Debug,
+        Setting::Output,
+        Setting::MetadataKey,
+    ];
+
+    /// This setting's row in the table of settings.
+    pub fn info(self) -> &'static SettingInfo {
+        super::settings::info(self)
+    }
+
+    /// The environment variable that carries this setting (for the metadata allowlist, which
+    /// has none, its name in words).
     pub fn env_var(self) -> &'static str {
-        match self {
-            Setting::Enabled => "TELEMETRY_ENABLED",
-            Setting::Endpoint => "TELEMETRY_ENDPOINT",
-            Setting::Timeout => "TELEMETRY_TIMEOUT",
-            Setting::BatchSize => "TELEMETRY_BATCH_SIZE",
-            Setting::RetryAttempts => "TELEMETRY_RETRY_ATTEMPTS",
-            Setting::RetryBackoff => "TELEMETRY_RETRY_BACKOFF",
-            Setting::Salt => "TELEMETRY_SALT",
-            Setting::SaltFile => "TELEMETRY_SALT_FILE",
-            Setting::FlushInterval => "TELEMETRY_FLUSH_INTERVAL_MS",
-            Setting::QueueCapacity => "TELEMETRY_QUEUE_CAPACITY",
-            Setting::Debug => "TELEMETRY_DEBUG",
-            Setting::Output => "TELEMETRY_OUTPUT",
-            Setting::MetadataKey => "metadata allowlist key",
-            Setting::CaFile => "TELEMETRY_CA_FILE",
-            Setting::ErrorDetail => "TELEMETRY_ERROR_DETAIL",
-        }
+        self.info().env_var.unwrap_or("metadata allowlist key")
     }
 
     /// What a valid value looks like, for warnings and docs.
     pub fn valid_values(self) -> &'static str {
-        match self {
-            Setting::Enabled => "true/1/yes/on enables, anything else disables",
-            Setting::Endpoint => {
-                "an https:// URL without user or password (http:// only for 127.0.0.0/8, ::1 or localhost)"
-            }
-            Setting::Timeout => "whole seconds from 1 to 30",
-            Setting::BatchSize => "a whole number from 1 to 1000",
-            Setting::RetryAttempts => "a whole number from 0 to 10",
-            Setting::RetryBackoff => "a number from 1.0 to 10.0",
-            Setting::Salt => "any non-empty string",
-            Setting::SaltFile => "a non-empty file path",
-            Setting::FlushInterval => "whole milliseconds from 10 to 3600000",
-            Setting::QueueCapacity => "a whole number from 1 to 1000000",
-            Setting::Debug => "true/1/yes/on prints each outgoing batch to stderr",
-            Setting::Output => "file:<path> to write batches to a local file instead of sending them",
-            Setting::MetadataKey => {
-                "1 to 64 characters of A-Z a-z 0-9 _ . -, not secret-looking, at most 32 keys, \
-                 a built-in key only with its own type"
-            }
-            Setting::CaFile => "a readable PEM file with at least one CA certificate",
-            Setting::ErrorDetail => "full, frames or type",
-        }
+        self.info().valid_values
     }
 }
 

@@ -1,5 +1,6 @@
 use super::*;
 use std::collections::HashMap;
+use std::ffi::OsString;
 
 fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
     let map: HashMap<String, String> = vars

@@ -1,4 +1,6 @@
+use super::packed::Fields;
 use super::*;
+use crate::anonymize::{Anonymizer, Memo};
 use serde_json::{json, Value};
 
 /// The wire form as a value, for assertions.
@@ -57,11 +59,14 @@ fn json_must_be_one_object() {
 #[test]
 fn fields_share_one_buffer_and_keep_their_boundaries() {
     let event = Event::error("E", "message", None, Some("{}")).unwrap();
-    assert_eq!(event.field(0), Some("E"));
-    assert_eq!(event.field(1), Some("message"));
-    assert_eq!(event.field(2), None);
-    assert_eq!(event.field(3), Some("{}"));
-    assert_eq!(&*event.text, "Emessage{}");
+    let named = Fields::Error {
+        error_type: "E",
+        message: "message",
+        stack_trace: None,
+        context: Some("{}"),
+    };
+    assert_eq!(event.fields(), named);
+    assert_eq!(event.packed_text(), "Emessage{}");
     let empty = Event::agent_usage("", "", Some("")).err();
     assert_eq!(
         empty,
@@ -69,7 +74,12 @@ fn fields_share_one_buffer_and_keep_their_boundaries() {
         "empty JSON is not an object"
     );
     let blank = Event::agent_usage("", "", None).unwrap();
-    assert_eq!((blank.field(0), blank.field(1)), (Some(""), Some("")));
+    let named = Fields::AgentUsage {
+        agent_id: "",
+        operation: "",
+        metadata: None,
+    };
+    assert_eq!(blank.fields(), named);
     assert!(std::mem::size_of::<Event>() <= 64, "queue slots stay small");
 }
 

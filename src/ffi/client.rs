@@ -68,16 +68,15 @@ fn is_global(client: *const mt_client) -> bool {
         .is_some_and(|global| std::ptr::eq(global_handle(global), client))
 }
 
-/// Creates a client. With telemetry disabled it starts nothing and every track call returns
-/// `MT_OK` without doing anything. Enabled, it resolves the salt and starts one sender thread.
-///
-/// `config`: borrowed and copied; NULL means "from the environment", as `mt_config_from_env`.
-/// Ownership: the caller owns the result and releases it with `mt_client_close` then
-/// `mt_client_free`, or with `mt_shutdown`, which does both.
-/// Returns NULL only if memory is exhausted. Threads: any thread.
-#[no_mangle]
-pub extern "C" fn mt_client_new(config: *const mt_config) -> *mut mt_client {
-    ffi_boundary! {
+ffi_fn! {
+    /// Creates a client. With telemetry disabled it starts nothing and every track call returns
+    /// `MT_OK` without doing anything. Enabled, it resolves the salt and starts one sender thread.
+    ///
+    /// `config`: borrowed and copied; NULL means "from the environment", as `mt_config_from_env`.
+    /// Ownership: the caller owns the result and releases it with `mt_client_close` then
+    /// `mt_client_free`, or with `mt_shutdown`, which does both.
+    /// Returns NULL only if memory is exhausted. Threads: any thread.
+    fn mt_client_new(config: *const mt_config) -> *mut mt_client {
         let client = if config.is_null() {
             Client::from_env()
         } else {
@@ -89,13 +88,12 @@ pub extern "C" fn mt_client_new(config: *const mt_config) -> *mut mt_client {
     }
 }
 
-/// True when the client is collecting: telemetry was enabled and the client is not shut down.
-/// Bindings may ask once and skip building events when it is false.
-///
-/// Ownership: `client` is borrowed. NULL gives false. Threads: any thread.
-#[no_mangle]
-pub extern "C" fn mt_client_is_enabled(client: *const mt_client) -> bool {
-    ffi_boundary! {
+ffi_fn! {
+    /// True when the client is collecting: telemetry was enabled and the client is not shut down.
+    /// Bindings may ask once and skip building events when it is false.
+    ///
+    /// Ownership: `client` is borrowed. NULL gives false. Threads: any thread.
+    fn mt_client_is_enabled(client: *const mt_client) -> bool {
         // SAFETY: documented contract: NULL or a live client.
         let client = try_arg!(unsafe { borrow(client) });
         client.is_enabled()
@@ -123,23 +121,22 @@ unsafe fn client_for_tracking<'a>(
     }
 }
 
-/// Records that an agent ran an operation. `agent_id` is hashed with the salt before it leaves;
-/// `metadata_json`, if not NULL, must be one JSON object, of which only allowlisted keys with
-/// scalar values leave. Never blocks on I/O: the event is queued for the sender thread.
-///
-/// Ownership: all arguments borrowed and copied before return. `metadata_json` may be NULL.
-/// Threads: any thread, concurrently.
-/// Returns `MT_OK` (also when telemetry is disabled), `MT_ERR_NULL_ARGUMENT`,
-/// `MT_ERR_INVALID_UTF8`, `MT_ERR_INVALID_JSON` or `MT_ERR_SHUT_DOWN`; nothing is queued unless
-/// it returns `MT_OK`.
-#[no_mangle]
-pub extern "C" fn mt_track_agent_usage(
-    client: *mut mt_client,
-    agent_id: *const c_char,
-    operation: *const c_char,
-    metadata_json: *const c_char,
-) -> mt_status {
-    ffi_boundary! {
+ffi_fn! {
+    /// Records that an agent ran an operation. `agent_id` is hashed with the salt before it leaves;
+    /// `metadata_json`, if not NULL, must be one JSON object, of which only allowlisted keys with
+    /// scalar values leave. Never blocks on I/O: the event is queued for the sender thread.
+    ///
+    /// Ownership: all arguments borrowed and copied before return. `metadata_json` may be NULL.
+    /// Threads: any thread, concurrently.
+    /// Returns `MT_OK` (also when telemetry is disabled), `MT_ERR_NULL_ARGUMENT`,
+    /// `MT_ERR_INVALID_UTF8`, `MT_ERR_INVALID_JSON` or `MT_ERR_SHUT_DOWN`; nothing is queued unless
+    /// it returns `MT_OK`.
+    fn mt_track_agent_usage(
+        client: *mut mt_client,
+        agent_id: *const c_char,
+        operation: *const c_char,
+        metadata_json: *const c_char,
+    ) -> mt_status {
         // SAFETY: documented contract: NULL or a live client.
         let Some(client) = try_arg!(unsafe { client_for_tracking(client, &[agent_id, operation]) })
         else {
@@ -154,24 +151,23 @@ pub extern "C" fn mt_track_agent_usage(
     }
 }
 
-/// Records a measurement. `unit` NULL means "ms". `tags_json`, if not NULL, must be one JSON
-/// object; identifier-like tags (keys ending in `_id`, `user`, `agent`) are hashed. `value` must
-/// be finite. Never blocks on I/O.
-///
-/// Ownership: all arguments borrowed and copied before return. `unit` and `tags_json` may be
-/// NULL. Threads: any thread, concurrently.
-/// Returns `MT_OK` (also when disabled), `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8`,
-/// `MT_ERR_INVALID_JSON`, `MT_ERR_INVALID_ARGUMENT` (NaN or infinite value) or
-/// `MT_ERR_SHUT_DOWN`; nothing is queued unless it returns `MT_OK`.
-#[no_mangle]
-pub extern "C" fn mt_track_performance(
-    client: *mut mt_client,
-    metric_name: *const c_char,
-    value: f64,
-    unit: *const c_char,
-    tags_json: *const c_char,
-) -> mt_status {
-    ffi_boundary! {
+ffi_fn! {
+    /// Records a measurement. `unit` NULL means "ms". `tags_json`, if not NULL, must be one JSON
+    /// object; identifier-like tags (keys ending in `_id`, `user`, `agent`) are hashed. `value` must
+    /// be finite. Never blocks on I/O.
+    ///
+    /// Ownership: all arguments borrowed and copied before return. `unit` and `tags_json` may be
+    /// NULL. Threads: any thread, concurrently.
+    /// Returns `MT_OK` (also when disabled), `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8`,
+    /// `MT_ERR_INVALID_JSON`, `MT_ERR_INVALID_ARGUMENT` (NaN or infinite value) or
+    /// `MT_ERR_SHUT_DOWN`; nothing is queued unless it returns `MT_OK`.
+    fn mt_track_performance(
+        client: *mut mt_client,
+        metric_name: *const c_char,
+        value: f64,
+        unit: *const c_char,
+        tags_json: *const c_char,
+    ) -> mt_status {
         // SAFETY: documented contract: NULL or a live client.
         let Some(client) = try_arg!(unsafe { client_for_tracking(client, &[metric_name]) }) else {
             return mt_status::MT_OK;
@@ -185,23 +181,22 @@ pub extern "C" fn mt_track_performance(
     }
 }
 
-/// Records an error. `error_message` and `stack_trace` are scrubbed of paths, credentials and
-/// emails before they leave; `context_json`, if not NULL, must be one JSON object and is
-/// filtered like metadata. Never blocks on I/O.
-///
-/// Ownership: all arguments borrowed and copied before return. `stack_trace` and
-/// `context_json` may be NULL. Threads: any thread, concurrently.
-/// Returns `MT_OK` (also when disabled), `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8`,
-/// `MT_ERR_INVALID_JSON` or `MT_ERR_SHUT_DOWN`; nothing is queued unless it returns `MT_OK`.
-#[no_mangle]
-pub extern "C" fn mt_track_error(
-    client: *mut mt_client,
-    error_type: *const c_char,
-    error_message: *const c_char,
-    stack_trace: *const c_char,
-    context_json: *const c_char,
-) -> mt_status {
-    ffi_boundary! {
+ffi_fn! {
+    /// Records an error. `error_message` and `stack_trace` are scrubbed of paths, credentials and
+    /// emails before they leave; `context_json`, if not NULL, must be one JSON object and is
+    /// filtered like metadata. Never blocks on I/O.
+    ///
+    /// Ownership: all arguments borrowed and copied before return. `stack_trace` and
+    /// `context_json` may be NULL. Threads: any thread, concurrently.
+    /// Returns `MT_OK` (also when disabled), `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8`,
+    /// `MT_ERR_INVALID_JSON` or `MT_ERR_SHUT_DOWN`; nothing is queued unless it returns `MT_OK`.
+    fn mt_track_error(
+        client: *mut mt_client,
+        error_type: *const c_char,
+        error_message: *const c_char,
+        stack_trace: *const c_char,
+        context_json: *const c_char,
+    ) -> mt_status {
         // SAFETY: documented contract: NULL or a live client.
         let Some(client) =
             try_arg!(unsafe { client_for_tracking(client, &[error_type, error_message]) })
@@ -218,13 +213,12 @@ pub extern "C" fn mt_track_error(
     }
 }
 
-/// Records the platform, its version, the CPU architecture and this library's version.
-///
-/// Ownership: `client` is borrowed. Threads: any thread, concurrently.
-/// Returns `MT_OK` (also when disabled), `MT_ERR_NULL_ARGUMENT` or `MT_ERR_SHUT_DOWN`.
-#[no_mangle]
-pub extern "C" fn mt_track_system_info(client: *mut mt_client) -> mt_status {
-    ffi_boundary! {
+ffi_fn! {
+    /// Records the platform, its version, the CPU architecture and this library's version.
+    ///
+    /// Ownership: `client` is borrowed. Threads: any thread, concurrently.
+    /// Returns `MT_OK` (also when disabled), `MT_ERR_NULL_ARGUMENT` or `MT_ERR_SHUT_DOWN`.
+    fn mt_track_system_info(client: *mut mt_client) -> mt_status {
         // SAFETY: documented contract: NULL or a live client.
         let Some(client) = try_arg!(unsafe { client_for_tracking(client, &[]) }) else {
             return mt_status::MT_OK;
@@ -233,29 +227,27 @@ pub extern "C" fn mt_track_system_info(client: *mut mt_client) -> mt_status {
     }
 }
 
-/// Waits until every event tracked before this call has been sent or given up, or until
-/// `timeout_ms` passes. Blocks the calling thread (only it); sending happens on the sender.
-///
-/// Ownership: `client` is borrowed. Threads: any thread, concurrently.
-/// Returns `MT_OK` (also when disabled), `MT_ERR_NULL_ARGUMENT`, `MT_ERR_TIMEOUT` or
-/// `MT_ERR_SHUT_DOWN`.
-#[no_mangle]
-pub extern "C" fn mt_flush(client: *mut mt_client, timeout_ms: u32) -> mt_status {
-    ffi_boundary! {
+ffi_fn! {
+    /// Waits until every event tracked before this call has been sent or given up, or until
+    /// `timeout_ms` passes. Blocks the calling thread (only it); sending happens on the sender.
+    ///
+    /// Ownership: `client` is borrowed. Threads: any thread, concurrently.
+    /// Returns `MT_OK` (also when disabled), `MT_ERR_NULL_ARGUMENT`, `MT_ERR_TIMEOUT` or
+    /// `MT_ERR_SHUT_DOWN`.
+    fn mt_flush(client: *mut mt_client, timeout_ms: u32) -> mt_status {
         // SAFETY: documented contract: NULL or a live client.
         let client = try_arg!(unsafe { borrow(client) });
         status_of(client.flush(Duration::from_millis(u64::from(timeout_ms))))
     }
 }
 
-/// Copies the client's counters into `*out`. All zero for a disabled client.
-///
-/// Ownership: `client` is borrowed; `out` is written only on success.
-/// Threads: any thread, concurrently.
-/// Returns `MT_OK` or `MT_ERR_NULL_ARGUMENT`. Works after shutdown too (for the global client).
-#[no_mangle]
-pub extern "C" fn mt_client_stats(client: *const mt_client, out: *mut mt_stats) -> mt_status {
-    ffi_boundary! {
+ffi_fn! {
+    /// Copies the client's counters into `*out`. All zero for a disabled client.
+    ///
+    /// Ownership: `client` is borrowed; `out` is written only on success.
+    /// Threads: any thread, concurrently.
+    /// Returns `MT_OK` or `MT_ERR_NULL_ARGUMENT`. Works after shutdown too (for the global client).
+    fn mt_client_stats(client: *const mt_client, out: *mut mt_stats) -> mt_status {
         // SAFETY: documented contract: NULL or a live client.
         let client = try_arg!(unsafe { borrow(client) });
         try_arg!(non_null(out));
@@ -266,21 +258,20 @@ pub extern "C" fn mt_client_stats(client: *const mt_client, out: *mut mt_stats) 
     }
 }
 
-/// Sends what is still queued and stops the sender thread, returning within `timeout_ms` even
-/// if the collector never answers (a request still in flight then finishes, bounded by the
-/// request timeout, on the detached sender thread, which never calls the log callback after
-/// this returns). Unlike `mt_shutdown`, the client is not freed: other threads may still be
-/// using it (their calls then return `MT_ERR_SHUT_DOWN`), and its final counters stay readable
-/// with `mt_client_stats`. Free it with `mt_client_free` once no thread uses it. On the global
-/// client it is `mt_global_shutdown`. Calling it again returns `MT_OK` at once.
-///
-/// Ownership: `client` is borrowed. Threads: any thread, concurrently with any call on the same
-/// client except `mt_client_free` and `mt_shutdown`.
-/// Returns `MT_OK` (everything queued was sent or given up in time, or there was nothing to
-/// do), `MT_ERR_TIMEOUT` (the timeout passed first) or `MT_ERR_NULL_ARGUMENT`.
-#[no_mangle]
-pub extern "C" fn mt_client_close(client: *mut mt_client, timeout_ms: u32) -> mt_status {
-    ffi_boundary! {
+ffi_fn! {
+    /// Sends what is still queued and stops the sender thread, returning within `timeout_ms` even
+    /// if the collector never answers (a request still in flight then finishes, bounded by the
+    /// request timeout, on the detached sender thread, which never calls the log callback after
+    /// this returns). Unlike `mt_shutdown`, the client is not freed: other threads may still be
+    /// using it (their calls then return `MT_ERR_SHUT_DOWN`), and its final counters stay readable
+    /// with `mt_client_stats`. Free it with `mt_client_free` once no thread uses it. On the global
+    /// client it is `mt_global_shutdown`. Calling it again returns `MT_OK` at once.
+    ///
+    /// Ownership: `client` is borrowed. Threads: any thread, concurrently with any call on the same
+    /// client except `mt_client_free` and `mt_shutdown`.
+    /// Returns `MT_OK` (everything queued was sent or given up in time, or there was nothing to
+    /// do), `MT_ERR_TIMEOUT` (the timeout passed first) or `MT_ERR_NULL_ARGUMENT`.
+    fn mt_client_close(client: *mut mt_client, timeout_ms: u32) -> mt_status {
         // SAFETY: documented contract: NULL or a live client.
         let client = try_arg!(unsafe { borrow(client) });
         if client.shutdown(Duration::from_millis(u64::from(timeout_ms))) {
@@ -291,14 +282,13 @@ pub extern "C" fn mt_client_close(client: *mut mt_client, timeout_ms: u32) -> mt
     }
 }
 
-/// Frees a client from `mt_client_new`. If it was not closed, it is closed first, waiting at
-/// most 2000 ms. NULL does nothing; so does the global client, which is never freed.
-///
-/// Ownership: takes `client`, which must not be used again.
-/// Threads: any thread, but no other thread may be using this client.
-#[no_mangle]
-pub extern "C" fn mt_client_free(client: *mut mt_client) {
-    ffi_boundary! {
+ffi_fn! {
+    /// Frees a client from `mt_client_new`. If it was not closed, it is closed first, waiting at
+    /// most 2000 ms. NULL does nothing; so does the global client, which is never freed.
+    ///
+    /// Ownership: takes `client`, which must not be used again.
+    /// Threads: any thread, but no other thread may be using this client.
+    fn mt_client_free(client: *mut mt_client) {
         if is_global(client) {
             return;
         }
@@ -307,18 +297,17 @@ pub extern "C" fn mt_client_free(client: *mut mt_client) {
     }
 }
 
-/// Sends what is still queued, stops the sender thread and frees the client: `mt_client_close`
-/// then `mt_client_free`, for callers that need neither the close status nor the final
-/// counters. Returns within `timeout_ms` even if the collector never answers. NULL does
-/// nothing. Given the global client, it shuts it down like `mt_global_shutdown` but does not
-/// free it.
-///
-/// Ownership: takes `client`, which must not be used again (except the global one, which then
-/// returns `MT_ERR_SHUT_DOWN` from track and flush calls).
-/// Threads: any thread, but no other thread may be using this client (from `mt_client_new`).
-#[no_mangle]
-pub extern "C" fn mt_shutdown(client: *mut mt_client, timeout_ms: u32) {
-    ffi_boundary! {
+ffi_fn! {
+    /// Sends what is still queued, stops the sender thread and frees the client: `mt_client_close`
+    /// then `mt_client_free`, for callers that need neither the close status nor the final
+    /// counters. Returns within `timeout_ms` even if the collector never answers. NULL does
+    /// nothing. Given the global client, it shuts it down like `mt_global_shutdown` but does not
+    /// free it.
+    ///
+    /// Ownership: takes `client`, which must not be used again (except the global one, which then
+    /// returns `MT_ERR_SHUT_DOWN` from track and flush calls).
+    /// Threads: any thread, but no other thread may be using this client (from `mt_client_new`).
+    fn mt_shutdown(client: *mut mt_client, timeout_ms: u32) {
         if client.is_null() {
             return;
         }
@@ -327,26 +316,26 @@ pub extern "C" fn mt_shutdown(client: *mut mt_client, timeout_ms: u32) {
     }
 }
 
-/// The process-wide client, configured from the environment the first time it is asked for.
-/// Every call returns the same pointer, which stays valid until the process exits, also after
-/// `mt_global_shutdown` (calls on it then return `MT_ERR_SHUT_DOWN`).
-///
-/// Ownership: the library owns it; never pass it to anything that frees.
-/// Returns NULL only if memory is exhausted. Threads: any thread, concurrently.
-#[no_mangle]
-pub extern "C" fn mt_global() -> *mut mt_client {
-    ffi_boundary! { global_handle(GLOBAL.get_or_init(Client::from_env)) }
+ffi_fn! {
+    /// The process-wide client, configured from the environment the first time it is asked for.
+    /// Every call returns the same pointer, which stays valid until the process exits, also after
+    /// `mt_global_shutdown` (calls on it then return `MT_ERR_SHUT_DOWN`).
+    ///
+    /// Ownership: the library owns it; never pass it to anything that frees.
+    /// Returns NULL only if memory is exhausted. Threads: any thread, concurrently.
+    fn mt_global() -> *mut mt_client {
+        global_handle(GLOBAL.get_or_init(Client::from_env))
+    }
 }
 
-/// Shuts the process-wide client down: sends what is queued within `timeout_ms`, then stops its
-/// sender. Later calls on it, from any thread, return `MT_ERR_SHUT_DOWN` safely; calling this
-/// again does nothing. If `mt_global` was never called, none is created and later `mt_global`
-/// calls return a client that is already shut down.
-///
-/// Threads: any thread, concurrently with calls on the global client.
-#[no_mangle]
-pub extern "C" fn mt_global_shutdown(timeout_ms: u32) {
-    ffi_boundary! {
+ffi_fn! {
+    /// Shuts the process-wide client down: sends what is queued within `timeout_ms`, then stops its
+    /// sender. Later calls on it, from any thread, return `MT_ERR_SHUT_DOWN` safely; calling this
+    /// again does nothing. If `mt_global` was never called, none is created and later `mt_global`
+    /// calls return a client that is already shut down.
+    ///
+    /// Threads: any thread, concurrently with calls on the global client.
+    fn mt_global_shutdown(timeout_ms: u32) {
         let global = GLOBAL.get_or_init(|| Client::inert(true));
         global.shutdown(Duration::from_millis(u64::from(timeout_ms)));
     }

@@ -107,48 +107,48 @@ unsafe fn set_value<T, E: Into<mt_status>>(
     status_of(setter(config, value))
 }
 
-/// Creates a config with every default, telemetry disabled.
-///
-/// Ownership: the caller owns the result and frees it with `mt_config_free`.
-/// Returns NULL only if memory is exhausted. Threads: any thread.
-#[no_mangle]
-pub extern "C" fn mt_config_new() -> *mut mt_config {
-    ffi_boundary! { into_handle(Config::new()) }
+ffi_fn! {
+    /// Creates a config with every default, telemetry disabled.
+    ///
+    /// Ownership: the caller owns the result and frees it with `mt_config_free`.
+    /// Returns NULL only if memory is exhausted. Threads: any thread.
+    fn mt_config_new() -> *mut mt_config {
+        into_handle(Config::new())
+    }
 }
 
-/// Creates a config from the environment: `TELEMETRY_ENABLED` must say yes (true/1/yes/on) and
-/// `DO_NOT_TRACK` must be unset, empty or `0`; the other `TELEMETRY_*` variables are read only
-/// then. An invalid value disables telemetry and writes one warning line to stderr naming the
-/// variable and its valid range (see docs/telemetry-configuration.md).
-///
-/// Ownership: the caller owns the result and frees it with `mt_config_free`.
-/// Returns NULL only if memory is exhausted. Threads: any thread.
-#[no_mangle]
-pub extern "C" fn mt_config_from_env() -> *mut mt_config {
-    ffi_boundary! { into_handle(Config::from_env()) }
+ffi_fn! {
+    /// Creates a config from the environment: `TELEMETRY_ENABLED` must say yes (true/1/yes/on) and
+    /// `DO_NOT_TRACK` must be unset, empty or `0`; the other `TELEMETRY_*` variables are read only
+    /// then. An invalid value disables telemetry and writes one warning line to stderr naming the
+    /// variable and its valid range (see docs/telemetry-configuration.md).
+    ///
+    /// Ownership: the caller owns the result and frees it with `mt_config_free`.
+    /// Returns NULL only if memory is exhausted. Threads: any thread.
+    fn mt_config_from_env() -> *mut mt_config {
+        into_handle(Config::from_env())
+    }
 }
 
-/// Frees a config. NULL does nothing. Clients created from it are not affected.
-///
-/// Ownership: takes `config`, which must not be used again.
-/// Threads: any thread, but not while another thread uses the same config.
-#[no_mangle]
-pub extern "C" fn mt_config_free(config: *mut mt_config) {
-    ffi_boundary! {
+ffi_fn! {
+    /// Frees a config. NULL does nothing. Clients created from it are not affected.
+    ///
+    /// Ownership: takes `config`, which must not be used again.
+    /// Threads: any thread, but not while another thread uses the same config.
+    fn mt_config_free(config: *mut mt_config) {
         // SAFETY: documented contract: NULL or a config from mt_config_new/_from_env, freed once.
         drop(unsafe { take(config) });
     }
 }
 
-/// Turns telemetry on or off. Turning it on here overrides `TELEMETRY_ENABLED`; `DO_NOT_TRACK`
-/// is honoured by `mt_config_from_env` and `mt_client_new(NULL)`, not by this setter, because a
-/// host that calls it has asked its user itself.
-///
-/// Ownership: `config` is borrowed. Threads: one thread at a time per config.
-/// Returns `MT_OK` or `MT_ERR_NULL_ARGUMENT`.
-#[no_mangle]
-pub extern "C" fn mt_config_set_enabled(config: *mut mt_config, enabled: bool) -> mt_status {
-    ffi_boundary! {
+ffi_fn! {
+    /// Turns telemetry on or off. Turning it on here overrides `TELEMETRY_ENABLED`; `DO_NOT_TRACK`
+    /// is honoured by `mt_config_from_env` and `mt_client_new(NULL)`, not by this setter, because a
+    /// host that calls it has asked its user itself.
+    ///
+    /// Ownership: `config` is borrowed. Threads: one thread at a time per config.
+    /// Returns `MT_OK` or `MT_ERR_NULL_ARGUMENT`.
+    fn mt_config_set_enabled(config: *mut mt_config, enabled: bool) -> mt_status {
         // SAFETY: documented contract: NULL or a live config used by this thread only.
         let config = try_arg!(unsafe { borrow_mut(config) });
         config.set_enabled(enabled);
@@ -156,144 +156,134 @@ pub extern "C" fn mt_config_set_enabled(config: *mut mt_config, enabled: bool) -
     }
 }
 
-/// Sets the collector URL. No scheme means `https://`; `http://` is accepted only for loopback
-/// hosts (127.0.0.0/8, ::1, localhost); a user or password in the URL is refused.
-///
-/// Ownership: both borrowed; `url` is copied. Threads: one thread at a time per config.
-/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or
-/// `MT_ERR_INVALID_CONFIG_VALUE` (the endpoint is then unchanged).
-#[no_mangle]
-pub extern "C" fn mt_config_set_endpoint(config: *mut mt_config, url: *const c_char) -> mt_status {
-    ffi_boundary! {
+ffi_fn! {
+    /// Sets the collector URL. No scheme means `https://`; `http://` is accepted only for loopback
+    /// hosts (127.0.0.0/8, ::1, localhost); a user or password in the URL is refused.
+    ///
+    /// Ownership: both borrowed; `url` is copied. Threads: one thread at a time per config.
+    /// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or
+    /// `MT_ERR_INVALID_CONFIG_VALUE` (the endpoint is then unchanged).
+    fn mt_config_set_endpoint(config: *mut mt_config, url: *const c_char) -> mt_status {
         // SAFETY: documented contract: NULL or a live config used by this thread only, and
         // NULL or a NUL-terminated string alive during the call.
         unsafe { set_text(config, url, Config::set_endpoint) }
     }
 }
 
-/// Sets the request timeout in whole seconds, 1 to 30 (default 5).
-///
-/// Ownership: `config` is borrowed. Threads: one thread at a time per config.
-/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_CONFIG_VALUE`.
-#[no_mangle]
-pub extern "C" fn mt_config_set_timeout_secs(config: *mut mt_config, secs: u32) -> mt_status {
-    ffi_boundary! {
+ffi_fn! {
+    /// Sets the request timeout in whole seconds, 1 to 30 (default 5).
+    ///
+    /// Ownership: `config` is borrowed. Threads: one thread at a time per config.
+    /// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_CONFIG_VALUE`.
+    fn mt_config_set_timeout_secs(config: *mut mt_config, secs: u32) -> mt_status {
         // SAFETY: documented contract: NULL or a live config used by this thread only.
         unsafe { set_value(config, secs, Config::set_timeout_secs) }
     }
 }
 
-/// Sets how many events make a full batch, 1 to 1000 (default 100).
-///
-/// Ownership: `config` is borrowed. Threads: one thread at a time per config.
-/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_CONFIG_VALUE`.
-#[no_mangle]
-pub extern "C" fn mt_config_set_batch_size(config: *mut mt_config, size: u32) -> mt_status {
-    ffi_boundary! {
+ffi_fn! {
+    /// Sets how many events make a full batch, 1 to 1000 (default 100).
+    ///
+    /// Ownership: `config` is borrowed. Threads: one thread at a time per config.
+    /// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_CONFIG_VALUE`.
+    fn mt_config_set_batch_size(config: *mut mt_config, size: u32) -> mt_status {
         // SAFETY: documented contract: NULL or a live config used by this thread only.
         unsafe { set_value(config, size, Config::set_batch_size) }
     }
 }
 
-/// Sets how many times a failed batch is retried, 0 to 10 (default 3).
-///
-/// Ownership: `config` is borrowed. Threads: one thread at a time per config.
-/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_CONFIG_VALUE`.
-#[no_mangle]
-pub extern "C" fn mt_config_set_retry_attempts(config: *mut mt_config, attempts: u32) -> mt_status {
-    ffi_boundary! {
+ffi_fn! {
+    /// Sets how many times a failed batch is retried, 0 to 10 (default 3).
+    ///
+    /// Ownership: `config` is borrowed. Threads: one thread at a time per config.
+    /// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_CONFIG_VALUE`.
+    fn mt_config_set_retry_attempts(config: *mut mt_config, attempts: u32) -> mt_status {
         // SAFETY: documented contract: NULL or a live config used by this thread only.
         unsafe { set_value(config, attempts, Config::set_retry_attempts) }
     }
 }
 
-/// Sets the factor between successive retry delays, 1.0 to 10.0 (default 2.0). NaN is refused.
-///
-/// Ownership: `config` is borrowed. Threads: one thread at a time per config.
-/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_CONFIG_VALUE`.
-#[no_mangle]
-pub extern "C" fn mt_config_set_retry_backoff(config: *mut mt_config, factor: f64) -> mt_status {
-    ffi_boundary! {
+ffi_fn! {
+    /// Sets the factor between successive retry delays, 1.0 to 10.0 (default 2.0). NaN is refused.
+    ///
+    /// Ownership: `config` is borrowed. Threads: one thread at a time per config.
+    /// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_CONFIG_VALUE`.
+    fn mt_config_set_retry_backoff(config: *mut mt_config, factor: f64) -> mt_status {
         // SAFETY: documented contract: NULL or a live config used by this thread only.
         unsafe { set_value(config, factor, Config::set_retry_backoff) }
     }
 }
 
-/// Sets the salt identifiers are hashed with, instead of the per-installation salt file. It is
-/// never sent and never logged.
-///
-/// Ownership: both borrowed; `salt` is copied. Threads: one thread at a time per config.
-/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or
-/// `MT_ERR_INVALID_CONFIG_VALUE` (empty salt).
-#[no_mangle]
-pub extern "C" fn mt_config_set_salt(config: *mut mt_config, salt: *const c_char) -> mt_status {
-    ffi_boundary! {
+ffi_fn! {
+    /// Sets the salt identifiers are hashed with, instead of the per-installation salt file. It is
+    /// never sent and never logged.
+    ///
+    /// Ownership: both borrowed; `salt` is copied. Threads: one thread at a time per config.
+    /// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or
+    /// `MT_ERR_INVALID_CONFIG_VALUE` (empty salt).
+    fn mt_config_set_salt(config: *mut mt_config, salt: *const c_char) -> mt_status {
         // SAFETY: documented contract: NULL or a live config used by this thread only, and
         // NULL or a NUL-terminated string alive during the call.
         unsafe { set_text(config, salt, Config::set_salt) }
     }
 }
 
-/// Sets where the per-installation salt is kept (like `TELEMETRY_SALT_FILE`), instead of
-/// `$XDG_CONFIG_HOME/mycelium/telemetry_salt` or `~/.config/mycelium/telemetry_salt`.
-///
-/// Ownership: both borrowed; `path` is copied. Threads: one thread at a time per config.
-/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or
-/// `MT_ERR_INVALID_CONFIG_VALUE` (empty path).
-#[no_mangle]
-pub extern "C" fn mt_config_set_salt_file(
-    config: *mut mt_config,
-    path: *const c_char,
-) -> mt_status {
-    ffi_boundary! {
+ffi_fn! {
+    /// Sets where the per-installation salt is kept (like `TELEMETRY_SALT_FILE`), instead of
+    /// `$XDG_CONFIG_HOME/mycelium/telemetry_salt` or `~/.config/mycelium/telemetry_salt`.
+    ///
+    /// Ownership: both borrowed; `path` is copied. Threads: one thread at a time per config.
+    /// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or
+    /// `MT_ERR_INVALID_CONFIG_VALUE` (empty path).
+    fn mt_config_set_salt_file(
+        config: *mut mt_config,
+        path: *const c_char,
+    ) -> mt_status {
         // SAFETY: documented contract: NULL or a live config used by this thread only, and
         // NULL or a NUL-terminated string alive during the call.
         unsafe { set_text(config, path, |config, path| config.set_salt_file(path)) }
     }
 }
 
-/// Sets the longest a partial batch waits before it is sent, 10 to 3600000 ms (default 5000).
-///
-/// Ownership: `config` is borrowed. Threads: one thread at a time per config.
-/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_CONFIG_VALUE`.
-#[no_mangle]
-pub extern "C" fn mt_config_set_flush_interval_ms(
-    config: *mut mt_config,
-    millis: u32,
-) -> mt_status {
-    ffi_boundary! {
+ffi_fn! {
+    /// Sets the longest a partial batch waits before it is sent, 10 to 3600000 ms (default 5000).
+    ///
+    /// Ownership: `config` is borrowed. Threads: one thread at a time per config.
+    /// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_CONFIG_VALUE`.
+    fn mt_config_set_flush_interval_ms(
+        config: *mut mt_config,
+        millis: u32,
+    ) -> mt_status {
         // SAFETY: documented contract: NULL or a live config used by this thread only.
         unsafe { set_value(config, millis, Config::set_flush_interval_ms) }
     }
 }
 
-/// Sets how many events the queue holds, 1 to 1000000 (default 8192). When it is full, each new
-/// event displaces the oldest, which is counted as dropped.
-///
-/// Ownership: `config` is borrowed. Threads: one thread at a time per config.
-/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_CONFIG_VALUE`.
-#[no_mangle]
-pub extern "C" fn mt_config_set_queue_capacity(config: *mut mt_config, capacity: u32) -> mt_status {
-    ffi_boundary! {
+ffi_fn! {
+    /// Sets how many events the queue holds, 1 to 1000000 (default 8192). When it is full, each new
+    /// event displaces the oldest, which is counted as dropped.
+    ///
+    /// Ownership: `config` is borrowed. Threads: one thread at a time per config.
+    /// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_CONFIG_VALUE`.
+    fn mt_config_set_queue_capacity(config: *mut mt_config, capacity: u32) -> mt_status {
         // SAFETY: documented contract: NULL or a live config used by this thread only.
         unsafe { set_value(config, capacity, Config::set_queue_capacity) }
     }
 }
 
-/// Sends the library's warnings to `callback` instead of stderr; NULL restores stderr.
-/// The callback must be thread-safe (see `mt_log_callback`) and, with `user_data`, must stay
-/// valid for as long as any client created from this config exists.
-///
-/// Ownership: `config` is borrowed; `user_data` is passed back untouched, never freed.
-/// Threads: one thread at a time per config.
-/// Returns `MT_OK` or `MT_ERR_NULL_ARGUMENT` (for `config`).
-#[no_mangle]
-pub extern "C" fn mt_config_set_log_callback(
-    config: *mut mt_config,
-    callback: mt_log_callback,
-    user_data: *mut c_void,
-) -> mt_status {
-    ffi_boundary! {
+ffi_fn! {
+    /// Sends the library's warnings to `callback` instead of stderr; NULL restores stderr.
+    /// The callback must be thread-safe (see `mt_log_callback`) and, with `user_data`, must stay
+    /// valid for as long as any client created from this config exists.
+    ///
+    /// Ownership: `config` is borrowed; `user_data` is passed back untouched, never freed.
+    /// Threads: one thread at a time per config.
+    /// Returns `MT_OK` or `MT_ERR_NULL_ARGUMENT` (for `config`).
+    fn mt_config_set_log_callback(
+        config: *mut mt_config,
+        callback: mt_log_callback,
+        user_data: *mut c_void,
+    ) -> mt_status {
         // SAFETY: documented contract: NULL or a live config used by this thread only.
         let config = try_arg!(unsafe { borrow_mut(config) });
         match callback {
@@ -307,57 +297,54 @@ pub extern "C" fn mt_config_set_log_callback(
     }
 }
 
-/// Lets metadata and error-context values under `key` leave with any scalar value (same as
-/// `mt_config_allow_metadata_field(config, key, MT_VALUE_ANY)`), beyond the built-in allowlist
-/// (`duration_ms`, `success`, `retry_count`, `cache_hit`, `result_count`, `status_code`). The
-/// scrubber still runs on every value; an application can extend the allowlist, never weaken
-/// the scrubber. Secret-looking keys (containing password, token, secret, session, auth, …)
-/// are refused. At most 32 keys may be added; naming one again makes it `MT_VALUE_ANY` (a
-/// built-in key keeps its type).
-///
-/// Ownership: both borrowed; `key` is copied. Threads: one thread at a time per config.
-/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or
-/// `MT_ERR_INVALID_CONFIG_VALUE` (empty, over 64 bytes, characters other than
-/// `A-Z a-z 0-9 _ . -`, secret-looking, or one key too many).
-#[no_mangle]
-pub extern "C" fn mt_config_allow_metadata_key(
-    config: *mut mt_config,
-    key: *const c_char,
-) -> mt_status {
-    ffi_boundary! {
+ffi_fn! {
+    /// Lets metadata and error-context values under `key` leave with any scalar value (same as
+    /// `mt_config_allow_metadata_field(config, key, MT_VALUE_ANY)`), beyond the built-in allowlist
+    /// (`duration_ms`, `success`, `retry_count`, `cache_hit`, `result_count`, `status_code`). The
+    /// scrubber still runs on every value; an application can extend the allowlist, never weaken
+    /// the scrubber. Secret-looking keys (containing password, token, secret, session, auth, …)
+    /// are refused. At most 32 keys may be added; naming one again makes it `MT_VALUE_ANY` (a
+    /// built-in key keeps its type).
+    ///
+    /// Ownership: both borrowed; `key` is copied. Threads: one thread at a time per config.
+    /// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or
+    /// `MT_ERR_INVALID_CONFIG_VALUE` (empty, over 64 bytes, characters other than
+    /// `A-Z a-z 0-9 _ . -`, secret-looking, or one key too many).
+    fn mt_config_allow_metadata_key(
+        config: *mut mt_config,
+        key: *const c_char,
+    ) -> mt_status {
         // SAFETY: documented contract: NULL or a live config used by this thread only, and
         // NULL or a NUL-terminated string alive during the call.
         unsafe { set_text(config, key, Config::allow_metadata_key) }
     }
 }
 
-/// Local-only mode (like `TELEMETRY_OUTPUT=file:<path>`): each batch is appended to `path` as
-/// one JSON line holding exactly the bytes the HTTP transport would have sent, and no socket is
-/// ever opened. The file is created with mode 0600. Use it to inspect what would leave.
-///
-/// Ownership: both borrowed; `path` is copied. Threads: one thread at a time per config.
-/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or
-/// `MT_ERR_INVALID_CONFIG_VALUE` (empty path).
-#[no_mangle]
-pub extern "C" fn mt_config_set_output_file(
-    config: *mut mt_config,
-    path: *const c_char,
-) -> mt_status {
-    ffi_boundary! {
+ffi_fn! {
+    /// Local-only mode (like `TELEMETRY_OUTPUT=file:<path>`): each batch is appended to `path` as
+    /// one JSON line holding exactly the bytes the HTTP transport would have sent, and no socket is
+    /// ever opened. The file is created with mode 0600. Use it to inspect what would leave.
+    ///
+    /// Ownership: both borrowed; `path` is copied. Threads: one thread at a time per config.
+    /// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or
+    /// `MT_ERR_INVALID_CONFIG_VALUE` (empty path).
+    fn mt_config_set_output_file(
+        config: *mut mt_config,
+        path: *const c_char,
+    ) -> mt_status {
         // SAFETY: documented contract: NULL or a live config used by this thread only, and
         // NULL or a NUL-terminated string alive during the call.
         unsafe { set_text(config, path, |config, path| config.set_output_file(path)) }
     }
 }
 
-/// Logs each outgoing batch, exactly as sent, at `MT_LOG_DEBUG` (like `TELEMETRY_DEBUG=1`):
-/// one line on stderr, or to the log callback if one is set.
-///
-/// Ownership: `config` is borrowed. Threads: one thread at a time per config.
-/// Returns `MT_OK` or `MT_ERR_NULL_ARGUMENT`.
-#[no_mangle]
-pub extern "C" fn mt_config_set_debug(config: *mut mt_config, debug: bool) -> mt_status {
-    ffi_boundary! {
+ffi_fn! {
+    /// Logs each outgoing batch, exactly as sent, at `MT_LOG_DEBUG` (like `TELEMETRY_DEBUG=1`):
+    /// one line on stderr, or to the log callback if one is set.
+    ///
+    /// Ownership: `config` is borrowed. Threads: one thread at a time per config.
+    /// Returns `MT_OK` or `MT_ERR_NULL_ARGUMENT`.
+    fn mt_config_set_debug(config: *mut mt_config, debug: bool) -> mt_status {
         // SAFETY: documented contract: NULL or a live config used by this thread only.
         let config = try_arg!(unsafe { borrow_mut(config) });
         config.set_debug(debug);
@@ -365,17 +352,16 @@ pub extern "C" fn mt_config_set_debug(config: *mut mt_config, debug: bool) -> mt
     }
 }
 
-/// Trusts the CA certificates in the PEM file at `path` (like `TELEMETRY_CA_FILE`), besides the
-/// bundled Mozilla roots, for an `https://` endpoint: for self-hosters with a private CA. The
-/// file is read during this call. Certificates are always verified; there is no way to turn
-/// verification off.
-///
-/// Ownership: both borrowed; `path` is copied. Threads: one thread at a time per config.
-/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or
-/// `MT_ERR_INVALID_CONFIG_VALUE` (unreadable, or no usable certificate in it).
-#[no_mangle]
-pub extern "C" fn mt_config_set_ca_file(config: *mut mt_config, path: *const c_char) -> mt_status {
-    ffi_boundary! {
+ffi_fn! {
+    /// Trusts the CA certificates in the PEM file at `path` (like `TELEMETRY_CA_FILE`), besides the
+    /// bundled Mozilla roots, for an `https://` endpoint: for self-hosters with a private CA. The
+    /// file is read during this call. Certificates are always verified; there is no way to turn
+    /// verification off.
+    ///
+    /// Ownership: both borrowed; `path` is copied. Threads: one thread at a time per config.
+    /// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or
+    /// `MT_ERR_INVALID_CONFIG_VALUE` (unreadable, or no usable certificate in it).
+    fn mt_config_set_ca_file(config: *mut mt_config, path: *const c_char) -> mt_status {
         // SAFETY: documented contract: NULL or a live config used by this thread only, and
         // NULL or a NUL-terminated string alive during the call.
         unsafe { set_text(config, path, |config, path| config.set_ca_file(path)) }

@@ -2,8 +2,8 @@
 //! the answer back. It holds no telemetry logic of its own.
 //!
 //! Conventions, the same for every function (see `docs/c-api.md`):
-//! - every body runs inside [`ffi_boundary!`], so a panic becomes `MT_ERR_INTERNAL` (or NULL,
-//!   false, nothing) and never unwinds into C;
+//! - every export is written with [`ffi_fn!`], which puts its body in the panic boundary: a panic
+//!   becomes `MT_ERR_INTERNAL` (or NULL, false, nothing) and never unwinds into C;
 //! - every pointer argument goes through one helper in [`handles`] that turns NULL into
 //!   `MT_ERR_NULL_ARGUMENT`, and every string through one that turns bad UTF-8 into
 //!   `MT_ERR_INVALID_UTF8`;
@@ -16,7 +16,7 @@
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
 #[macro_use]
-mod boundary;
+mod macros;
 mod handles;
 
 pub mod client;

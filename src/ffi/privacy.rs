@@ -61,29 +61,28 @@ fn error_detail_from_c(value: c_int) -> Option<ErrorDetail> {
     })
 }
 
-/// Lets metadata and error-context values under `key` leave when they have the type
-/// `value_type` (an `mt_value_type`); a value of another type is dropped. Built-in keys keep
-/// their types: `duration_ms` a non-negative number, `success` and `cache_hit` booleans,
-/// `retry_count` and `result_count` non-negative integers, `status_code` 100 to 599; naming one
-/// with its own type or `MT_VALUE_ANY` is accepted and changes nothing. Naming a key again
-/// replaces its type. Secret-looking keys (containing password, token, secret, session, auth,
-/// …) are refused. At most 32 keys may be added.
-///
-/// `value_type` is an `int` rather than `mt_value_type` so that any value a C program holds is
-/// safe to pass; an `mt_value_type` converts implicitly.
-///
-/// Ownership: both borrowed; `key` is copied. Threads: one thread at a time per config.
-/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8`, `MT_ERR_INVALID_ARGUMENT`
-/// (`value_type` is not an `mt_value_type`) or `MT_ERR_INVALID_CONFIG_VALUE` (empty, over 64
-/// bytes, characters other than `A-Z a-z 0-9 _ . -`, secret-looking, a built-in key with
-/// another type, or one key too many).
-#[no_mangle]
-pub extern "C" fn mt_config_allow_metadata_field(
-    config: *mut mt_config,
-    key: *const c_char,
-    value_type: c_int,
-) -> mt_status {
-    ffi_boundary! {
+ffi_fn! {
+    /// Lets metadata and error-context values under `key` leave when they have the type
+    /// `value_type` (an `mt_value_type`); a value of another type is dropped. Built-in keys keep
+    /// their types: `duration_ms` a non-negative number, `success` and `cache_hit` booleans,
+    /// `retry_count` and `result_count` non-negative integers, `status_code` 100 to 599; naming one
+    /// with its own type or `MT_VALUE_ANY` is accepted and changes nothing. Naming a key again
+    /// replaces its type. Secret-looking keys (containing password, token, secret, session, auth,
+    /// …) are refused. At most 32 keys may be added.
+    ///
+    /// `value_type` is an `int` rather than `mt_value_type` so that any value a C program holds is
+    /// safe to pass; an `mt_value_type` converts implicitly.
+    ///
+    /// Ownership: both borrowed; `key` is copied. Threads: one thread at a time per config.
+    /// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8`, `MT_ERR_INVALID_ARGUMENT`
+    /// (`value_type` is not an `mt_value_type`) or `MT_ERR_INVALID_CONFIG_VALUE` (empty, over 64
+    /// bytes, characters other than `A-Z a-z 0-9 _ . -`, secret-looking, a built-in key with
+    /// another type, or one key too many).
+    fn mt_config_allow_metadata_field(
+        config: *mut mt_config,
+        key: *const c_char,
+        value_type: c_int,
+    ) -> mt_status {
         // SAFETY: documented contract: NULL or a live config used by this thread only.
         let config = try_arg!(unsafe { borrow_mut(config) });
         // SAFETY: documented contract: NULL or a NUL-terminated string alive during the call.
@@ -95,20 +94,19 @@ pub extern "C" fn mt_config_allow_metadata_field(
     }
 }
 
-/// Sets how much of each error event leaves (like `TELEMETRY_ERROR_DETAIL`): `detail` is an
-/// `mt_error_detail`. `MT_ERROR_DETAIL_FULL` (the default) sends the scrubbed message and
-/// trace, `MT_ERROR_DETAIL_FRAMES` the trace's frames only, `MT_ERROR_DETAIL_TYPE` the error
-/// type only. Below full, `error_message` is sent as `""`.
-///
-/// `detail` is an `int` rather than `mt_error_detail` so that any value a C program holds is
-/// safe to pass; an `mt_error_detail` converts implicitly.
-///
-/// Ownership: `config` is borrowed. Threads: one thread at a time per config.
-/// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_ARGUMENT` (`detail` is not an
-/// `mt_error_detail`; the setting is left unchanged).
-#[no_mangle]
-pub extern "C" fn mt_config_set_error_detail(config: *mut mt_config, detail: c_int) -> mt_status {
-    ffi_boundary! {
+ffi_fn! {
+    /// Sets how much of each error event leaves (like `TELEMETRY_ERROR_DETAIL`): `detail` is an
+    /// `mt_error_detail`. `MT_ERROR_DETAIL_FULL` (the default) sends the scrubbed message and
+    /// trace, `MT_ERROR_DETAIL_FRAMES` the trace's frames only, `MT_ERROR_DETAIL_TYPE` the error
+    /// type only. Below full, `error_message` is sent as `""`.
+    ///
+    /// `detail` is an `int` rather than `mt_error_detail` so that any value a C program holds is
+    /// safe to pass; an `mt_error_detail` converts implicitly.
+    ///
+    /// Ownership: `config` is borrowed. Threads: one thread at a time per config.
+    /// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_ARGUMENT` (`detail` is not an
+    /// `mt_error_detail`; the setting is left unchanged).
+    fn mt_config_set_error_detail(config: *mut mt_config, detail: c_int) -> mt_status {
         // SAFETY: documented contract: NULL or a live config used by this thread only.
         let config = try_arg!(unsafe { borrow_mut(config) });
         let Some(detail) = error_detail_from_c(detail) else {

@@ -62,28 +62,29 @@ pub(crate) fn status_of<E: Into<mt_status>>(result: Result<(), E>) -> mt_status 
     result.map_or_else(Into::into, |()| mt_status::MT_OK)
 }
 
-/// A short English description of a status, for logs.
-///
-/// `status` is an `int` rather than `mt_status` so that any value a C program holds is safe to
-/// pass: values that are not statuses give "unknown status". An `mt_status` converts implicitly.
-///
-/// Ownership: the returned string is static; do not free it. Never NULL.
-/// Threads: any thread, any time.
-#[no_mangle]
-pub extern "C" fn mt_status_message(status: c_int) -> *const c_char {
-    let text: &'static str = match status {
-        0 => "ok\0",
-        1 => "a required argument was NULL\0",
-        2 => "a string argument was not valid UTF-8\0",
-        3 => "metadata, tags and context must be a JSON object\0",
-        4 => "an argument was out of range (a metric value that is not finite, an unknown enum value)\0",
-        10 => "invalid configuration value; the setting was left unchanged\0",
-        20 => "the client was shut down\0",
-        21 => "the timeout passed before everything was sent\0",
-        99 => "internal error in mycelium-telemetry (a bug; please report it)\0",
-        _ => "unknown status\0",
-    };
-    text.as_ptr().cast()
+ffi_fn! {
+    /// A short English description of a status, for logs.
+    ///
+    /// `status` is an `int` rather than `mt_status` so that any value a C program holds is safe to
+    /// pass: values that are not statuses give "unknown status". An `mt_status` converts implicitly.
+    ///
+    /// Ownership: the returned string is static; do not free it. Never NULL.
+    /// Threads: any thread, any time.
+    fn mt_status_message(status: c_int) -> *const c_char {
+        let text: &'static str = match status {
+            0 => "ok\0",
+            1 => "a required argument was NULL\0",
+            2 => "a string argument was not valid UTF-8\0",
+            3 => "metadata, tags and context must be a JSON object\0",
+            4 => "an argument was out of range (a metric value that is not finite, an unknown enum value)\0",
+            10 => "invalid configuration value; the setting was left unchanged\0",
+            20 => "the client was shut down\0",
+            21 => "the timeout passed before everything was sent\0",
+            99 => "internal error in mycelium-telemetry (a bug; please report it)\0",
+            _ => "unknown status\0",
+        };
+        text.as_ptr().cast()
+    }
 }
 
 #[cfg(test)]

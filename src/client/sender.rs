@@ -1,0 +1,303 @@
+//! The sender thread: sleeps until there is work or a deadline (no polling), builds and sends
+//! batches, retries with the retry policy, and on shutdown sends what is left in time.
+//!
+//! A panic while an event is scrubbed (a bug) loses that event only: it is counted as failed,
+//! so `enqueued = sent + dropped + failed + pending` still holds, one warning is logged (without
+//! the panic's text, which may quote unscrubbed data), and the sender goes on with the next.
+
+use std::sync::atomic::{fence, Ordering};
+use std::time::{Duration, Instant};
+
+use super::quiet_panic;
+use super::retry::Jitter;
+use super::shared::{
+    lock, Counters, Shared, SENDER_IDLE, SENDER_RUNNING, SENDER_WAITING_FOR_BATCH,
+};
+use crate::anonymize::Memo;
+use crate::event::{BatchWriter, Event};
+use crate::log::LogLevel;
+use crate::transport::Delivery;
+
+/// The queue-full warning is repeated at most this often while events keep being dropped.
+const DROP_WARNING_INTERVAL: Duration = Duration::from_secs(60);
+
+/// State the sender thread keeps between batches.
+struct SenderState {
+    jitter: Jitter,
+    memo: Memo,
+    failures_in_a_row: u32,
+    drop_warning: DropWarning,
+    /// Whether a lost event has been reported: once per client is enough to show the bug.
+    reported_lost_event: bool,
+}
+
+impl Shared {
+    pub(super) fn run(&self) {
+        let mut state = SenderState {
+            jitter: Jitter::new(),
+            memo: Memo::default(),
+            failures_in_a_row: 0,
+            drop_warning: DropWarning::default(),
+            reported_lost_event: false,
+        };
+        // When the sender first saw the oldest event of the current partial batch.
+        let mut batch_started: Option<Instant> = None;
+        loop {
+            let warn = |message: &str| self.log(LogLevel::Warn, message);
+            state.drop_warning.check(&self.counters, warn);
+            let closing = self.closing_deadline();
+            let pending = self.queue.len();
+            if pending == 0 {
+                batch_started = None;
+                if closing.is_some() {
+                    break;
+                }
+                self.sleep(SENDER_IDLE, None);
+                continue;
+            }
+            let started = *batch_started.get_or_insert_with(Instant::now);
+            let due = pending >= self.batch_size
+                || closing.is_some()
+                || self.flush_requested()
+                || started.elapsed() >= self.flush_interval;
+            if !due {
+                let until = started + self.flush_interval;
+                self.sleep(SENDER_WAITING_FOR_BATCH, Some(until));
+                continue;
+            }
+            if self.send_one_batch(&mut state) {
+                state.failures_in_a_row = 0;
+            } else {
+                // A collector that refuses every batch (or keeps failing) must not be sent the
+                // next one at once: wait as before a retry, longer while failures continue.
+                state.failures_in_a_row = state.failures_in_a_row.saturating_add(1);
+                let delay = self.retry.delay(state.failures_in_a_row, &mut state.jitter);
+                self.pause(delay);
+            }
+        }
+        self.sender_finished.store(true, Ordering::Release);
+        self.signal_progress();
+    }
+
+    pub(super) fn closing_deadline(&self) -> Option<Instant> {
+        lock(&self.wake).closing_deadline
+    }
+
+    fn flush_requested(&self) -> bool {
+        self.flush_target.load(Ordering::SeqCst) > self.counters.completed()
+    }
+
+    /// Sleeps in `state` until woken or `until`, unless a reason to run appeared meanwhile.
+    fn sleep(&self, state: u8, until: Option<Instant>) {
+        let mut wake = lock(&self.wake);
+        self.sender_state.store(state, Ordering::SeqCst);
+        fence(Ordering::SeqCst);
+        let queued = self.queue.len();
+        let reason_to_run = match state {
+            SENDER_IDLE => queued > 0,
+            _ => queued >= self.batch_size,
+        } || wake.closing_deadline.is_some()
+            || self.flush_requested();
+        while !wake.pending && !reason_to_run {
+            match until {
+                None => {
+                    wake = self
+                        .wake_signal
+                        .wait(wake)
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                }
+                Some(until) => {
+                    let now = Instant::now();
+                    if now >= until {
+                        break;
+                    }
+                    wake = self
+                        .wake_signal
+                        .wait_timeout(wake, until - now)
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .0;
+                }
+            }
+        }
+        wake.pending = false;
+        self.sender_state.store(SENDER_RUNNING, Ordering::SeqCst);
+    }
+
+    /// Sends the next batch; true when the collector accepted it (or nothing was left to send).
+    fn send_one_batch(&self, state: &mut SenderState) -> bool {
+        let deadline = self.closing_deadline();
+        let out_of_time = deadline.is_some_and(|deadline| Instant::now() >= deadline);
+        let mut batch = BatchWriter::new();
+        let (mut written, mut lost) = (0u64, 0u64);
+        while written + lost < self.batch_size as u64 {
+            let Some(event) = self.queue.pop() else {
+                break;
+            };
+            // Past the shutdown deadline nothing more can be sent: skip the scrubbing.
+            if out_of_time || self.add_to_batch(&mut batch, &event, state) {
+                written += 1;
+            } else {
+                lost += 1;
+            }
+        }
+        if lost > 0 {
+            self.counters.failed.fetch_add(lost, Ordering::SeqCst);
+        }
+        let delivered = written > 0 && !out_of_time && self.deliver(&batch.finish(), state);
+        if delivered {
+            self.counters.sent.fetch_add(written, Ordering::SeqCst);
+            self.counters.batches_sent.fetch_add(1, Ordering::SeqCst);
+        } else {
+            self.counters.failed.fetch_add(written, Ordering::SeqCst);
+        }
+        self.signal_progress();
+        delivered || written == 0
+    }
+
+    /// Scrubs `event` into `batch`. False when scrubbing panicked: the batch is then as it was
+    /// before, the memo is started afresh (a panic may have left it half-updated), and the event
+    /// is lost, which the caller counts.
+    fn add_to_batch(
+        &self,
+        batch: &mut BatchWriter,
+        event: &Event,
+        state: &mut SenderState,
+    ) -> bool {
+        let mark = batch.mark();
+        let memo = &mut state.memo;
+        let added = quiet_panic::catch(|| {
+            if let Some(trigger) = &self.scrub_panic_trigger {
+                if event.first_field() == Some(&**trigger) {
+                    panic!("injected scrubber panic on {trigger}");
+                }
+            }
+            batch.add(event, &self.anonymizer, memo);
+        });
+        if added.is_ok() {
+            return true;
+        }
+        batch.rewind(mark);
+        state.memo = Memo::default();
+        if !std::mem::replace(&mut state.reported_lost_event, true) {
+            self.log(
+                LogLevel::Error,
+                "an internal error (a bug in mycelium-telemetry) lost an event while it was being \
+                 scrubbed; it was counted as failed and nothing of it was sent. Please report it.",
+            );
+        }
+        false
+    }
+
+    /// Delivers one batch, retrying what is worth retrying. False when it was given up.
+    fn deliver(&self, body: &[u8], state: &mut SenderState) -> bool {
+        if self.debug {
+            let text = String::from_utf8_lossy(body);
+            self.log(LogLevel::Debug, &format!("outgoing batch: {text}"));
+        }
+        let mut attempt = 0;
+        loop {
+            let Some(timeout) = self.time_left(self.request_timeout) else {
+                return false;
+            };
+            match self.transport.deliver(body, timeout) {
+                Delivery::Accepted => return true,
+                Delivery::Rejected { status } => {
+                    self.log(
+                        LogLevel::Warn,
+                        &format!("the collector refused a batch (HTTP {status}); it was discarded"),
+                    );
+                    return false;
+                }
+                Delivery::Refused { warning } => {
+                    if let Some(warning) = warning {
+                        self.log(LogLevel::Warn, &warning);
+                    }
+                    return false;
+                }
+                Delivery::Retryable { retry_after } => {
+                    if !self.retry.may_retry(attempt) {
+                        let tries = attempt + 1;
+                        self.log(
+                            LogLevel::Warn,
+                            &format!(
+                                "a batch could not be delivered after {tries} attempts; it was \
+                                 discarded"
+                            ),
+                        );
+                        return false;
+                    }
+                    attempt += 1;
+                    self.counters.retries.fetch_add(1, Ordering::SeqCst);
+                    let delay = self
+                        .retry
+                        .delay_honouring(attempt, retry_after, &mut state.jitter);
+                    if !self.pause(delay) {
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+
+    /// `wanted`, cut to what is left before the shutdown deadline; `None` if nothing is left.
+    fn time_left(&self, wanted: Duration) -> Option<Duration> {
+        match self.closing_deadline() {
+            None => Some(wanted),
+            Some(deadline) => {
+                let left = deadline.checked_duration_since(Instant::now())?;
+                (!left.is_zero()).then(|| wanted.min(left))
+            }
+        }
+    }
+
+    /// Sleeps `delay` between retries, cut short by a shutdown deadline. False if that deadline
+    /// has passed, so the batch must be given up.
+    fn pause(&self, delay: Duration) -> bool {
+        let end = Instant::now() + delay;
+        let mut wake = lock(&self.wake);
+        loop {
+            let stop = wake
+                .closing_deadline
+                .map_or(end, |deadline| deadline.min(end));
+            let now = Instant::now();
+            if now >= stop {
+                return wake
+                    .closing_deadline
+                    .map_or(true, |deadline| now < deadline);
+            }
+            wake = self
+                .wake_signal
+                .wait_timeout(wake, stop - now)
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .0;
+        }
+    }
+}
+
+/// The rate-limited "queue full" warning, raised on the sender thread so that callers never
+/// write to stderr.
+#[derive(Default)]
+struct DropWarning {
+    reported: u64,
+    last_warned: Option<Instant>,
+}
+
+impl DropWarning {
+    fn check(&mut self, counters: &Counters, warn: impl FnOnce(&str)) {
+        let dropped = counters.dropped.load(Ordering::Relaxed);
+        if dropped == self.reported {
+            return;
+        }
+        if self
+            .last_warned
+            .is_some_and(|at| at.elapsed() < DROP_WARNING_INTERVAL)
+        {
+            return;
+        }
+        warn(&format!(
+            "telemetry queue full: {dropped} events dropped so far (oldest first)"
+        ));
+        self.reported = dropped;
+        self.last_warned = Some(Instant::now());
+    }
+}
