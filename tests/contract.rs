@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::{CStr, OsString};
 use std::path::{Path, PathBuf};
 
+use mycelium_telemetry::config::{SettingKind, SETTINGS};
 use mycelium_telemetry::ffi;
 use mycelium_telemetry::Config;
 use serde_json::Value;
@@ -295,22 +296,7 @@ fn every_config_setter_of_the_header_is_an_option_with_a_name_in_every_binding()
             );
         }
     }
-    let env_vars = [
-        "TELEMETRY_ENABLED",
-        "TELEMETRY_ENDPOINT",
-        "TELEMETRY_TIMEOUT",
-        "TELEMETRY_BATCH_SIZE",
-        "TELEMETRY_RETRY_ATTEMPTS",
-        "TELEMETRY_RETRY_BACKOFF",
-        "TELEMETRY_SALT",
-        "TELEMETRY_SALT_FILE",
-        "TELEMETRY_FLUSH_INTERVAL_MS",
-        "TELEMETRY_QUEUE_CAPACITY",
-        "TELEMETRY_DEBUG",
-        "TELEMETRY_OUTPUT",
-        "TELEMETRY_CA_FILE",
-        "TELEMETRY_ERROR_DETAIL",
-    ];
+    let env_vars: Vec<&str> = SETTINGS.iter().filter_map(|row| row.env_var).collect();
     let sources: BTreeMap<String, String> = bindings(&contract)
         .into_iter()
         .map(|binding| {
@@ -341,8 +327,14 @@ fn every_config_setter_of_the_header_is_an_option_with_a_name_in_every_binding()
             );
         }
     }
-    // Every variable the library reads is an option's.
-    let listed: BTreeSet<&str> = options.iter().filter_map(|o| o["env"].as_str()).collect();
+    // Every variable the library reads is an option's, or listed as environment-only.
+    let mut listed: BTreeSet<&str> = options.iter().filter_map(|o| o["env"].as_str()).collect();
+    for entry in contract["environment_only"]
+        .as_array()
+        .expect("environment_only")
+    {
+        listed.insert(entry["env"].as_str().expect("env"));
+    }
     for env in env_vars {
         assert!(listed.contains(env), "{env} has no option in the contract");
     }
@@ -404,5 +396,60 @@ fn bindings_that_load_at_run_time_name_the_same_variable_and_files() {
             let name = name.as_str().expect("a file name");
             assert!(text.contains(name), "{binding} does not try {name}");
         }
+    }
+}
+
+#[test]
+fn options_agree_with_the_settings_table() {
+    let contract = contract();
+    let options = contract["options"].as_array().expect("options");
+    for row in SETTINGS {
+        let Some(setter) = row.c_setter else {
+            let env = row
+                .env_var
+                .expect("a setting without a C setter has a variable");
+            let listed = contract["environment_only"]
+                .as_array()
+                .expect("environment_only")
+                .iter()
+                .any(|entry| entry["env"] == env && entry["reason"].is_string());
+            assert!(
+                listed,
+                "{env} has no C setter: list it under environment_only with a reason"
+            );
+            continue;
+        };
+        let option = options
+            .iter()
+            .find(|option| option["setter"] == setter)
+            .unwrap_or_else(|| panic!("{setter} is in config::SETTINGS, not in the contract"));
+        assert_eq!(option["env"].as_str(), row.env_var, "{setter}: variable");
+        let (min, max) = match row.kind {
+            SettingKind::WholeNumber { min, max, .. } => {
+                (Some(f64::from(min)), Some(f64::from(max)))
+            }
+            SettingKind::Number { min, max } => (Some(min), Some(max)),
+            _ => (None, None),
+        };
+        assert_eq!(option["min"].as_f64(), min, "{setter}: min");
+        assert_eq!(option["max"].as_f64(), max, "{setter}: max");
+        if let Ok(default) = row.default.parse::<f64>() {
+            assert_eq!(
+                option["default"].as_f64(),
+                Some(default),
+                "{setter}: default"
+            );
+        }
+    }
+    // An option the table does not have is one only code can set (the log callback).
+    for option in options {
+        let in_table = SETTINGS
+            .iter()
+            .any(|row| row.c_setter == option["setter"].as_str());
+        assert!(
+            in_table || option["env"].is_null(),
+            "{} has a variable but no row in config::SETTINGS",
+            option["setter"]
+        );
     }
 }
