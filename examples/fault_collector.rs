@@ -1,0 +1,182 @@
+//! The one fault-injection collector for every test suite that needs a collector failing in
+//! scripted ways: the C and C++ tests and each binding's tests start this program instead of
+//! writing their own HTTP server. It is `examples/support/collector.rs` (a real HTTP/1.1 server on
+//! 127.0.0.1, one thread per connection) driven over stdin and stdout, so any language that can
+//! start a process can use it.
+//!
+//! ```text
+//! cargo build --release --example fault_collector
+//! target/release/examples/fault_collector [--default REPLY] [REPLY ...]
+//! ```
+//!
+//! The REPLYs on the command line answer the first requests, in order; after them every request
+//! gets the default reply (200). A REPLY is one of:
+//!
+//! | REPLY                      | the collector                                              |
+//! |----------------------------|------------------------------------------------------------|
+//! | `200`, `503`, ...          | answers with that status                                   |
+//! | `retry-after:<status>:<s>` | answers with the status and `Retry-After: <s>`             |
+//! | `delay:<ms>:<status>`      | reads the request, waits, then answers                     |
+//! | `hang`                     | reads the request and never answers (until `hang-up`/`stop`) |
+//! | `close`                    | reads half the body, then drops the connection             |
+//! | `slow-read:<bytes>:<ms>`   | reads the body a few bytes at a time, then answers 200     |
+//!
+//! It prints one JSON line when it listens, `{"url": "http://127.0.0.1:<port>/v1/events",
+//! "port": <port>}`, then answers each command line on stdin with exactly one JSON line:
+//!
+//! | command                  | answer                                                      |
+//! |--------------------------|-------------------------------------------------------------|
+//! | `script REPLY ...`       | `{"ok": true}`; the replies answer the next requests        |
+//! | `default REPLY`          | `{"ok": true}`; the reply once the script is used up        |
+//! | `requests`               | `{"requests": [{"method", "path", "headers", "body", "complete", "answer"}]}` |
+//! | `wait <count> <ms>`      | `{"ok": <whether that many requests arrived in time>}`      |
+//! | `hang-up`                | `{"ok": true}`; drops the connections left hanging          |
+//! | `stop` / `restart`       | `{"ok": true}`; the port refuses connections / listens again |
+//! | `quit` (or end of input) | stops and exits                                             |
+//!
+//! A line it cannot read gets `{"error": "<why>"}` and changes nothing. `body` is the request
+//! body as UTF-8 (invalid bytes replaced), `headers` an object of lower-cased names, `answer` the
+//! status sent or `null`.
+
+#[path = "support/collector.rs"]
+mod collector;
+
+use std::io::{BufRead, Write};
+use std::time::Duration;
+
+use collector::{Collector, Reply, Request};
+use serde_json::{json, Value};
+
+fn main() {
+    let arguments: Vec<String> = std::env::args().skip(1).collect();
+    let collector = Collector::start();
+    if let Err(error) = configure(&collector, &arguments) {
+        eprintln!("fault_collector: {error}");
+        std::process::exit(2);
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let ready = json!({"url": collector.url(), "port": collector.addr().port()});
+    if writeln!(out, "{ready}").and_then(|()| out.flush()).is_err() {
+        return;
+    }
+    for line in std::io::stdin().lock().lines() {
+        let Ok(line) = line else { break };
+        let command: Vec<&str> = line.split_whitespace().collect();
+        if command.first() == Some(&"quit") {
+            break;
+        }
+        if command.is_empty() {
+            continue;
+        }
+        let answer = run(&collector, &command).unwrap_or_else(|error| json!({ "error": error }));
+        if writeln!(out, "{answer}")
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            break; // whoever started us is gone
+        }
+    }
+    collector.stop();
+}
+
+/// Applies the command line: `--default REPLY` and the initial script.
+fn configure(collector: &Collector, arguments: &[String]) -> Result<(), String> {
+    let mut script = Vec::new();
+    let mut rest = arguments.iter();
+    while let Some(argument) = rest.next() {
+        if argument == "--default" {
+            let reply = rest.next().ok_or("--default needs a REPLY")?;
+            collector.set_default_reply(parse_reply(reply)?);
+        } else {
+            script.push(parse_reply(argument)?);
+        }
+    }
+    collector.script(script);
+    Ok(())
+}
+
+fn run(collector: &Collector, command: &[&str]) -> Result<Value, String> {
+    let ok = json!({"ok": true});
+    match command {
+        ["script", replies @ ..] => {
+            let replies = replies.iter().map(|reply| parse_reply(reply));
+            collector.script(replies.collect::<Result<Vec<_>, _>>()?);
+            Ok(ok)
+        }
+        ["default", reply] => {
+            collector.set_default_reply(parse_reply(reply)?);
+            Ok(ok)
+        }
+        ["requests"] => {
+            Ok(json!({"requests": collector.requests().iter().map(describe).collect::<Vec<_>>()}))
+        }
+        ["wait", count, millis] => {
+            let count = number(count, "a request count")?;
+            let timeout = Duration::from_millis(number(millis, "milliseconds")?);
+            Ok(json!({"ok": collector.wait_for_requests(count as usize, timeout)}))
+        }
+        ["hang-up"] => {
+            collector.hang_up();
+            Ok(ok)
+        }
+        ["stop"] => {
+            collector.stop();
+            Ok(ok)
+        }
+        ["restart"] => {
+            collector.restart();
+            Ok(ok)
+        }
+        _ => Err(format!("unknown command {:?}", command.join(" "))),
+    }
+}
+
+fn describe(request: &Request) -> Value {
+    let headers: serde_json::Map<String, Value> = request
+        .headers
+        .iter()
+        .map(|(name, value)| (name.to_ascii_lowercase(), Value::from(value.as_str())))
+        .collect();
+    json!({
+        "method": request.method,
+        "path": request.path,
+        "headers": headers,
+        "body": request.body_text(),
+        "complete": request.complete,
+        "answer": request.answer,
+    })
+}
+
+fn parse_reply(text: &str) -> Result<Reply, String> {
+    let parts: Vec<&str> = text.split(':').collect();
+    let reply = match parts.as_slice() {
+        ["hang"] => Reply::Hang,
+        ["close"] => Reply::CloseMidRequest,
+        [status] => Reply::Status(status_code(status)?),
+        ["retry-after", status, secs] => {
+            Reply::RetryAfter(status_code(status)?, number(secs, "seconds")?)
+        }
+        ["delay", millis, status] => Reply::Delay(
+            Duration::from_millis(number(millis, "milliseconds")?),
+            status_code(status)?,
+        ),
+        ["slow-read", bytes, millis] => Reply::SlowRead {
+            chunk: number(bytes, "bytes")? as usize,
+            pause: Duration::from_millis(number(millis, "milliseconds")?),
+        },
+        _ => return Err(format!("not a REPLY: {text:?}")),
+    };
+    Ok(reply)
+}
+
+fn status_code(text: &str) -> Result<u16, String> {
+    match text.parse::<u16>() {
+        Ok(status) if (100..=599).contains(&status) => Ok(status),
+        _ => Err(format!("not an HTTP status: {text:?}")),
+    }
+}
+
+fn number(text: &str, what: &str) -> Result<u64, String> {
+    text.parse().map_err(|_| format!("{text:?} is not {what}"))
+}
