@@ -31,3 +31,12 @@ build_release_library() {
     command -v cargo >/dev/null || { echo "setup: cargo is needed to build the library (https://rustup.rs)" >&2; return 1; }
     (cd "$repo" && cargo build --release --lib --quiet)
 }
+
+# Brings <repo>/target/release/examples/fault_collector up to date: the scripted HTTP collector
+# (examples/fault_collector.rs) that the C tests and the bindings' tests start as a program.
+build_fault_collector() {
+    local repo
+    repo=$(mt_repo_root)
+    command -v cargo >/dev/null || { echo "setup: cargo is needed to build the test collector (https://rustup.rs)" >&2; return 1; }
+    (cd "$repo" && cargo build --release --example fault_collector --quiet)
+}

@@ -6,10 +6,10 @@
 //!
 //! ```text
 //! cargo build --release --example fault_collector
-//! target/release/examples/fault_collector [--default REPLY] [REPLY ...]
+//! target/release/examples/fault_collector [--port PORT] [--default REPLY] [REPLY ...]
 //! ```
 //!
-//! The REPLYs on the command line answer the first requests, in order; after them every request
+//! It listens on 127.0.0.1, on PORT or a free port. The REPLYs on the command line answer the first requests, in order; after them every request
 //! gets the default reply (200). A REPLY is one of:
 //!
 //! | REPLY                      | the collector                                              |
@@ -49,7 +49,14 @@ use serde_json::{json, Value};
 
 fn main() {
     let arguments: Vec<String> = std::env::args().skip(1).collect();
-    let collector = Collector::start();
+    let port = match port(&arguments) {
+        Ok(port) => port,
+        Err(error) => {
+            eprintln!("fault_collector: {error}");
+            std::process::exit(2);
+        }
+    };
+    let collector = Collector::start_on(port);
     if let Err(error) = configure(&collector, &arguments) {
         eprintln!("fault_collector: {error}");
         std::process::exit(2);
@@ -80,12 +87,25 @@ fn main() {
     collector.stop();
 }
 
+/// `--port PORT` from the command line, 0 (a free port) without it.
+fn port(arguments: &[String]) -> Result<u16, String> {
+    match arguments.iter().position(|argument| argument == "--port") {
+        None => Ok(0),
+        Some(at) => arguments
+            .get(at + 1)
+            .and_then(|port| port.parse().ok())
+            .ok_or_else(|| "--port needs a port number".to_owned()),
+    }
+}
+
 /// Applies the command line: `--default REPLY` and the initial script.
 fn configure(collector: &Collector, arguments: &[String]) -> Result<(), String> {
     let mut script = Vec::new();
     let mut rest = arguments.iter();
     while let Some(argument) = rest.next() {
-        if argument == "--default" {
+        if argument == "--port" {
+            rest.next();
+        } else if argument == "--default" {
             let reply = rest.next().ok_or("--default needs a REPLY")?;
             collector.set_default_reply(parse_reply(reply)?);
         } else {
