@@ -73,7 +73,7 @@ test('outputFile writes each batch as one JSON line and sends nothing', async (t
   assert.equal(fs.statSync(output).mode & 0o777, 0o600);
   assert.deepEqual(client.stats(), { enqueued: 3, sent: 3, dropped: 0, failed: 0, retries: 0, batchesSent: 2 });
   await new Promise((resolve) => setTimeout(resolve, 200)); // anything sent would have arrived
-  assert.equal(collector.requests.length, 0);
+  assert.equal((await collector.requests()).length, 0);
 
   assert.throws(() => new Config({ outputFile: '' }), RangeError);
   assert.throws(() => new Config({ outputFile: 42 }), TypeError);
@@ -161,7 +161,7 @@ test('a client collected while its flush and shutdown still run is freed only af
   );
   assert.equal(result.flushed, true);
   assert.deepEqual(
-    collector.events().map((event) => event.operation),
+    (await collector.events()).map((event) => event.operation),
     ['collected'],
   );
 });
