@@ -29,6 +29,8 @@
 //! | `script REPLY ...`       | `{"ok": true}`; the replies answer the next requests        |
 //! | `default REPLY`          | `{"ok": true}`; the reply once the script is used up        |
 //! | `requests`               | `{"requests": [{"method", "path", "headers", "body", "complete", "answer"}]}` |
+//! | `count`                  | `{"count": <requests recorded so far>}`                     |
+//! | `field <index> <name>`   | `{"value": "<text>"}`: request `index`'s `method`, `path`, `body` or `header:<name>` ("" when not sent); for callers without a JSON parser beyond one string |
 //! | `wait <count> <ms>`      | `{"ok": <whether that many requests arrived in time>}`      |
 //! | `hang-up`                | `{"ok": true}`; drops the connections left hanging          |
 //! | `stop` / `restart`       | `{"ok": true}`; the port refuses connections / listens again |
@@ -127,6 +129,24 @@ fn run(collector: &Collector, command: &[&str]) -> Result<Value, String> {
         ["default", reply] => {
             collector.set_default_reply(parse_reply(reply)?);
             Ok(ok)
+        }
+        ["count"] => Ok(json!({"count": collector.requests().len()})),
+        ["field", index, name] => {
+            let index = number(index, "a request index")? as usize;
+            let requests = collector.requests();
+            let request = requests
+                .get(index)
+                .ok_or_else(|| format!("no request {index}: {} so far", requests.len()))?;
+            let value = match *name {
+                "method" => request.method.clone(),
+                "path" => request.path.clone(),
+                "body" => request.body_text(),
+                _ => match name.strip_prefix("header:") {
+                    Some(header) => request.header(header).unwrap_or("").to_owned(),
+                    None => return Err(format!("no field {name:?}")),
+                },
+            };
+            Ok(json!({ "value": value }))
         }
         ["requests"] => {
             Ok(json!({"requests": collector.requests().iter().map(describe).collect::<Vec<_>>()}))

@@ -4,35 +4,39 @@
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use mycelium_telemetry::{Client, Config};
 use serde_json::Value;
 
-/// target/<profile>/examples/fault_collector, next to this test's own target/<profile>/deps.
+/// target/<profile>/examples/fault_collector, next to this test's own target/<profile>/deps,
+/// brought up to date once per run: `cargo test --test fault_collector` alone builds no example,
+/// and a stale one would be tested instead of the source.
 fn program() -> PathBuf {
-    let test = std::env::current_exe().expect("test path");
-    let profile_dir = test
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target/<profile>");
-    let program = profile_dir.join("examples/fault_collector");
-    if !program.exists() {
-        // `cargo test` builds the examples; `cargo test --test fault_collector` alone does not.
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let release = profile_dir.ends_with("release");
-        let mut build = Command::new(cargo);
-        build.args(["build", "--example", "fault_collector"]);
-        if release {
-            build.arg("--release");
-        }
-        let status = build.status().expect("cargo runs");
-        assert!(
-            status.success(),
-            "building the fault_collector example failed"
-        );
-    }
-    program
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let test = std::env::current_exe().expect("test path");
+            let profile_dir = test
+                .parent()
+                .and_then(|deps| deps.parent())
+                .expect("target/<profile>")
+                .to_path_buf();
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let mut build = Command::new(cargo);
+            build.args(["build", "--quiet", "--example", "fault_collector"]);
+            if profile_dir.ends_with("release") {
+                build.arg("--release");
+            }
+            let status = build.status().expect("cargo runs");
+            assert!(
+                status.success(),
+                "building the fault_collector example failed"
+            );
+            profile_dir.join("examples/fault_collector")
+        })
+        .clone()
 }
 
 struct Running {
@@ -144,6 +148,16 @@ fn commands_change_the_script_and_a_stopped_collector_refuses_connections() {
         "nothing reached a stopped collector"
     );
     assert_eq!(client.stats().failed, 1);
+
+    assert_eq!(collector.send("count")["count"], 1);
+    assert_eq!(collector.send("field 0 method")["value"], "POST");
+    assert_eq!(
+        collector.send("field 0 header:Content-Type")["value"],
+        "application/json"
+    );
+    assert_eq!(collector.send("field 0 header:x-missing")["value"], "");
+    assert!(collector.send("field 1 body")["error"].is_string());
+    assert!(collector.send("field 0 colour")["error"].is_string());
 
     assert_eq!(collector.send("restart")["ok"], true);
     assert_eq!(collector.send("wait 1 10")["ok"], true);
