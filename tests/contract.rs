@@ -453,3 +453,18 @@ fn options_agree_with_the_settings_table() {
         );
     }
 }
+
+#[test]
+fn the_string_rules_say_what_every_binding_does() {
+    let contract = contract();
+    for rule in ["nul_byte", "invalid_utf8"] {
+        let entry = &contract["strings"][rule];
+        assert!(entry["rule"].is_string(), "strings.{rule} has no rule");
+        for binding in bindings(&contract) {
+            assert!(
+                entry["bindings"][&binding].is_string(),
+                "strings.{rule} does not say what {binding} does"
+            );
+        }
+    }
+}

@@ -21,6 +21,10 @@ import (
 )
 
 type contractFile struct {
+	Strings struct {
+		NulByte     stringRule `json:"nul_byte"`
+		InvalidUTF8 stringRule `json:"invalid_utf8"`
+	} `json:"strings"`
 	Statuses []struct {
 		Name     string            `json:"name"`
 		Value    int               `json:"value"`
@@ -35,6 +39,10 @@ type contractFile struct {
 		Max    *float64          `json:"max"`
 		Names  map[string]string `json:"names"`
 	} `json:"options"`
+}
+
+type stringRule struct {
+	Bindings map[string]string `json:"bindings"`
 }
 
 func readContract(t *testing.T) contractFile {
@@ -190,5 +198,20 @@ func TestTheLogCallbackReceivesTheLibraryMessages(t *testing.T) {
 	must(t, client.Flush(ctx))
 	if text := logged.String(); !strings.Contains(text, "level=DEBUG") || !strings.Contains(text, "summarize") {
 		t.Errorf("the logger got %q, want the outgoing batch at debug level", text)
+	}
+}
+
+func TestStringsFollowTheContract(t *testing.T) {
+	rules := readContract(t).Strings
+	sentinels := map[string]error{"ErrInvalidArgument": telemetry.ErrInvalidArgument, "ErrInvalidUTF8": telemetry.ErrInvalidUTF8}
+	client := newClient(t, &telemetry.Config{Enabled: true, OutputFile: filepath.Join(t.TempDir(), "out.jsonl")})
+	for text, rule := range map[string]stringRule{"agent\x00hidden": rules.NulByte, "agent \xff": rules.InvalidUTF8} {
+		want := sentinels[rule.Bindings["go"]]
+		if err := client.TrackAgentUsage(text, "run", nil); want == nil || !errors.Is(err, want) {
+			t.Errorf("%q: %v, want %s", text, err, rule.Bindings["go"])
+		}
+	}
+	if enqueued := client.Stats().Enqueued; enqueued != 0 {
+		t.Errorf("refused strings were queued: %d", enqueued)
 	}
 }

@@ -190,6 +190,30 @@ TEST(Contract, NumericOptionsTakeTheContractRange) {
   }
 }
 
+TEST(Contract, StringsFollowTheContract) {
+  const Json& rules = contract()["strings"];
+  EXPECT_EQ(rules["nul_byte"]["bindings"]["cpp"].text(), "mycelium::telemetry::Error");
+  EXPECT_EQ(rules["invalid_utf8"]["bindings"]["cpp"].text(), "mycelium::telemetry::Error");
+  const auto output = std::filesystem::temp_directory_path() /
+                      ("mt-cpp-contract-strings-" + std::to_string(getpid()) + ".jsonl");
+  telemetry::Client client(telemetry::Config().enabled(true).output_file(output.string()));
+  try {
+    client.track_agent_usage("agent\0hidden"sv, "run");
+    ADD_FAILURE() << "a NUL byte was accepted";
+  } catch (const telemetry::Error& error) {
+    EXPECT_EQ(error.status(), MT_ERR_INVALID_ARGUMENT);
+  }
+  try {
+    client.track_agent_usage("agent \xff", "run");
+    ADD_FAILURE() << "invalid UTF-8 was accepted";
+  } catch (const telemetry::Error& error) {
+    EXPECT_EQ(error.status(), MT_ERR_INVALID_UTF8);
+  }
+  EXPECT_EQ(client.stats().enqueued, 0u);
+  client.shutdown(1s);
+  std::filesystem::remove(output);
+}
+
 TEST(Contract, LogCallbackReceivesTheLibraryMessagesOnTheSenderThread) {
   const auto output = std::filesystem::temp_directory_path() /
                       ("mt-cpp-contract-" + std::to_string(getpid()) + ".jsonl");

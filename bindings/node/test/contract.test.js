@@ -127,3 +127,18 @@ test('logCallback receives the library messages on the JS thread', async () => {
 test('logCallback must be a function', () => {
   assert.throws(() => new Config({ logCallback: 'console.log' }), TypeError);
 });
+
+test('strings follow the contract', () => {
+  const rules = contract.strings;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mt-contract-'));
+  const client = new Client({ enabled: true, outputFile: path.join(dir, 'out.jsonl'), flushIntervalMs: 60000 });
+  assert.throws(() => client.trackAgentUsage('agent\0hidden', 'run'), (error) => {
+    assert.equal(error.constructor.name, rules.nul_byte.bindings.node);
+    return true;
+  });
+  assert.equal(client.stats().enqueued, 0);
+  // What the contract says happens to a lone surrogate.
+  assert.ok(rules.invalid_utf8.bindings.node.includes('U+FFFD'));
+  assert.equal(telemetry.hashIdentifier('s', 'a\uD800'), telemetry.hashIdentifier('s', 'a\uFFFD'));
+  return client.shutdown(1000);
+});

@@ -121,3 +121,15 @@ def test_a_log_callback_that_raises_does_not_reach_the_host(tmp_path, capfd):
 def test_a_log_callback_must_be_callable():
     with pytest.raises(TypeError):
         TelemetryConfig(log_callback="print")
+
+
+def test_strings_follow_the_contract(tmp_path):
+    rules = CONTRACT["strings"]
+    with TelemetryClient(local_only_config(tmp_path)) as client:
+        with pytest.raises(ValueError) as nul:
+            client.track_agent_usage("agent\0hidden", "run")
+        assert type(nul.value).__name__ == rules["nul_byte"]["bindings"]["python"]
+        with pytest.raises(UnicodeEncodeError):
+            client.track_agent_usage("agent\ud800", "run")
+        assert rules["invalid_utf8"]["bindings"]["python"].startswith("ValueError (UnicodeEncodeError")
+        assert client.stats().enqueued == 0

@@ -84,6 +84,19 @@ class ContractTest < TelemetryTest
     end
   end
 
+  def test_strings_follow_the_contract
+    rules = CONTRACT.fetch("strings")
+    Dir.mktmpdir("mt-contract-") do |dir|
+      MyceliumTelemetry::Client.open(MyceliumTelemetry::Config.new(enabled: true, output_file: File.join(dir, "o.jsonl"))) do |client|
+        nul = assert_raises(StandardError) { client.track_agent_usage("agent\0hidden", "run") }
+        assert_equal rules.fetch("nul_byte").fetch("bindings").fetch("ruby"), nul.class.name
+        bad = assert_raises(StandardError) { client.track_agent_usage("agent \xff".b, "run") }
+        assert_equal rules.fetch("invalid_utf8").fetch("bindings").fetch("ruby"), bad.class.name
+        assert_equal 0, client.stats.enqueued
+      end
+    end
+  end
+
   def test_log_callback_must_be_callable
     assert_raises(TypeError) { MyceliumTelemetry::Config.new(log_callback: "puts") }
   end
