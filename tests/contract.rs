@@ -58,7 +58,7 @@ fn header_functions(header: &str) -> BTreeSet<String> {
         })
         .filter_map(|line| {
             let before_paren = &line[..line.find('(')?];
-            let name = before_paren.rsplit(|c: char| c == ' ' || c == '*').next()?;
+            let name = before_paren.rsplit([' ', '*']).next()?;
             name.starts_with("mt_").then(|| name.to_owned())
         })
         .collect()
