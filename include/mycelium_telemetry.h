@@ -63,6 +63,37 @@ typedef enum mt_status {
 } mt_status;
 
 /**
+ * One counter, for `mt_client_counter`. Numbers are stable and never reused; new counters get
+ * new numbers, and a library too old to know one returns `MT_ERR_INVALID_ARGUMENT`.
+ */
+typedef enum mt_counter {
+  /**
+   * `mt_stats.enqueued`.
+   */
+  MT_COUNTER_ENQUEUED = 1,
+  /**
+   * `mt_stats.sent`.
+   */
+  MT_COUNTER_SENT = 2,
+  /**
+   * `mt_stats.dropped`.
+   */
+  MT_COUNTER_DROPPED = 3,
+  /**
+   * `mt_stats.failed`.
+   */
+  MT_COUNTER_FAILED = 4,
+  /**
+   * `mt_stats.retries`.
+   */
+  MT_COUNTER_RETRIES = 5,
+  /**
+   * `mt_stats.batches_sent`.
+   */
+  MT_COUNTER_BATCHES_SENT = 6,
+} mt_counter;
+
+/**
  * How much of each error event leaves (`mt_config_set_error_detail`, `TELEMETRY_ERROR_DETAIL`).
  */
 typedef enum mt_error_detail {
@@ -139,6 +170,9 @@ typedef struct mt_config mt_config;
 /**
  * Counters since the client was created. At every moment
  * `enqueued = sent + dropped + failed + (events still queued or being sent)`.
+ *
+ * Frozen: this is also the C struct `mt_stats`, whose size compiled callers rely on. Later
+ * counters are read one at a time with `mt_client_counter` (in Rust, `Client::counter`).
  */
 typedef struct mt_stats {
   /**
@@ -154,7 +188,8 @@ typedef struct mt_stats {
    */
   uint64_t dropped;
   /**
-   * Events given up on: refused by the collector, out of retries, or out of shutdown time.
+   * Events given up on: refused by the collector, out of retries, out of shutdown time, or
+   * lost to an internal error while being scrubbed.
    */
   uint64_t failed;
   /**
@@ -264,6 +299,23 @@ enum mt_status mt_flush(struct mt_client *client, uint32_t timeout_ms);
 enum mt_status mt_client_stats(const struct mt_client *client, struct mt_stats *out);
 
 /**
+ * Copies one counter into `*out`: `counter` is an `mt_counter`. `mt_stats` keeps its six
+ * counters forever (its size is part of the ABI); counters added later are read only this
+ * way, so a program built against an older header never needs to know about them, and a
+ * program asking an older library for a counter it does not have gets
+ * `MT_ERR_INVALID_ARGUMENT`. Zero for a disabled client.
+ *
+ * `counter` is an `int` rather than `mt_counter` so that any value a C program holds is safe
+ * to pass; an `mt_counter` converts implicitly.
+ *
+ * Ownership: `client` is borrowed; `out` is written only on success.
+ * Threads: any thread, concurrently. Works after shutdown too (for the global client).
+ * Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_ARGUMENT` (`counter` is not an
+ * `mt_counter` this library knows).
+ */
+enum mt_status mt_client_counter(const struct mt_client *client, int counter, uint64_t *out);
+
+/**
  * Sends what is still queued and stops the sender thread, returning within `timeout_ms` even
  * if the collector never answers (a request still in flight then finishes, bounded by the
  * request timeout, on the detached sender thread, which never calls the log callback after
@@ -281,7 +333,8 @@ enum mt_status mt_client_close(struct mt_client *client, uint32_t timeout_ms);
 
 /**
  * Frees a client from `mt_client_new`. If it was not closed, it is closed first, waiting at
- * most 2000 ms. NULL does nothing; so does the global client, which is never freed.
+ * most 2000 ms: use `mt_client_free_nowait` where blocking is not allowed (a garbage
+ * collector's finalizer). NULL does nothing; so does the global client, which is never freed.
  *
  * Ownership: takes `client`, which must not be used again.
  * Threads: any thread, but no other thread may be using this client.
@@ -289,17 +342,33 @@ enum mt_status mt_client_close(struct mt_client *client, uint32_t timeout_ms);
 void mt_client_free(struct mt_client *client);
 
 /**
+ * Frees a client from `mt_client_new` without blocking, for garbage-collected bindings'
+ * finalizers and other callers that must not wait. If the client was not closed, its sender
+ * thread is asked to send what is still queued within `timeout_ms` and then exits on its own;
+ * this call returns at once. From the moment it returns, the log callback is never called
+ * for this client, so the callback and its user data may be freed next. NULL does nothing;
+ * so does the global client, which is never freed.
+ *
+ * Ownership: takes `client`, which must not be used again.
+ * Threads: any thread, but no other thread may be using this client.
+ */
+void mt_client_free_nowait(struct mt_client *client, uint32_t timeout_ms);
+
+/**
  * Sends what is still queued, stops the sender thread and frees the client: `mt_client_close`
- * then `mt_client_free`, for callers that need neither the close status nor the final
- * counters. Returns within `timeout_ms` even if the collector never answers. NULL does
- * nothing. Given the global client, it shuts it down like `mt_global_shutdown` but does not
- * free it.
+ * then `mt_client_free`, for callers that need neither the final counters nor a separate
+ * close. Returns within `timeout_ms` even if the collector never answers. Given the global
+ * client, it shuts it down like `mt_global_shutdown` but does not free it.
  *
  * Ownership: takes `client`, which must not be used again (except the global one, which then
  * returns `MT_ERR_SHUT_DOWN` from track and flush calls).
  * Threads: any thread, but no other thread may be using this client (from `mt_client_new`).
+ * Returns `MT_OK` (everything queued was sent or given up in time, or there was nothing to
+ * do), `MT_ERR_TIMEOUT` (the timeout passed first; the client is freed all the same) or
+ * `MT_ERR_NULL_ARGUMENT`. Earlier versions returned `void`; callers that ignore the result are
+ * unaffected.
  */
-void mt_shutdown(struct mt_client *client, uint32_t timeout_ms);
+enum mt_status mt_shutdown(struct mt_client *client, uint32_t timeout_ms);
 
 /**
  * The process-wide client, configured from the environment the first time it is asked for.
@@ -318,8 +387,11 @@ struct mt_client *mt_global(void);
  * calls return a client that is already shut down.
  *
  * Threads: any thread, concurrently with calls on the global client.
+ * Returns `MT_OK` (everything queued was sent or given up in time, or there was nothing to
+ * do) or `MT_ERR_TIMEOUT` (the timeout passed first). Earlier versions returned `void`; callers
+ * that ignore the result are unaffected.
  */
-void mt_global_shutdown(uint32_t timeout_ms);
+enum mt_status mt_global_shutdown(uint32_t timeout_ms);
 
 /**
  * Creates a config with every default, telemetry disabled.

@@ -34,7 +34,7 @@ mod sys;
 pub mod transport;
 
 pub use anonymize::{AllowedField, Anonymizer, ErrorDetail, ValueType};
-pub use client::{Client, FlushError, Stats};
+pub use client::{Client, Counter, FlushError, Stats};
 pub use config::{Config, ConfigError, Setting};
 pub use event::{set_host_runtime, TrackError};
 pub use log::LogLevel;

@@ -175,3 +175,58 @@ fn defaults_in_the_table_are_the_defaults() {
     let detail = format!("{:?}", config.error_detail()).to_ascii_lowercase();
     assert_eq!(shown(Setting::ErrorDetail), detail);
 }
+
+#[test]
+fn the_environment_reads_every_variable_of_the_table() {
+    let invalid = |setting: Setting| -> Option<&'static str> {
+        match setting.info().kind {
+            SettingKind::WholeNumber { .. } | SettingKind::Number { .. } => Some("many"),
+            SettingKind::Url => Some("http://collector.example.com/"),
+            SettingKind::Choice(_) => Some("everything"),
+            SettingKind::Path if setting == Setting::CaFile => Some("/nonexistent/ca.pem"),
+            SettingKind::Text if setting == Setting::Output => Some("ftp:somewhere"),
+            // Any value is valid: flags, salts, salt file paths.
+            _ => None,
+        }
+    };
+    let mut checked = 0;
+    for row in SETTINGS {
+        let (Some(var), Some(value)) = (row.env_var, invalid(row.setting)) else {
+            continue;
+        };
+        let error = from_env_with(var, value).expect_err(var);
+        assert_eq!(error.setting, row.setting, "{var}");
+        checked += 1;
+    }
+    assert_eq!(checked, 10, "variables with a value to refuse");
+}
+
+/// The doc comment the header carries above `name(`.
+fn header_doc_of(name: &str) -> String {
+    let header = include_str!("../include/mycelium_telemetry.h");
+    let at = header
+        .find(&format!(" {name}("))
+        .unwrap_or_else(|| panic!("{name} not in the header"));
+    let before = &header[..at];
+    let start = before.rfind("/**").expect("a doc comment");
+    before[start..].to_owned()
+}
+
+#[test]
+fn the_c_setters_document_the_ranges_and_defaults_of_the_table() {
+    let mut checked = 0;
+    for row in SETTINGS {
+        let Some(setter) = row.c_setter else { continue };
+        let bounds = match row.kind {
+            SettingKind::WholeNumber { min, max, .. } => format!("{min} to {max}"),
+            SettingKind::Number { min, max } => format!("{min:.1} to {max:.1}"),
+            _ => continue,
+        };
+        let doc = header_doc_of(setter);
+        assert!(doc.contains(&bounds), "{setter}: no `{bounds}` in {doc}");
+        let default = format!("(default {})", row.default);
+        assert!(doc.contains(&default), "{setter}: no `{default}` in {doc}");
+        checked += 1;
+    }
+    assert_eq!(checked, 6, "numeric settings with a C setter");
+}

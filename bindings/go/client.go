@@ -79,13 +79,12 @@ func NewClient(cfg *Config) (*Client, error) {
 		handle:   handle,
 		loggerID: loggerID,
 	}
-	// Closes a client dropped without Close (at once if it was closed), then frees it. On its
-	// own goroutine: cleanups run one at a time, and closing may wait for the collector.
+	// Frees a client dropped without Close without blocking the cleanup goroutine: its sender
+	// sends what is queued (within DefaultShutdownTimeout) on its own, and never logs again once
+	// mt_client_free_nowait has returned, so the logger can go at once.
 	runtime.AddCleanup(c, func(handle *C.struct_mt_client) {
-		go func() {
-			C.mt_shutdown(handle, millis(DefaultShutdownTimeout))
-			loggers.Delete(loggerID)
-		}()
+		C.mt_client_free_nowait(handle, millis(DefaultShutdownTimeout))
+		loggers.Delete(loggerID)
 	}, handle)
 	return c, nil
 }

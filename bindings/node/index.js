@@ -152,9 +152,9 @@ const native = {
   track_system_info: lib.func('int mt_track_system_info(mt_client *client)'),
   flush: lib.func('int mt_flush(mt_client *client, uint32_t timeout_ms)'),
   client_close: lib.func('int mt_client_close(mt_client *client, uint32_t timeout_ms)'),
-  shutdown: lib.func('void mt_shutdown(mt_client *client, uint32_t timeout_ms)'),
+  client_free_nowait: lib.func('void mt_client_free_nowait(mt_client *client, uint32_t timeout_ms)'),
   global: lib.func('mt_client *mt_global(void)'),
-  global_shutdown: lib.func('void mt_global_shutdown(uint32_t timeout_ms)'),
+  global_shutdown: lib.func('int mt_global_shutdown(uint32_t timeout_ms)'),
   hash_identifier: lib.func('mt_owned_str mt_hash_identifier(const char *salt, const char *identifier)'),
   anonymize_path: lib.func('mt_owned_str mt_anonymize_path(const char *path)'),
   anonymize_message: lib.func('mt_owned_str mt_anonymize_message(const char *message)'),
@@ -466,9 +466,10 @@ class Config {
 // ---------------------------------------------------------------------------------------------
 // Client
 
-// A collected client is closed, at once if shutdown() did not already do it, and freed: nothing
-// can be using it then, since a client stays reachable while one of its calls runs on a worker.
-const clientRegistry = new FinalizationRegistry((pointer) => native.shutdown(pointer, 0));
+// A collected client is freed without blocking the event loop: nothing can be using it then,
+// since a client stays reachable while one of its calls runs on a worker. Its sender sends what
+// is still queued (within the default timeout) on its own.
+const clientRegistry = new FinalizationRegistry((pointer) => native.client_free_nowait(pointer, DEFAULT_TIMEOUT_MS));
 /** Client → how many of its native calls are running on koffi's workers (see #onWorker). */
 const clientsOnWorkers = new Map();
 const GLOBAL = Symbol('global');

@@ -24,28 +24,13 @@ mod quiet_panic;
 mod retry;
 mod sender;
 mod shared;
+mod stats;
 
 use shared::Shared;
+pub use stats::{Counter, Stats};
 
 /// How long dropping a [`Client`] waits for queued events to be sent.
 pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(2);
-
-/// Counters since the client was created. See the module docs for how they add up.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Stats {
-    /// Events accepted by track calls.
-    pub enqueued: u64,
-    /// Events the collector accepted.
-    pub sent: u64,
-    /// Events displaced from a full queue (the oldest go first).
-    pub dropped: u64,
-    /// Events given up on: refused by the collector, out of retries, or out of shutdown time.
-    pub failed: u64,
-    /// Repeated attempts to deliver a batch.
-    pub retries: u64,
-    /// Batches the collector accepted.
-    pub batches_sent: u64,
-}
 
 /// Why a flush returned before everything was sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -263,6 +248,29 @@ impl Client {
             // send; what was queued before the fork is the parent's.
             Some(core) if !core.slot.is_stale() => core.slot.get().close(timeout),
             _ => true,
+        }
+    }
+
+    /// As [`Client::shutdown`], without waiting: the sender gets `timeout` to send what is
+    /// queued, then exits, on its own. From the moment this returns the logger is never called
+    /// again. For finalizers and other places that must not block. Later calls do nothing.
+    pub fn shutdown_detached(&self, timeout: Duration) {
+        if self.shut_down.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        if let Some(core) = &self.core {
+            if !core.slot.is_stale() {
+                core.slot.get().close_detached(timeout);
+            }
+        }
+    }
+
+    /// One counter by name, including counters added after [`Stats`] was frozen. Zero for a
+    /// disabled client.
+    pub fn counter(&self, counter: Counter) -> u64 {
+        match &self.core {
+            Some(core) if !core.slot.is_stale() => core.slot.get().counters.get(counter),
+            _ => 0,
         }
     }
 

@@ -27,18 +27,21 @@ struct SenderState {
     memo: Memo,
     failures_in_a_row: u32,
     drop_warning: DropWarning,
-    /// Whether a lost event has been reported: once per client is enough to show the bug.
-    reported_lost_event: bool,
+    /// Whether an internal error has been reported: once per client is enough to show the bug.
+    reported_internal_error: bool,
 }
 
 impl Shared {
     pub(super) fn run(&self) {
+        // Marks the sender finished however the loop ends, a panic that escaped every catch
+        // included, so that close never waits for a thread that is gone.
+        let _finished = FinishedOnExit(self);
         let mut state = SenderState {
             jitter: Jitter::new(),
             memo: Memo::default(),
             failures_in_a_row: 0,
             drop_warning: DropWarning::default(),
-            reported_lost_event: false,
+            reported_internal_error: false,
         };
         // When the sender first saw the oldest event of the current partial batch.
         let mut batch_started: Option<Instant> = None;
@@ -75,8 +78,6 @@ impl Shared {
                 self.pause(delay);
             }
         }
-        self.sender_finished.store(true, Ordering::Release);
-        self.signal_progress();
     }
 
     pub(super) fn closing_deadline(&self) -> Option<Instant> {
@@ -143,7 +144,7 @@ impl Shared {
         if lost > 0 {
             self.counters.failed.fetch_add(lost, Ordering::SeqCst);
         }
-        let delivered = written > 0 && !out_of_time && self.deliver(&batch.finish(), state);
+        let delivered = written > 0 && !out_of_time && self.deliver_guarded(batch.finish(), state);
         if delivered {
             self.counters.sent.fetch_add(written, Ordering::SeqCst);
             self.counters.batches_sent.fetch_add(1, Ordering::SeqCst);
@@ -178,14 +179,33 @@ impl Shared {
         }
         batch.rewind(mark);
         state.memo = Memo::default();
-        if !std::mem::replace(&mut state.reported_lost_event, true) {
+        self.report_internal_error(state, "an event was being scrubbed (it was lost)");
+        false
+    }
+
+    /// [`Shared::deliver`], with a panic there (a bug, in this crate or one it uses) turned into
+    /// a batch given up: its events are then counted as failed like any other.
+    fn deliver_guarded(&self, body: Vec<u8>, state: &mut SenderState) -> bool {
+        let delivered = quiet_panic::catch(|| self.deliver(&body, state));
+        delivered.unwrap_or_else(|()| {
+            self.report_internal_error(state, "a batch was being sent");
+            false
+        })
+    }
+
+    /// Logs an internal error once per client: once is enough to show the bug, and the message
+    /// says nothing of the data involved.
+    fn report_internal_error(&self, state: &mut SenderState, while_doing: &str) {
+        if !std::mem::replace(&mut state.reported_internal_error, true) {
             self.log(
                 LogLevel::Error,
-                "an internal error (a bug in mycelium-telemetry) lost an event while it was being \
-                 scrubbed; it was counted as failed and nothing of it was sent. Please report it.",
+                &format!(
+                    "an internal error (a bug in mycelium-telemetry) happened while {while_doing}; \
+                     the events involved were counted as failed and nothing of them was logged. \
+                     Please report it."
+                ),
             );
         }
-        false
     }
 
     /// Delivers one batch, retrying what is worth retrying. False when it was given up.
@@ -271,6 +291,16 @@ impl Shared {
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .0;
         }
+    }
+}
+
+/// Sets `sender_finished` and wakes whoever waits for it when the sender thread ends.
+struct FinishedOnExit<'a>(&'a Shared);
+
+impl Drop for FinishedOnExit<'_> {
+    fn drop(&mut self) {
+        self.0.sender_finished.store(true, Ordering::Release);
+        self.0.signal_progress();
     }
 }
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crossbeam_queue::ArrayQueue;
 
 use super::retry::RetryPolicy;
-use super::{Blueprint, Stats};
+use super::{Blueprint, Counter, Stats};
 use crate::anonymize::Anonymizer;
 use crate::event::Event;
 use crate::log::{LogLevel, Logger};
@@ -38,6 +38,18 @@ impl Counters {
         self.sent.load(Ordering::SeqCst)
             + self.dropped.load(Ordering::SeqCst)
             + self.failed.load(Ordering::SeqCst)
+    }
+
+    pub(super) fn get(&self, counter: Counter) -> u64 {
+        let cell = match counter {
+            Counter::Enqueued => &self.enqueued,
+            Counter::Sent => &self.sent,
+            Counter::Dropped => &self.dropped,
+            Counter::Failed => &self.failed,
+            Counter::Retries => &self.retries,
+            Counter::BatchesSent => &self.batches_sent,
+        };
+        cell.load(Ordering::SeqCst)
     }
 
     pub(super) fn snapshot(&self) -> Stats {
@@ -138,7 +150,11 @@ impl Shared {
             request_timeout: config.timeout(),
             retry: RetryPolicy::from_config(config),
             anonymizer: anonymizer.clone(),
-            transport: Transport::from_config(config),
+            transport: Transport::new(
+                config.endpoint(),
+                config.private_roots(),
+                config.output_file().map(|path| path.as_path()),
+            ),
             debug: config.debug(),
             scrub_panic_trigger: config.scrub_panic_trigger(),
             logger: config.logger.clone(),
@@ -209,6 +225,14 @@ impl Shared {
             // No sender ever ran: nothing was sent, nothing is pending on a thread.
             None => true,
         }
+    }
+
+    /// Asks the sender to send what is left within `timeout` and stop, without waiting for it:
+    /// the logger is silenced now (the host may free it next) and the thread is detached.
+    pub(super) fn close_detached(&self, timeout: Duration) {
+        *lock(&self.silenced) = true;
+        self.begin_closing(Instant::now() + timeout);
+        drop(lock(&self.sender).take());
     }
 
     /// Asks the sender to send what is left and stop by `deadline`, without waiting for it.

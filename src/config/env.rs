@@ -3,7 +3,7 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use super::{Config, ConfigError, Setting};
+use super::{Config, ConfigError, Setting, SETTINGS};
 use crate::anonymize::ErrorDetail;
 use crate::log::Logger;
 
@@ -49,55 +49,56 @@ impl Config {
             enabled: true,
             ..Config::default()
         };
-        if let Some(value) = text(Setting::Endpoint.env_var()) {
-            config.set_endpoint(&value)?;
-        }
-        if let Some(value) = text(Setting::Timeout.env_var()) {
-            config.set_timeout_secs(parse_number(&value, Setting::Timeout)?)?;
-        }
-        if let Some(value) = text(Setting::BatchSize.env_var()) {
-            config.set_batch_size(parse_number(&value, Setting::BatchSize)?)?;
-        }
-        if let Some(value) = text(Setting::RetryAttempts.env_var()) {
-            config.set_retry_attempts(parse_number(&value, Setting::RetryAttempts)?)?;
-        }
-        if let Some(value) = text(Setting::RetryBackoff.env_var()) {
-            config.set_retry_backoff(parse_number(&value, Setting::RetryBackoff)?)?;
-        }
-        if let Some(value) = text(Setting::FlushInterval.env_var()) {
-            config.set_flush_interval_ms(parse_number(&value, Setting::FlushInterval)?)?;
-        }
-        if let Some(value) = text(Setting::QueueCapacity.env_var()) {
-            config.set_queue_capacity(parse_number(&value, Setting::QueueCapacity)?)?;
-        }
-        if let Some(value) = text(Setting::Salt.env_var()) {
-            config.set_salt(&value)?;
-        }
-        if let Some(value) = lookup(Setting::SaltFile.env_var()).filter(|v| !v.is_empty()) {
-            config.set_salt_file(PathBuf::from(value))?;
-        }
-        if let Some(value) = lookup(Setting::CaFile.env_var()).filter(|v| !v.is_empty()) {
-            config.set_ca_file(PathBuf::from(value))?;
-        }
-        if let Some(value) = text(Setting::ErrorDetail.env_var()) {
-            let detail = ErrorDetail::parse(&value).ok_or(ConfigError {
-                setting: Setting::ErrorDetail,
-            })?;
-            config.set_error_detail(detail);
-        }
-        config.debug = text(Setting::Debug.env_var()).is_some_and(|v| parse_yes(&v));
-        if let Some(value) = text(Setting::Output.env_var()) {
-            match value.trim().strip_prefix("file:") {
-                Some(path) => config.set_output_file(path.trim())?,
-                None if value.trim().eq_ignore_ascii_case("http") => {}
-                None => {
-                    return Err(ConfigError {
-                        setting: Setting::Output,
-                    })
-                }
-            }
+        // In the table's order, so that the first invalid variable is the one named.
+        for row in SETTINGS {
+            let Some(var) = row.env_var else { continue };
+            let Some(raw) = lookup(var).filter(|value| !value.is_empty()) else {
+                continue;
+            };
+            config.apply_env(row.setting, raw)?;
         }
         Ok(config)
+    }
+
+    /// Applies one variable's value, through the same setter code would call. Every setting is
+    /// named here (the match is exhaustive), so a new row in the table cannot be left unread.
+    fn apply_env(&mut self, setting: Setting, raw: OsString) -> Result<(), ConfigError> {
+        let refused = ConfigError { setting };
+        // As in the Python module, a variable set to blanks counts as unset; paths are taken
+        // as they are (they may legitimately hold spaces, or bytes that are not UTF-8).
+        let untrimmed = raw.to_string_lossy().into_owned();
+        let text = untrimmed.trim();
+        if text.is_empty() && !matches!(setting, Setting::SaltFile | Setting::CaFile) {
+            return Ok(());
+        }
+        match setting {
+            // Read before everything else by `try_from_lookup`; only code adds metadata keys.
+            Setting::Enabled | Setting::DoNotTrack | Setting::MetadataKey => Ok(()),
+            Setting::Endpoint => self.set_endpoint(text),
+            Setting::Timeout => self.set_timeout_secs(parse_number(text, setting)?),
+            Setting::BatchSize => self.set_batch_size(parse_number(text, setting)?),
+            Setting::RetryAttempts => self.set_retry_attempts(parse_number(text, setting)?),
+            Setting::RetryBackoff => self.set_retry_backoff(parse_number(text, setting)?),
+            Setting::FlushInterval => self.set_flush_interval_ms(parse_number(text, setting)?),
+            Setting::QueueCapacity => self.set_queue_capacity(parse_number(text, setting)?),
+            // The salt is used exactly as given: trimming it would change every hash.
+            Setting::Salt => self.set_salt(&untrimmed),
+            Setting::SaltFile => self.set_salt_file(PathBuf::from(raw)),
+            Setting::CaFile => self.set_ca_file(PathBuf::from(raw)),
+            Setting::ErrorDetail => {
+                self.set_error_detail(ErrorDetail::parse(text).ok_or(refused)?);
+                Ok(())
+            }
+            Setting::Debug => {
+                self.set_debug(parse_yes(text));
+                Ok(())
+            }
+            Setting::Output => match text.strip_prefix("file:") {
+                Some(path) => self.set_output_file(path.trim()),
+                None if text.eq_ignore_ascii_case("http") => Ok(()),
+                None => Err(refused),
+            },
+        }
     }
 }
 

@@ -10,13 +10,12 @@ use std::time::Duration;
 
 use crate::anonymize::{built_in_type, is_secret_key, AllowedField, ErrorDetail, ValueType};
 use crate::log::Logger;
+use crate::transport::{normalize_endpoint, PrivateRoots};
 
-mod endpoint;
 mod env;
 mod setting;
 mod settings;
 
-use endpoint::normalize_endpoint;
 pub use setting::{ConfigError, Setting};
 pub use settings::{SettingInfo, SettingKind, SETTINGS};
 
@@ -56,7 +55,7 @@ pub struct Config {
     extra_metadata_fields: Vec<AllowedField>,
     error_detail: ErrorDetail,
     ca_file: Option<PathBuf>,
-    tls_config: Option<Arc<rustls::ClientConfig>>,
+    private_roots: Option<PrivateRoots>,
     scrub_panic_trigger: Option<Arc<str>>,
     pub(crate) logger: Logger,
 }
@@ -83,7 +82,7 @@ impl Default for Config {
             extra_metadata_fields: Vec::new(),
             error_detail: ErrorDetail::Full,
             ca_file: None,
-            tls_config: None,
+            private_roots: None,
             scrub_panic_trigger: None,
             logger: Logger::default(),
         }
@@ -126,7 +125,9 @@ impl Config {
     /// Accepts `https://host[:port][/path]`; a URL without a scheme gets `https://`. Plain
     /// `http://` is accepted only for loopback hosts; a user or password in the URL is refused.
     pub fn set_endpoint(&mut self, url: &str) -> Result<(), ConfigError> {
-        self.endpoint = normalize_endpoint(url)?;
+        self.endpoint = normalize_endpoint(url).ok_or(ConfigError {
+            setting: Setting::Endpoint,
+        })?;
         Ok(())
     }
 
@@ -224,10 +225,9 @@ impl Config {
             setting: Setting::CaFile,
         };
         let text = std::fs::read_to_string(&path).map_err(|_| refused)?;
-        let certificates = crate::transport::pem::blocks(&text, "CERTIFICATE");
-        let tls = crate::transport::tls_config_with_extra_roots(&certificates).ok_or(refused)?;
+        let roots = PrivateRoots::from_pem(&text).ok_or(refused)?;
         self.ca_file = Some(path);
-        self.tls_config = Some(tls);
+        self.private_roots = Some(roots);
         Ok(())
     }
 
@@ -344,8 +344,8 @@ impl Config {
     pub fn ca_file(&self) -> Option<&PathBuf> {
         self.ca_file.as_ref()
     }
-    pub(crate) fn tls_config(&self) -> Option<&Arc<rustls::ClientConfig>> {
-        self.tls_config.as_ref()
+    pub(crate) fn private_roots(&self) -> Option<&PrivateRoots> {
+        self.private_roots.as_ref()
     }
     /// The keys added to the allowlist, with their types (built-in keys are not listed).
     pub fn extra_metadata_fields(&self) -> &[AllowedField] {

@@ -18,7 +18,7 @@ pub enum SettingKind {
     },
     /// A finite number from `min` to `max` inclusive.
     Number { min: f64, max: f64 },
-    /// The collector URL (rules in `transport::endpoint`).
+    /// The collector URL (rules in `transport::normalize_endpoint`).
     Url,
     /// A non-empty string.
     Text,

@@ -3,12 +3,10 @@
 use std::ffi::c_char;
 use std::time::Duration;
 
-use once_cell::sync::OnceCell;
-
 use super::config::mt_config;
-use super::handles::{borrow, into_handle, non_null, optional_str, required_str, take, Handle};
+use super::handles::{borrow, into_handle, non_null, optional_str, required_str, Handle};
 use super::status::{mt_status, status_of};
-use crate::client::{Client, Stats};
+use crate::client::Client;
 use crate::config::Config;
 
 /// A telemetry client. Created by `mt_client_new` and freed by `mt_client_free` (or
@@ -22,50 +20,6 @@ pub struct mt_client {
 
 impl Handle for mt_client {
     type Target = Client;
-}
-
-/// Counters since the client was created. At every moment
-/// `enqueued = sent + dropped + failed + (events still queued or being sent)`.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct mt_stats {
-    /// Events accepted by track calls.
-    pub enqueued: u64,
-    /// Events the collector accepted.
-    pub sent: u64,
-    /// Events displaced from a full queue (oldest first).
-    pub dropped: u64,
-    /// Events given up on: refused by the collector, out of retries, or out of shutdown time.
-    pub failed: u64,
-    /// Repeated delivery attempts.
-    pub retries: u64,
-    /// Batches the collector accepted.
-    pub batches_sent: u64,
-}
-
-impl From<Stats> for mt_stats {
-    fn from(stats: Stats) -> Self {
-        mt_stats {
-            enqueued: stats.enqueued,
-            sent: stats.sent,
-            dropped: stats.dropped,
-            failed: stats.failed,
-            retries: stats.retries,
-            batches_sent: stats.batches_sent,
-        }
-    }
-}
-
-static GLOBAL: OnceCell<Client> = OnceCell::new();
-
-fn global_handle(client: &'static Client) -> *mut mt_client {
-    (client as *const Client).cast_mut().cast()
-}
-
-fn is_global(client: *const mt_client) -> bool {
-    GLOBAL
-        .get()
-        .is_some_and(|global| std::ptr::eq(global_handle(global), client))
 }
 
 ffi_fn! {
@@ -241,102 +195,10 @@ ffi_fn! {
     }
 }
 
-ffi_fn! {
-    /// Copies the client's counters into `*out`. All zero for a disabled client.
-    ///
-    /// Ownership: `client` is borrowed; `out` is written only on success.
-    /// Threads: any thread, concurrently.
-    /// Returns `MT_OK` or `MT_ERR_NULL_ARGUMENT`. Works after shutdown too (for the global client).
-    fn mt_client_stats(client: *const mt_client, out: *mut mt_stats) -> mt_status {
-        // SAFETY: documented contract: NULL or a live client.
-        let client = try_arg!(unsafe { borrow(client) });
-        try_arg!(non_null(out));
-        let stats = mt_stats::from(client.stats());
-        // SAFETY: `out` is non-NULL and, by contract, points to writable memory for an mt_stats.
-        unsafe { out.write(stats) };
-        mt_status::MT_OK
-    }
-}
-
-ffi_fn! {
-    /// Sends what is still queued and stops the sender thread, returning within `timeout_ms` even
-    /// if the collector never answers (a request still in flight then finishes, bounded by the
-    /// request timeout, on the detached sender thread, which never calls the log callback after
-    /// this returns). Unlike `mt_shutdown`, the client is not freed: other threads may still be
-    /// using it (their calls then return `MT_ERR_SHUT_DOWN`), and its final counters stay readable
-    /// with `mt_client_stats`. Free it with `mt_client_free` once no thread uses it. On the global
-    /// client it is `mt_global_shutdown`. Calling it again returns `MT_OK` at once.
-    ///
-    /// Ownership: `client` is borrowed. Threads: any thread, concurrently with any call on the same
-    /// client except `mt_client_free` and `mt_shutdown`.
-    /// Returns `MT_OK` (everything queued was sent or given up in time, or there was nothing to
-    /// do), `MT_ERR_TIMEOUT` (the timeout passed first) or `MT_ERR_NULL_ARGUMENT`.
-    fn mt_client_close(client: *mut mt_client, timeout_ms: u32) -> mt_status {
-        // SAFETY: documented contract: NULL or a live client.
-        let client = try_arg!(unsafe { borrow(client) });
-        if client.shutdown(Duration::from_millis(u64::from(timeout_ms))) {
-            mt_status::MT_OK
-        } else {
-            mt_status::MT_ERR_TIMEOUT
-        }
-    }
-}
-
-ffi_fn! {
-    /// Frees a client from `mt_client_new`. If it was not closed, it is closed first, waiting at
-    /// most 2000 ms. NULL does nothing; so does the global client, which is never freed.
-    ///
-    /// Ownership: takes `client`, which must not be used again.
-    /// Threads: any thread, but no other thread may be using this client.
-    fn mt_client_free(client: *mut mt_client) {
-        if is_global(client) {
-            return;
-        }
-        // SAFETY: documented contract: NULL or a client from mt_client_new, not used again.
-        drop(unsafe { take(client) });
-    }
-}
-
-ffi_fn! {
-    /// Sends what is still queued, stops the sender thread and frees the client: `mt_client_close`
-    /// then `mt_client_free`, for callers that need neither the close status nor the final
-    /// counters. Returns within `timeout_ms` even if the collector never answers. NULL does
-    /// nothing. Given the global client, it shuts it down like `mt_global_shutdown` but does not
-    /// free it.
-    ///
-    /// Ownership: takes `client`, which must not be used again (except the global one, which then
-    /// returns `MT_ERR_SHUT_DOWN` from track and flush calls).
-    /// Threads: any thread, but no other thread may be using this client (from `mt_client_new`).
-    fn mt_shutdown(client: *mut mt_client, timeout_ms: u32) {
-        if client.is_null() {
-            return;
-        }
-        mt_client_close(client, timeout_ms);
-        mt_client_free(client);
-    }
-}
-
-ffi_fn! {
-    /// The process-wide client, configured from the environment the first time it is asked for.
-    /// Every call returns the same pointer, which stays valid until the process exits, also after
-    /// `mt_global_shutdown` (calls on it then return `MT_ERR_SHUT_DOWN`).
-    ///
-    /// Ownership: the library owns it; never pass it to anything that frees.
-    /// Returns NULL only if memory is exhausted. Threads: any thread, concurrently.
-    fn mt_global() -> *mut mt_client {
-        global_handle(GLOBAL.get_or_init(Client::from_env))
-    }
-}
-
-ffi_fn! {
-    /// Shuts the process-wide client down: sends what is queued within `timeout_ms`, then stops its
-    /// sender. Later calls on it, from any thread, return `MT_ERR_SHUT_DOWN` safely; calling this
-    /// again does nothing. If `mt_global` was never called, none is created and later `mt_global`
-    /// calls return a client that is already shut down.
-    ///
-    /// Threads: any thread, concurrently with calls on the global client.
-    fn mt_global_shutdown(timeout_ms: u32) {
-        let global = GLOBAL.get_or_init(|| Client::inert(true));
-        global.shutdown(Duration::from_millis(u64::from(timeout_ms)));
-    }
-}
+// The C functions that end a client and read its counters live in `client_lifecycle`; Rust callers
+// (the fuzz targets, tests) keep finding them here. `mt_stats` is `Stats` under its C name.
+pub use super::client_lifecycle::{
+    mt_client_close, mt_client_counter, mt_client_free, mt_client_free_nowait, mt_client_stats,
+    mt_global, mt_global_shutdown, mt_shutdown,
+};
+pub use crate::client::Stats as mt_stats;

@@ -367,3 +367,32 @@ ffi_fn! {
         unsafe { set_text(config, path, |config, path| config.set_ca_file(path)) }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `mt_log_level` stays a C-only twin of `LogLevel`: cbindgen 0.29 can rename a type but not
+    /// give its variants names of their own (`MT_LOG_ERROR` from `Error`), and the header's
+    /// names are kept. So the two are held together here: same members, same numbers.
+    #[test]
+    fn log_levels_have_the_same_numbers_in_c_and_rust() {
+        let all = [
+            LogLevel::Error,
+            LogLevel::Warn,
+            LogLevel::Info,
+            LogLevel::Debug,
+        ];
+        for level in all {
+            assert_eq!(mt_log_level::from(level) as i32, level as i32, "{level:?}");
+        }
+        let c_levels = [
+            mt_log_level::MT_LOG_ERROR,
+            mt_log_level::MT_LOG_WARN,
+            mt_log_level::MT_LOG_INFO,
+            mt_log_level::MT_LOG_DEBUG,
+        ];
+        let converted: Vec<_> = all.into_iter().map(mt_log_level::from).collect();
+        assert_eq!(converted, c_levels);
+    }
+}

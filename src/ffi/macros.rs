@@ -1,4 +1,4 @@
-//! The only way to export a function: [`ffi_fn!`] emits the whole `#[no_mangle] pub extern "C"`
+//! The only way to export a function: `ffi_fn!` emits the whole `#[no_mangle] pub extern "C"`
 //! function with its body inside the panic boundary, so no export can skip the boundary or the
 //! fallback value of its return type. `tests/ffi_exports.rs` checks that no `extern "C" fn` in
 //! `src/ffi/` is written any other way, and `tests/header.rs` shows cbindgen each invocation as

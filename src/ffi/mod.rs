@@ -2,7 +2,7 @@
 //! the answer back. It holds no telemetry logic of its own.
 //!
 //! Conventions, the same for every function (see `docs/c-api.md`):
-//! - every export is written with [`ffi_fn!`], which puts its body in the panic boundary: a panic
+//! - every export is written with `ffi_fn!`, which puts its body in the panic boundary: a panic
 //!   becomes `MT_ERR_INTERNAL` (or NULL, false, nothing) and never unwinds into C;
 //! - every pointer argument goes through one helper in [`handles`] that turns NULL into
 //!   `MT_ERR_NULL_ARGUMENT`, and every string through one that turns bad UTF-8 into
@@ -19,7 +19,10 @@
 mod macros;
 mod handles;
 
+// In header order: cbindgen emits functions module by module, in the order declared here.
 pub mod client;
+pub mod client_lifecycle;
+
 pub mod config;
 pub mod privacy;
 pub mod process;

@@ -5,18 +5,38 @@
 //! other refusal, so a batch can never be bounced to plain http or to another host.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::config::Config;
 use crate::private_file;
 
+mod endpoint;
 mod https;
 pub mod pem;
 
+pub use endpoint::normalize_endpoint;
 pub use https::client_config as tls_config_with_extra_roots;
+
+/// A self-hoster's private CA: certificates trusted besides the bundled Mozilla roots, already
+/// checked to be usable. Certificates are always verified; nothing here can turn that off.
+#[derive(Clone)]
+pub struct PrivateRoots(Arc<rustls::ClientConfig>);
+
+impl PrivateRoots {
+    /// The CA certificates of a PEM text; `None` when it holds no usable certificate.
+    pub fn from_pem(text: &str) -> Option<Self> {
+        let certificates = pem::blocks(text, "CERTIFICATE");
+        tls_config_with_extra_roots(&certificates).map(PrivateRoots)
+    }
+}
+
+impl std::fmt::Debug for PrivateRoots {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PrivateRoots(..)")
+    }
+}
 
 /// The `User-Agent` of every request.
 pub const USER_AGENT: &str = concat!("mycelium-telemetry/", env!("CARGO_PKG_VERSION"));
@@ -48,12 +68,18 @@ pub enum Transport {
 }
 
 impl Transport {
-    pub fn from_config(config: &Config) -> Self {
-        match config.output_file() {
-            Some(path) => Transport::File(FileTransport::new(path.clone())),
+    /// Local-only mode when `output_file` is given; otherwise HTTP to `endpoint` (already
+    /// normalized by [`normalize_endpoint`]), trusting `private_roots` too if given.
+    pub fn new(
+        endpoint: &str,
+        private_roots: Option<&PrivateRoots>,
+        output_file: Option<&Path>,
+    ) -> Self {
+        match output_file {
+            Some(path) => Transport::File(FileTransport::new(path)),
             None => Transport::Http(HttpTransport {
-                endpoint: config.endpoint().to_owned(),
-                extra_roots: config.tls_config().cloned(),
+                endpoint: endpoint.to_owned(),
+                extra_roots: private_roots.map(|roots| roots.0.clone()),
             }),
         }
     }

@@ -104,11 +104,29 @@ int main(void) {
   CHECK(stats.batches_sent >= 1);
   /* The collector records a batch before answering it, so after the flush all are here. */
   CHECK(collector_count(collector) == stats.batches_sent);
+  /* Each counter read on its own (the way counters added after mt_stats are read) agrees. */
+  const struct {
+    mt_counter counter;
+    uint64_t expected;
+  } counters[] = {
+      {MT_COUNTER_ENQUEUED, stats.enqueued}, {MT_COUNTER_SENT, stats.sent},
+      {MT_COUNTER_DROPPED, stats.dropped},   {MT_COUNTER_FAILED, stats.failed},
+      {MT_COUNTER_RETRIES, stats.retries},   {MT_COUNTER_BATCHES_SENT, stats.batches_sent},
+  };
+  for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++) {
+    uint64_t value = 0;
+    CHECK_STATUS(mt_client_counter(client, counters[i].counter, &value), MT_OK);
+    CHECK(value == counters[i].expected);
+  }
+  uint64_t unknown = 7;
+  CHECK_STATUS(mt_client_counter(client, 0, &unknown), MT_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(mt_client_counter(client, 1000, &unknown), MT_ERR_INVALID_ARGUMENT);
+  CHECK(unknown == 7);
 
   check_requests(collector);
   check_events(collector);
 
-  mt_shutdown(client, 2000);
+  CHECK_STATUS(mt_shutdown(client, 2000), MT_OK);
   collector_stop(collector);
   puts("end to end: ok");
   return 0;

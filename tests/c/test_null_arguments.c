@@ -17,9 +17,11 @@
  *   mt_track_system_info            client                            MT_ERR_NULL_ARGUMENT
  *   mt_flush                        client                            MT_ERR_NULL_ARGUMENT
  *   mt_client_stats                 client, out                       MT_ERR_NULL_ARGUMENT, out untouched
+ *   mt_client_counter               client, out                       MT_ERR_NULL_ARGUMENT, out untouched
  *   mt_client_close                 client                            MT_ERR_NULL_ARGUMENT
  *   mt_client_free                  client                            nothing
- *   mt_shutdown                     client                            nothing
+ *   mt_client_free_nowait           client                            nothing
+ *   mt_shutdown                     client                            MT_ERR_NULL_ARGUMENT
  *   mt_config_free                  config                            nothing
  *   every mt_config_set_*,
  *   mt_config_allow_metadata_key,
@@ -72,6 +74,11 @@ static void refused_track_calls(mt_client *client) {
   CHECK_STATUS(mt_client_stats(NULL, &copy), MT_ERR_NULL_ARGUMENT);
   CHECK(memcmp(&copy, &untouched, sizeof copy) == 0);
   CHECK_STATUS(mt_client_stats(client, NULL), MT_ERR_NULL_ARGUMENT);
+
+  uint64_t counter = 0xabababababababab;
+  CHECK_STATUS(mt_client_counter(NULL, MT_COUNTER_SENT, &counter), MT_ERR_NULL_ARGUMENT);
+  CHECK(counter == 0xabababababababab);
+  CHECK_STATUS(mt_client_counter(client, MT_COUNTER_SENT, NULL), MT_ERR_NULL_ARGUMENT);
 }
 
 /* The optional parameters: each accepted, queued, and sent with its documented default. */
@@ -193,7 +200,8 @@ int main(void) {
   mt_shutdown(client, 2000);
   CHECK_STATUS(mt_client_close(NULL, 10), MT_ERR_NULL_ARGUMENT);
   mt_client_free(NULL);
-  mt_shutdown(NULL, 10);
+  mt_client_free_nowait(NULL, 10);
+  CHECK_STATUS(mt_shutdown(NULL, 10), MT_ERR_NULL_ARGUMENT);
 
   /* The global client takes the same NULL checks (with nothing in the environment it is
    * disabled). Once it is shut down, either refusal is documented; neither may crash. */

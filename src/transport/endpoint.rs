@@ -1,36 +1,31 @@
-//! Checking and normalizing the collector URL.
+//! The rules a collector URL must follow, and its normal form.
 
 use std::net::Ipv4Addr;
 
-use super::{ConfigError, Setting};
-
 /// Normalizes an endpoint URL and enforces the transport rules: https everywhere, http only on
-/// loopback, no credentials in the authority.
-pub(super) fn normalize_endpoint(raw: &str) -> Result<String, ConfigError> {
-    let invalid = ConfigError {
-        setting: Setting::Endpoint,
-    };
+/// loopback, no credentials in the authority. `None` when the URL breaks a rule.
+pub fn normalize_endpoint(raw: &str) -> Option<String> {
     let raw = raw.trim();
     if raw.is_empty() || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(invalid);
+        return None;
     }
     let (scheme, rest) = match raw.split_once("://") {
         Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
         None => ("https".to_owned(), raw),
     };
     if scheme != "https" && scheme != "http" {
-        return Err(invalid);
+        return None;
     }
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, path) = rest.split_at(authority_end);
     if authority.contains('@') {
-        return Err(invalid);
+        return None;
     }
-    let host = host_of(authority).ok_or(invalid)?;
+    let host = host_of(authority)?;
     if scheme == "http" && !is_loopback_host(host) {
-        return Err(invalid);
+        return None;
     }
-    Ok(format!("{scheme}://{authority}{path}"))
+    Some(format!("{scheme}://{authority}{path}"))
 }
 
 /// The host part of `host[:port]` or `[v6][:port]`, checking the port if there is one.
