@@ -165,3 +165,33 @@ test('a client collected while its flush and shutdown still run is freed only af
     ['collected'],
   );
 });
+
+test('a client collected without shutdown() sends its queue from the library thread', async (t) => {
+  const collector = await startCollector();
+  t.after(collector.close);
+  await runChild(
+    `
+    require('node:v8').setFlagsFromString('--expose-gc');
+    const gc = require('node:vm').runInNewContext('gc');
+    const { Client } = require(process.env.BINDING_PATH);
+    (async () => {
+      (() => {
+        const client = new Client({ enabled: true, endpoint: ${JSON.stringify(collector.endpoint)},
+                                    salt: ${JSON.stringify(SALT)}, flushIntervalMs: 60000 });
+        client.trackAgentUsage('agent-1', 'forgotten');
+      })();
+      for (let round = 0; round < 10; round++) {
+        gc();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      console.log(JSON.stringify({ done: true }));
+    })();
+    `,
+  );
+  // The finalizer only asked the sender to deliver; it does so on its own thread.
+  assert.equal((await collector.command('wait 1 5000')).ok, true, 'the collected client sent its queue');
+  assert.deepEqual(
+    (await collector.events()).map((event) => event.operation),
+    ['forgotten'],
+  );
+});
