@@ -65,21 +65,22 @@ def _load() -> "tuple[ctypes.CDLL, str]":
             return ctypes.CDLL(explicit), explicit
         except OSError as error:
             raise ImportError(f"{LIBRARY_ENV_VAR}={explicit!r} could not be loaded: {error}") from error
-    for build_output in BUILD_OUTPUTS:
-        if build_output.is_file():
-            return ctypes.CDLL(str(build_output)), str(build_output)
-    for name in SYSTEM_NAMES:
+    # As every binding does (bindings/contract.json): a place that fails is noted and the next
+    # one tried, so that a broken build output does not hide an installed library.
+    failures = []
+    for candidate in [str(path) for path in BUILD_OUTPUTS if path.is_file()] + list(SYSTEM_NAMES):
         try:
-            return ctypes.CDLL(name), name
-        except OSError:
-            continue
+            return ctypes.CDLL(candidate), candidate
+        except OSError as error:
+            failures.append(f"{candidate}: {error}")
     searched = " or ".join(str(path) for path in BUILD_OUTPUTS)
     raise ImportError(
         "libmycelium_telemetry was not found. Looked for: "
         f"(1) the file named by the environment variable {LIBRARY_ENV_VAR} (not set); "
         f"(2) the project's build output {searched} (run `cargo build --release`); "
         f"(3) {' or '.join(SYSTEM_NAMES)} in the system's library paths "
-        "(install the library or add its folder to LD_LIBRARY_PATH)."
+        "(install the library or add its folder to LD_LIBRARY_PATH). "
+        f"Errors: {'; '.join(failures) or 'none'}."
     )
 
 
