@@ -19,6 +19,7 @@ STATUSES = {status["name"]: status for status in CONTRACT["statuses"]}
 
 @pytest.mark.parametrize("status", CONTRACT["statuses"], ids=lambda status: status["name"])
 def test_each_status_maps_as_the_contract_says(status):
+    assert getattr(_native, status["name"]) == status["value"], "the number typed in _native"
     assert _native.status_message(status["value"]) == status["message"]
     mistake = _native.caller_mistake(status["value"], "call")
     if status["policy"] == "caller_mistake":
