@@ -1,8 +1,8 @@
-//! `examples/fault_collector.rs`, the collector every suite starts as a program, driven as the
+//! tests/tools/fault_collector, the collector every suite starts as a program, driven as the
 //! bindings drive it: over its stdin and stdout, with a real client sending to it.
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -10,31 +10,27 @@ use std::time::Duration;
 use mycelium_telemetry::{Client, Config};
 use serde_json::Value;
 
-/// target/<profile>/examples/fault_collector, next to this test's own target/<profile>/deps,
-/// brought up to date once per run: `cargo test --test fault_collector` alone builds no example,
-/// and a stale one would be tested instead of the source.
+/// tests/tools/fault_collector, built as the suites build it (`build_fault_collector` in
+/// .ci/lib.sh), once per run: a stale build would be tested instead of the source.
 fn program() -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT
         .get_or_init(|| {
-            let test = std::env::current_exe().expect("test path");
-            let profile_dir = test
-                .parent()
-                .and_then(|deps| deps.parent())
-                .expect("target/<profile>")
-                .to_path_buf();
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+            let target = root.join("target/fault_collector");
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let mut build = Command::new(cargo);
-            build.args(["build", "--quiet", "--example", "fault_collector"]);
-            if profile_dir.ends_with("release") {
-                build.arg("--release");
-            }
-            let status = build.status().expect("cargo runs");
+            let status = Command::new(cargo)
+                .args(["build", "--release", "--quiet", "--manifest-path"])
+                .arg(root.join("tests/tools/fault_collector/Cargo.toml"))
+                .arg("--target-dir")
+                .arg(&target)
+                .status()
+                .expect("cargo runs");
             assert!(
                 status.success(),
-                "building the fault_collector example failed"
+                "building tests/tools/fault_collector failed"
             );
-            profile_dir.join("examples/fault_collector")
+            target.join("release/fault_collector")
         })
         .clone()
 }

@@ -19,7 +19,7 @@ type received struct {
 	body                                 []byte
 }
 
-// collector is the repository's one test collector (examples/fault_collector.rs), started as a
+// collector is the repository's one test collector (tests/tools/fault_collector), started as a
 // program: a real HTTP server on 127.0.0.1 that records every request and answers status.
 type collector struct {
 	endpoint string
@@ -32,14 +32,14 @@ func faultCollectorProgram() string {
 	if program := os.Getenv("MYCELIUM_FAULT_COLLECTOR"); program != "" {
 		return program
 	}
-	return filepath.Join("..", "..", "target", "release", "examples", "fault_collector")
+	return filepath.Join("..", "..", "target", "fault_collector", "release", "fault_collector")
 }
 
 func startCollector(t *testing.T, status int, script ...string) *collector {
 	t.Helper()
 	program := faultCollectorProgram()
 	if _, err := os.Stat(program); err != nil {
-		t.Fatalf("%s is missing: run `cargo build --release --example fault_collector` (test.sh does) or name it in MYCELIUM_FAULT_COLLECTOR", program)
+		t.Fatalf("%s is missing: build it with build_fault_collector from .ci/lib.sh (test.sh does) or name it in MYCELIUM_FAULT_COLLECTOR", program)
 	}
 	cmd := exec.Command(program, append([]string{"--default", fmt.Sprint(status)}, script...)...)
 	input, err := cmd.StdinPipe()

@@ -1,5 +1,5 @@
 /*
- * The C side of the repository's one test collector: starts examples/fault_collector.rs (a real
+ * The C side of the repository's one test collector: starts tests/tools/fault_collector (a real
  * HTTP/1.1 server on 127.0.0.1, written once in Rust) as a child process and asks it, one command
  * line at a time over pipes, what it recorded. Nothing is mocked: the library under test talks to
  * it over TCP.
@@ -209,7 +209,7 @@ mt_test_collector *collector_start_with(collector_options options) {
   posix_spawn_file_actions_destroy(&actions);
   if (error != 0) {
     errno = error;
-    fail("starting " MT_FAULT_COLLECTOR " (built by `cargo build --release --example fault_collector`)");
+    fail("starting " MT_FAULT_COLLECTOR " (built by build_fault_collector in .ci/lib.sh)");
   }
   close(to_child[0]);
   close(from_child[1]);

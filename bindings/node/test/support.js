@@ -17,10 +17,10 @@ function sha256Hex(text) {
 }
 
 const FAULT_COLLECTOR =
-  process.env.MYCELIUM_FAULT_COLLECTOR || path.join(REPO_ROOT, 'target', 'release', 'examples', 'fault_collector');
+  process.env.MYCELIUM_FAULT_COLLECTOR || path.join(REPO_ROOT, 'target', 'fault_collector', 'release', 'fault_collector');
 
 /**
- * Starts the repository's one test collector (examples/fault_collector.rs) as a program: a real
+ * Starts the repository's one test collector (tests/tools/fault_collector) as a program: a real
  * HTTP server on 127.0.0.1 that records each request and answers 200, after `delayMs` if given,
  * or as `script` says (fault_collector REPLYs: '503', 'hang', 'close', ...). `requests()` and
  * `events()` ask it for what it recorded; `command(line)` sends any other command.
@@ -28,7 +28,7 @@ const FAULT_COLLECTOR =
 async function startCollector({ delayMs = 0, script = [] } = {}) {
   if (!fs.existsSync(FAULT_COLLECTOR)) {
     throw new Error(
-      `${FAULT_COLLECTOR} is missing: run \`cargo build --release --example fault_collector\` (test.sh does) ` +
+      `${FAULT_COLLECTOR} is missing: build it with build_fault_collector from .ci/lib.sh (test.sh does) ` +
         'or name it in MYCELIUM_FAULT_COLLECTOR',
     );
   }

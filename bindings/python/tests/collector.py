@@ -1,4 +1,4 @@
-"""The repository's one test collector (examples/fault_collector.rs), started as a program: a real
+"""The repository's one test collector (tests/tools/fault_collector), started as a program: a real
 HTTP server on 127.0.0.1 that records every request and answers as scripted. This module only
 starts it and reads what it recorded; the HTTP server itself is written once, in Rust.
 
@@ -18,7 +18,7 @@ from typing import Any, Dict, List, NamedTuple
 PROGRAM = Path(
     os.environ.get(
         "MYCELIUM_FAULT_COLLECTOR",
-        Path(__file__).resolve().parents[3] / "target" / "release" / "examples" / "fault_collector",
+        Path(__file__).resolve().parents[3] / "target" / "fault_collector" / "release" / "fault_collector",
     )
 )
 
@@ -46,7 +46,7 @@ class Collector:
     def __init__(self, port: int = 0, hang_first_requests: int = 0, script: List[str] = ()) -> None:
         if not PROGRAM.is_file():
             raise RuntimeError(
-                f"{PROGRAM} is missing: build it with `cargo build --release --example fault_collector`"
+                f"{PROGRAM} is missing: build it with build_fault_collector from .ci/lib.sh"
                 " (test.sh does) or name it in MYCELIUM_FAULT_COLLECTOR"
             )
         replies = ["hang"] * hang_first_requests + list(script)

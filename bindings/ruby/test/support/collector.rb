@@ -3,14 +3,14 @@
 require "json"
 require "open3"
 
-# The repository's one test collector (examples/fault_collector.rs), started as a program: a real
+# The repository's one test collector (tests/tools/fault_collector), started as a program: a real
 # HTTP/1.1 server on 127.0.0.1 that records every request and answers 200 (with respond: false,
 # reads each request and never answers; with script:, as those fault_collector REPLYs say). This
 # class only starts it and asks what it recorded. Run this file directly to get a collector that
 # prints what it receives.
 class Collector
   PROGRAM = ENV.fetch("MYCELIUM_FAULT_COLLECTOR") do
-    File.expand_path("../../../../target/release/examples/fault_collector", __dir__)
+    File.expand_path("../../../../target/fault_collector/release/fault_collector", __dir__)
   end
 
   Request = Struct.new(:method, :path, :headers, :body, keyword_init: true) do
@@ -23,7 +23,7 @@ class Collector
 
   def initialize(respond: true, port: 0, script: [])
     unless File.executable?(PROGRAM)
-      raise "#{PROGRAM} is missing: run `cargo build --release --example fault_collector` (test.sh does) " \
+      raise "#{PROGRAM} is missing: build it with build_fault_collector from .ci/lib.sh (test.sh does) " \
             "or name it in MYCELIUM_FAULT_COLLECTOR"
     end
     arguments = ["--port", port.to_s, "--default", respond ? "200" : "hang", *script]

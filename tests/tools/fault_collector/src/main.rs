@@ -2,11 +2,12 @@
 //! scripted ways: the C and C++ tests and each binding's tests start this program instead of
 //! writing their own HTTP server. It is `examples/support/collector.rs` (a real HTTP/1.1 server on
 //! 127.0.0.1, one thread per connection) driven over stdin and stdout, so any language that can
-//! start a process can use it.
+//! start a process can use it. A package of its own (see its Cargo.toml for why), built with
+//! `build_fault_collector` in .ci/lib.sh:
 //!
 //! ```text
-//! cargo build --release --example fault_collector
-//! target/release/examples/fault_collector [--port PORT] [--default REPLY] [REPLY ...]
+//! cargo build --release --manifest-path tests/tools/fault_collector/Cargo.toml --target-dir target/fault_collector
+//! target/fault_collector/release/fault_collector [--port PORT] [--default REPLY] [REPLY ...]
 //! ```
 //!
 //! It listens on 127.0.0.1, on PORT or a free port. The REPLYs on the command line answer the first requests, in order; after them every request
@@ -40,7 +41,7 @@
 //! body as UTF-8 (invalid bytes replaced), `headers` an object of lower-cased names, `answer` the
 //! status sent or `null`.
 
-#[path = "support/collector.rs"]
+#[path = "../../../../examples/support/collector.rs"]
 mod collector;
 
 use std::io::{BufRead, Write};
