@@ -154,6 +154,38 @@ TEST(Contract, EveryStatusIsHandledAsTheContractSays) {
   }
 }
 
+TEST(Contract, EveryOptionIsAConfigMethod) {
+  // Each lambda calls the method the contract names, so a renamed method fails to compile and a
+  // contract option without a method here fails below.
+  using Setter = std::function<void(telemetry::Config&)>;
+  const std::map<std::string, Setter> methods = {
+      {"enabled", [](auto& c) { c.enabled(true); }},
+      {"endpoint", [](auto& c) { c.endpoint("https://telemetry.example.com/v1/events"); }},
+      {"timeout", [](auto& c) { c.timeout(5s); }},
+      {"batch_size", [](auto& c) { c.batch_size(100); }},
+      {"retry_attempts", [](auto& c) { c.retry_attempts(3); }},
+      {"retry_backoff", [](auto& c) { c.retry_backoff(2.0); }},
+      {"salt", [](auto& c) { c.salt("salt"); }},
+      {"salt_file", [](auto& c) { c.salt_file("/nonexistent/salt"); }},
+      {"flush_interval", [](auto& c) { c.flush_interval(5000ms); }},
+      {"queue_capacity", [](auto& c) { c.queue_capacity(8192); }},
+      {"output_file", [](auto& c) { c.output_file("/nonexistent/out.jsonl"); }},
+      {"ca_file", [](auto& c) { c.ca_file("/nonexistent/ca.pem"); }},
+      {"debug", [](auto& c) { c.debug(true); }},
+      {"error_detail", [](auto& c) { c.error_detail(telemetry::ErrorDetail::type); }},
+      {"allow_metadata_field",
+       [](auto& c) { c.allow_metadata_field("output_count", telemetry::ValueType::boolean); }},
+      {"log_callback", [](auto& c) { c.log_callback([](telemetry::LogLevel, std::string_view) {}); }},
+  };
+  for (const Json& option : contract()["options"].array()) {
+    const std::string& name = option["names"]["cpp"].text();
+    const auto method = methods.find(name);
+    ASSERT_NE(method, methods.end()) << "no Config method " << name << " in this test";
+    telemetry::Config config;
+    EXPECT_NO_THROW(method->second(config)) << name;
+  }
+}
+
 TEST(Contract, NumericOptionsTakeTheContractRange) {
   using Setter = std::function<void(telemetry::Config&, double)>;
   const std::map<std::string, Setter> setters = {
