@@ -34,6 +34,7 @@ module MyceliumTelemetry
       raise NoMemoryError, "mycelium-telemetry could not allocate a client" if handle.null?
 
       attach(handle)
+      UNFREED[handle.address] = true
       ObjectSpace.define_finalizer(self, self.class.send(:finalizer, handle))
     end
 
@@ -160,12 +161,28 @@ module MyceliumTelemetry
       mark_shut_down
     end
 
+    # Addresses of the owned native clients not yet freed. Whoever deletes an address first owns
+    # that client: the finalizer frees it, or the at-exit close closes it (and the process's end
+    # frees it). Hash#delete is one step under the GVL, so the two can never both have it.
+    UNFREED = {}
+
     def self.finalizer(handle)
-      # Must not capture the client itself, or it would never be collected. Closes the client
-      # if #shutdown did not (at once if it did), then frees it.
-      proc { Native.mt_shutdown(handle, FINALIZER_TIMEOUT_MS) }
+      # Must not capture the client itself, or it would never be collected. Frees the client
+      # without blocking the collection: if #shutdown did not close it, its sender delivers the
+      # queue (within FINALIZER_TIMEOUT_MS) on its own.
+      address = handle.address
+      proc { Native.mt_client_free_nowait(handle, FINALIZER_TIMEOUT_MS) if UNFREED.delete(address) }
     end
     private_class_method :finalizer
+
+    # At exit, a client Ruby never collected gets its bounded wait to deliver its queue (Ruby
+    # runs this after the at_exit blocks the program registered later). Internal.
+    def self.close_unfreed_at_exit
+      UNFREED.keys.each do |address|
+        Native.mt_client_close(FFI::Pointer.new(address), FINALIZER_TIMEOUT_MS) if UNFREED.delete(address)
+      end
+    end
+    at_exit { close_unfreed_at_exit }
 
     private
 

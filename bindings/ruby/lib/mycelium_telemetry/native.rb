@@ -103,8 +103,8 @@ module MyceliumTelemetry
     # host's other Ruby threads run meanwhile.
     attach_function :mt_flush, %i[pointer uint32], :int, blocking: true
     attach_function :mt_client_close, %i[pointer uint32], :int, blocking: true
-    attach_function :mt_shutdown, %i[pointer uint32], :void, blocking: true
-    attach_function :mt_global_shutdown, [:uint32], :void, blocking: true
+    attach_function :mt_client_free_nowait, %i[pointer uint32], :void
+    attach_function :mt_global_shutdown, [:uint32], :int, blocking: true
     attach_function :mt_global, [], :pointer
 
     # Returned strings are owned by the caller, so they come back as pointers to be freed.
