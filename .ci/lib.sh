@@ -31,3 +31,14 @@ build_release_library() {
     command -v cargo >/dev/null || { echo "setup: cargo is needed to build the library (https://rustup.rs)" >&2; return 1; }
     (cd "$repo" && cargo build --release --lib --quiet)
 }
+
+# Brings <repo>/target/fault_collector/release/fault_collector up to date: the scripted HTTP
+# collector (tests/tools/fault_collector) that the C tests and the bindings' tests start as a
+# program. A package of its own, so building it never rebuilds the library.
+build_fault_collector() {
+    local repo
+    repo=$(mt_repo_root)
+    command -v cargo >/dev/null || { echo "setup: cargo is needed to build the test collector (https://rustup.rs)" >&2; return 1; }
+    cargo build --release --quiet --manifest-path "$repo/tests/tools/fault_collector/Cargo.toml" \
+        --target-dir "$repo/target/fault_collector"
+}

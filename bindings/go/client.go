@@ -79,13 +79,12 @@ func NewClient(cfg *Config) (*Client, error) {
 		handle:   handle,
 		loggerID: loggerID,
 	}
-	// Closes a client dropped without Close (at once if it was closed), then frees it. On its
-	// own goroutine: cleanups run one at a time, and closing may wait for the collector.
+	// Frees a client dropped without Close without blocking the cleanup goroutine: its sender
+	// sends what is queued (within DefaultShutdownTimeout) on its own, and never logs again once
+	// mt_client_free_nowait has returned, so the logger can go at once.
 	runtime.AddCleanup(c, func(handle *C.struct_mt_client) {
-		go func() {
-			C.mt_shutdown(handle, millis(DefaultShutdownTimeout))
-			loggers.Delete(loggerID)
-		}()
+		C.mt_client_free_nowait(handle, millis(DefaultShutdownTimeout))
+		loggers.Delete(loggerID)
 	}, handle)
 	return c, nil
 }
@@ -114,7 +113,7 @@ func Global() *Client {
 }
 
 // ShutdownGlobal sends what the global client still has queued, waiting at most timeout, and
-// stops it. Later calls on it return ErrShutDown; calling this again does nothing.
+// stops it. Later calls on it do nothing; calling this again does nothing.
 func ShutdownGlobal(timeout time.Duration) {
 	globalClosed.Store(true)
 	C.mt_global_shutdown(millis(timeout))
@@ -210,8 +209,8 @@ func (c *Client) TrackSystemInfo() error {
 }
 
 // Flush waits until every event tracked before it has been sent or given up on. It returns
-// ctx.Err() (context.DeadlineExceeded or context.Canceled) if ctx ends first, and ErrShutDown
-// after Close. A collector that cannot be reached is not an error: its events count as Failed
+// ctx.Err() (context.DeadlineExceeded or context.Canceled) if ctx ends first, and nil after
+// Close (nothing is pending then). A collector that cannot be reached is not an error: its events count as Failed
 // in Stats.
 func (c *Client) Flush(ctx context.Context) error {
 	if !c.enabled {
@@ -264,7 +263,7 @@ func statsOf(handle *C.struct_mt_client) Stats {
 }
 
 // Close sends what is still queued, waiting at most DefaultShutdownTimeout, and stops the
-// client. Later calls return ErrShutDown, except Stats, which gives the final counters; closing
+// client. Later calls do nothing and return nil; Stats gives the final counters; closing
 // again does nothing. Calls running on other goroutines meanwhile are safe and are not waited
 // for. It always returns nil.
 func (c *Client) Close() error {
@@ -299,19 +298,17 @@ func (c *Client) shutdown(timeout time.Duration) {
 	loggers.Delete(c.loggerID)
 }
 
-// disabledResult is what every call on a disabled client returns, without touching C.
-func (c *Client) disabledResult(op string) error {
-	if c.closed.Load() {
-		return fmt.Errorf("telemetry: %s: %w", op, ErrShutDown)
-	}
+// disabledResult is what every call on a disabled (or closed) client returns, without
+// touching C: nothing, as for any call after Close (bindings/contract.json).
+func (c *Client) disabledResult(string) error {
 	return nil
 }
 
-// call runs fn with the handle, or returns ErrShutDown once the client is closed (a call that
-// races Close gets it from the library instead).
+// call runs fn with the handle, or does nothing once the client is closed (a call that races
+// Close gets MT_ERR_SHUT_DOWN from the library instead, which is nothing too).
 func (c *Client) call(op string, fn func(*C.struct_mt_client) C.enum_mt_status) error {
 	if c.closed.Load() {
-		return fmt.Errorf("telemetry: %s: %w", op, ErrShutDown)
+		return nil
 	}
 	status := fn(c.handle)
 	runtime.KeepAlive(c)

@@ -1,10 +1,13 @@
 package telemetry_test
 
 import (
+	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
-	"net/http"
-	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -16,34 +19,93 @@ type received struct {
 	body                                 []byte
 }
 
-// collector is a real HTTP server on 127.0.0.1 that records every request and answers status.
+// collector is the repository's one test collector (tests/tools/fault_collector), started as a
+// program: a real HTTP server on 127.0.0.1 that records every request and answers status.
 type collector struct {
-	server   *httptest.Server
-	status   int
-	mu       sync.Mutex
-	requests []received
+	endpoint string
+	mu       sync.Mutex // one command at a time on the pipes
+	input    io.WriteCloser
+	output   *bufio.Reader
 }
 
-func startCollector(t *testing.T, status int) *collector {
+func faultCollectorProgram() string {
+	if program := os.Getenv("MYCELIUM_FAULT_COLLECTOR"); program != "" {
+		return program
+	}
+	return filepath.Join("..", "..", "target", "fault_collector", "release", "fault_collector")
+}
+
+func startCollector(t *testing.T, status int, script ...string) *collector {
 	t.Helper()
-	c := &collector{status: status}
-	c.server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		c.mu.Lock()
-		c.requests = append(c.requests, received{r.Method, r.URL.Path, r.Header.Get("Content-Type"), r.Header.Get("User-Agent"), body})
-		c.mu.Unlock()
-		w.WriteHeader(c.status)
-	}))
-	t.Cleanup(c.server.Close)
+	program := faultCollectorProgram()
+	if _, err := os.Stat(program); err != nil {
+		t.Fatalf("%s is missing: build it with build_fault_collector from .ci/lib.sh (test.sh does) or name it in MYCELIUM_FAULT_COLLECTOR", program)
+	}
+	cmd := exec.Command(program, append([]string{"--default", fmt.Sprint(status)}, script...)...)
+	input, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	output, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	c := &collector{input: input, output: bufio.NewReader(output)}
+	t.Cleanup(func() {
+		io.WriteString(c.input, "quit\n")
+		c.input.Close()
+		cmd.Wait()
+	})
+	var ready struct {
+		URL string `json:"url"`
+	}
+	if err := c.read(&ready); err != nil {
+		t.Fatal(err)
+	}
+	c.endpoint = ready.URL
 	return c
 }
 
-func (c *collector) url() string { return c.server.URL + "/v1/events" }
+func (c *collector) read(answer any) error {
+	line, err := c.output.ReadBytes('\n')
+	if err != nil {
+		return fmt.Errorf("fault_collector: %w", err)
+	}
+	return json.Unmarshal(line, answer)
+}
 
-func (c *collector) received() []received {
+// command sends one fault_collector command and decodes its one-line answer.
+func (c *collector) command(line string, answer any) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return append([]received(nil), c.requests...)
+	if _, err := io.WriteString(c.input, line+"\n"); err != nil {
+		return err
+	}
+	return c.read(answer)
+}
+
+func (c *collector) url() string { return c.endpoint }
+
+func (c *collector) received() []received {
+	var answer struct {
+		Requests []struct {
+			Method  string            `json:"method"`
+			Path    string            `json:"path"`
+			Headers map[string]string `json:"headers"`
+			Body    string            `json:"body"`
+		} `json:"requests"`
+	}
+	if err := c.command("requests", &answer); err != nil {
+		panic(err) // the collector is gone: no test can go on
+	}
+	var all []received
+	for _, r := range answer.Requests {
+		all = append(all, received{r.Method, r.Path, r.Headers["content-type"], r.Headers["user-agent"], []byte(r.Body)})
+	}
+	return all
 }
 
 // batch is a request body as the wire format describes it.
@@ -73,12 +135,10 @@ func (c *collector) events(t *testing.T) []map[string]any {
 	return all
 }
 
-// waitFor polls until the collector has at least n requests or the timeout passes.
+// waitFor waits until the collector has at least n requests or the timeout passes.
 func (c *collector) waitFor(n int, timeout time.Duration) bool {
-	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if len(c.received()) >= n {
-			return true
-		}
+	var answer struct {
+		OK bool `json:"ok"`
 	}
-	return false
+	return c.command(fmt.Sprintf("wait %d %d", n, timeout.Milliseconds()), &answer) == nil && answer.OK
 }

@@ -13,6 +13,6 @@
 // Errors: mistakes by the caller (an invalid configuration value, a NaN metric, metadata that
 // cannot be encoded as JSON, a string with a NUL byte or invalid UTF-8) are returned as errors
 // that match ErrInvalidConfig, ErrInvalidArgument, ErrInvalidJSON or ErrInvalidUTF8 with
-// errors.Is. Calls on a closed client return an error matching ErrShutDown. Network problems are
+// errors.Is. Calls on a closed client do nothing and return nil. Network problems are
 // never returned: they only show in Stats. Flush reports a timeout as the context's error.
 package telemetry

@@ -5,8 +5,10 @@ package telemetry
 import "C"
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"strings"
 	"unsafe"
@@ -23,9 +25,12 @@ var (
 	ErrInvalidJSON = errors.New("metadata, tags and context must encode as a JSON object")
 	// ErrInvalidConfig: a Config field was out of range or malformed; the error names the field.
 	ErrInvalidConfig = errors.New("invalid configuration value")
-	// ErrShutDown: the client was closed (or the global client shut down); nothing was done.
+	// ErrShutDown names MT_ERR_SHUT_DOWN. No call returns it any more: a call after Close does
+	// nothing and returns nil, as in every binding (bindings/contract.json).
 	ErrShutDown = errors.New("client was shut down")
-	// ErrInternal: the native library caught a bug of its own; the call had no effect.
+	// ErrInternal: NewClient could not allocate a client. A bug the native library catches in
+	// another call (MT_ERR_INTERNAL) is logged to slog.Default() instead and the call returns
+	// nil: telemetry never fails the host over its own bugs.
 	ErrInternal = errors.New("internal error in mycelium-telemetry")
 )
 
@@ -35,6 +40,12 @@ func init() {
 	runtimeName := C.CString(runtime.Version())
 	C.mt_set_runtime(runtimeName)
 	C.free(unsafe.Pointer(runtimeName))
+}
+
+// statusOf is statusError and the status's message for plain ints, for this package's tests
+// (cgo is not allowed in test files).
+func statusOf(op string, status int) (error, string) {
+	return statusError(op, C.enum_mt_status(status)), C.GoString(C.mt_status_message(C.int(status)))
 }
 
 // statusError turns a status the library returned into this package's error for op.
@@ -51,10 +62,15 @@ func statusError(op string, status C.enum_mt_status) error {
 		sentinel = ErrInvalidJSON
 	case C.MT_ERR_INVALID_CONFIG_VALUE:
 		sentinel = ErrInvalidConfig
+	case C.MT_ERR_TIMEOUT:
+		return fmt.Errorf("telemetry: %s: %w", op, context.DeadlineExceeded)
 	case C.MT_ERR_SHUT_DOWN:
-		sentinel = ErrShutDown
+		// A call racing Close (or after ShutdownGlobal): it does nothing, like any call after Close.
+		return nil
 	default:
-		return fmt.Errorf("telemetry: %s: %w (%s)", op, ErrInternal, C.GoString(C.mt_status_message(C.int(status))))
+		slog.Default().Warn("mycelium-telemetry: "+op+": "+C.GoString(C.mt_status_message(C.int(status))),
+			"status", int(status))
+		return nil
 	}
 	return fmt.Errorf("telemetry: %s: %w", op, sentinel)
 }

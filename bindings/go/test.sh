@@ -13,6 +13,7 @@ export PATH="$PATH:/usr/local/go/bin"
 export GOTOOLCHAIN=local CGO_ENABLED=1
 echo "using $(go version)"
 build_release_library
+build_fault_collector
 
 cd "$here"
 unformatted="$(gofmt -l .)"

@@ -1,7 +1,16 @@
 // Type declarations for the mycelium-telemetry Node binding (index.js).
 
 /** Options of a {@link Config}; each is checked by the native library when the Config is built. */
+/** A level the library logs at, as passed to `logCallback`. */
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
 export interface ConfigOptions {
+  /**
+   * Receives the library's warnings instead of stderr. Called on the JS thread (koffi relays the
+   * library's sender thread to the event loop); an exception it throws is dropped. Messages
+   * never hold the salt or unscrubbed data.
+   */
+  logCallback?: (level: LogLevel, message: string) => void;
   /** Turns telemetry on or off (default off). Overrides TELEMETRY_ENABLED. */
   enabled?: boolean;
   /** Collector URL. No scheme means https://; http:// only for loopback hosts. */
@@ -123,7 +132,7 @@ export const Status: Readonly<{
 
 /** The process-wide client, configured from the environment on first use. */
 export function getGlobalClient(): Client;
-/** Shuts the process-wide client down; later calls on it throw ShutDownError. */
+/** Shuts the process-wide client down; later calls on it do nothing. */
 export function shutdownGlobal(timeoutMs?: number): Promise<void>;
 
 /** Lowercase hex SHA-256 of `identifier` followed by `salt`. */

@@ -49,6 +49,11 @@ function platformFileNames() {
   }
 }
 
+/** The project's build outputs, in the order they are tried. */
+function buildOutputs() {
+  return ['release', 'debug'].map((profile) => path.join(REPO_ROOT, 'target', profile, platformFileNames().built));
+}
+
 /**
  * Loads the library from, in order: the file `MYCELIUM_TELEMETRY_LIB` names; the project's build
  * output (`target/release`, then `target/debug`); the dynamic loader's usual places.
@@ -65,8 +70,7 @@ function loadLibrary() {
   }
   const names = platformFileNames();
   const tried = [`${LIBRARY_ENV}: not set`];
-  for (const profile of ['release', 'debug']) {
-    const candidate = path.join(REPO_ROOT, 'target', profile, names.built);
+  for (const candidate of buildOutputs()) {
     if (!fs.existsSync(candidate)) {
       tried.push(`${candidate}: no such file`);
       continue;
@@ -111,6 +115,8 @@ koffi.struct('mt_stats', {
   batches_sent: 'uint64_t',
 });
 
+koffi.proto('void mt_log_callback(int level, const char *message, uintptr_t user_data)');
+
 const mt_string_free = lib.func('void mt_string_free(void *text)');
 // Koffi calls the disposer exactly once per returned string, right after copying it into a JS
 // string, so the library's allocation never outlives the call.
@@ -135,6 +141,8 @@ const native = {
   config_set_debug: lib.func('int mt_config_set_debug(mt_config *config, bool debug)'),
   config_allow_metadata_field: lib.func('int mt_config_allow_metadata_field(mt_config *config, const char *key, int value_type)'),
   config_set_error_detail: lib.func('int mt_config_set_error_detail(mt_config *config, int detail)'),
+  // user_data carries a number (see logCallbackNumber), so it is declared as one.
+  config_set_log_callback: lib.func('int mt_config_set_log_callback(mt_config *config, mt_log_callback *callback, uintptr_t user_data)'),
   client_new: lib.func('mt_client *mt_client_new(const mt_config *config)'),
   client_is_enabled: lib.func('bool mt_client_is_enabled(const mt_client *client)'),
   client_stats: lib.func('int mt_client_stats(const mt_client *client, _Out_ mt_stats *out)'),
@@ -144,9 +152,9 @@ const native = {
   track_system_info: lib.func('int mt_track_system_info(mt_client *client)'),
   flush: lib.func('int mt_flush(mt_client *client, uint32_t timeout_ms)'),
   client_close: lib.func('int mt_client_close(mt_client *client, uint32_t timeout_ms)'),
-  shutdown: lib.func('void mt_shutdown(mt_client *client, uint32_t timeout_ms)'),
+  client_free_nowait: lib.func('void mt_client_free_nowait(mt_client *client, uint32_t timeout_ms)'),
   global: lib.func('mt_client *mt_global(void)'),
-  global_shutdown: lib.func('void mt_global_shutdown(uint32_t timeout_ms)'),
+  global_shutdown: lib.func('int mt_global_shutdown(uint32_t timeout_ms)'),
   hash_identifier: lib.func('mt_owned_str mt_hash_identifier(const char *salt, const char *identifier)'),
   anonymize_path: lib.func('mt_owned_str mt_anonymize_path(const char *path)'),
   anonymize_message: lib.func('mt_owned_str mt_anonymize_message(const char *message)'),
@@ -174,7 +182,10 @@ class TelemetryError extends Error {
   }
 }
 
-/** Thrown (or rejected with) when a client is used after `shutdown()` was called. */
+/**
+ * The error for MT_ERR_SHUT_DOWN. Calls after `shutdown()` no longer throw it (they do nothing,
+ * as in every binding: see bindings/contract.json); kept so that code naming it still loads.
+ */
 class ShutDownError extends TelemetryError {
   constructor(message = 'the telemetry client was shut down') {
     super(message, Status.ERR_SHUT_DOWN);
@@ -185,6 +196,47 @@ function withStatus(error, status) {
   error.status = status;
   error.code = STATUS_CODES.get(status);
   return error;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The log callback
+
+const LOG_LEVELS = Object.freeze({ 1: 'error', 2: 'warn', 3: 'info', 4: 'debug' });
+/** Number → the JS function a Config registered. Entries stay: the sender may log late. */
+const logCallbacks = new Map();
+let logTrampoline = null;
+
+/**
+ * The library calls back from its sender thread. One koffi-registered trampoline, created on
+ * first use and never unregistered (the sender thread may log after a client is gone), finds
+ * the JS function by number; koffi relays a call from another thread to this thread's event
+ * loop. An exception in the host's function must not reach the library: it is dropped.
+ */
+function logCallbackNumber(fn) {
+  logTrampoline ??= koffi.register((level, message, number) => {
+    const callback = logCallbacks.get(Number(number));
+    if (!callback) return;
+    try {
+      callback(LOG_LEVELS[level] ?? 'debug', message);
+    } catch {
+      // The host's logger failed; telemetry must not fail with it.
+    }
+  }, koffi.pointer('mt_log_callback'));
+  const number = logCallbacks.size + 1;
+  logCallbacks.set(number, fn);
+  return number;
+}
+
+function requireFunction(name, value) {
+  if (typeof value !== 'function') {
+    throw new TypeError(`${name} must be a function (level, message), got ${describe(value)}`);
+  }
+  return value;
+}
+
+function setLogCallback(pointer, fn) {
+  const number = logCallbackNumber(fn);
+  return native.config_set_log_callback(pointer, logTrampoline, number);
 }
 
 /** Turns a non-OK status from a call the caller could have got wrong into a JS error. */
@@ -352,6 +404,7 @@ const CONFIG_SETTERS = {
   debug: [requireBoolean, native.config_set_debug],
   metadataFields: [requireFields, allowMetadataFields],
   errorDetail: [(name, value) => requireChoice(ERROR_DETAILS, name, value), native.config_set_error_detail],
+  logCallback: [requireFunction, setLogCallback],
 };
 
 const configRegistry = new FinalizationRegistry((pointer) => native.config_free(pointer));
@@ -413,9 +466,10 @@ class Config {
 // ---------------------------------------------------------------------------------------------
 // Client
 
-// A collected client is closed, at once if shutdown() did not already do it, and freed: nothing
-// can be using it then, since a client stays reachable while one of its calls runs on a worker.
-const clientRegistry = new FinalizationRegistry((pointer) => native.shutdown(pointer, 0));
+// A collected client is freed without blocking the event loop: nothing can be using it then,
+// since a client stays reachable while one of its calls runs on a worker. Its sender sends what
+// is still queued (within the default timeout) on its own.
+const clientRegistry = new FinalizationRegistry((pointer) => native.client_free_nowait(pointer, DEFAULT_TIMEOUT_MS));
 /** Client → how many of its native calls are running on koffi's workers (see #onWorker). */
 const clientsOnWorkers = new Map();
 const GLOBAL = Symbol('global');
@@ -548,14 +602,15 @@ class Client {
   /**
    * Waits, on a worker thread, until everything tracked before this call is sent or given up.
    * Resolves `true` when done, `false` if `timeoutMs` passed first. Network trouble never
-   * rejects; it only shows in `stats()`. Rejects with ShutDownError after `shutdown()`; a flush
-   * already under way when `shutdown()` is called resolves as the shutdown's delivery went.
+   * rejects; it only shows in `stats()`. After (or during) `shutdown()` it resolves as the
+   * shutdown's delivery went, and never rejects for it.
    * @param {number} [timeoutMs=5000]
    * @returns {Promise<boolean>}
    */
   async flush(timeoutMs = DEFAULT_TIMEOUT_MS) {
     requireUint32('timeoutMs', timeoutMs);
-    if (this.#closed) throw new ShutDownError();
+    // After shutdown nothing is left to wait for once the close is done: resolve as it went.
+    if (this.#closed) return this.#closing ?? true;
     if (!this.#collecting) return true;
     let status;
     try {
@@ -567,9 +622,10 @@ class Client {
     if (status === Status.OK) return true;
     if (status === Status.ERR_TIMEOUT) return false;
     if (status === Status.ERR_SHUT_DOWN) {
-      // The close that overtook this flush sends what it would have waited for.
-      if (this.#closing) return this.#closing;
-      this.#check(status, 'flush'); // throws: the global client was shut down by other code
+      // The close that overtook this flush sends what it would have waited for; the global
+      // client shut down by other code has nothing left to wait for.
+      this.#check(status, 'flush');
+      return this.#closing ?? true;
     }
     warnInternal('flush', native.status_message(status));
     return false;
@@ -595,7 +651,7 @@ class Client {
 
   /**
    * Sends what is queued and stops the sender, on a worker thread, within about `timeoutMs`.
-   * From the moment it is called, track calls throw ShutDownError; calls already running are
+   * From the moment it is called, track calls do nothing (never throw); calls already running are
    * not waited for and end safely. Calling it again returns the same Promise. Never rejects for
    * network trouble.
    * @param {number} [timeoutMs=5000]
@@ -638,15 +694,16 @@ class Client {
     }
   }
 
-  #notCollecting() {
-    if (this.#closed) throw new ShutDownError();
-  }
+  /** Disabled, or shut down: either way the call does nothing (the contract's after_shutdown). */
+  #notCollecting() {}
 
   #check(status, what) {
     if (status === Status.ERR_SHUT_DOWN) {
-      // Only the global client can be shut down behind our back (by other code in the process).
+      // Shut down by another call racing this one (or, for the global client, by other code
+      // in the process): like any call after shutdown, it does nothing.
       this.#closed = true;
       this.#collecting = false;
+      return;
     }
     check(status, what);
   }
@@ -671,7 +728,7 @@ function getGlobalClient() {
 
 /**
  * Shuts the process-wide client down (sends what is queued within `timeoutMs`). Later calls on
- * it throw ShutDownError; calling this again returns the same Promise. If the global client was
+ * it do nothing; calling this again returns the same Promise. If the global client was
  * never used, none is created.
  * @param {number} [timeoutMs=5000]
  * @returns {Promise<void>}
@@ -722,4 +779,6 @@ module.exports = {
   anonymizeMessage,
   anonymizeStackTrace,
   version,
+  /** For this package's tests (they check it against bindings/contract.json); not an API. */
+  _contract: { statusError, check, buildOutputs, platformFileNames, LIBRARY_ENV, REPO_ROOT },
 };

@@ -9,6 +9,7 @@ repo="$(cd "$here/../.." && pwd)"
 source "$repo/.ci/lib.sh"
 bash "$repo/.ci/setup.sh" node
 build_release_library
+build_fault_collector
 
 cd "$here"
 # The build output, not a library the environment happens to name, is what is under test.

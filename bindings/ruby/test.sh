@@ -9,6 +9,7 @@ repo_dir="$(cd "$binding_dir/../.." && pwd)"
 source "$repo_dir/.ci/lib.sh"
 bash "$repo_dir/.ci/setup.sh" ruby
 build_release_library
+build_fault_collector
 
 cd "$binding_dir"
 exec ruby -w -Ilib -Itest -e 'Dir.glob("test/*_test.rb").sort.each { |file| require File.expand_path(file) }'

@@ -123,7 +123,12 @@ pub struct Collector {
 impl Collector {
     /// Starts listening on a free loopback port.
     pub fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        Self::start_on(0)
+    }
+
+    /// Starts listening on this loopback port (0: a free one).
+    pub fn start_on(port: u16) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let state = Arc::new((
             Mutex::new(State {

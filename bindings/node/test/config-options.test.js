@@ -73,7 +73,7 @@ test('outputFile writes each batch as one JSON line and sends nothing', async (t
   assert.equal(fs.statSync(output).mode & 0o777, 0o600);
   assert.deepEqual(client.stats(), { enqueued: 3, sent: 3, dropped: 0, failed: 0, retries: 0, batchesSent: 2 });
   await new Promise((resolve) => setTimeout(resolve, 200)); // anything sent would have arrived
-  assert.equal(collector.requests.length, 0);
+  assert.equal((await collector.requests()).length, 0);
 
   assert.throws(() => new Config({ outputFile: '' }), RangeError);
   assert.throws(() => new Config({ outputFile: 42 }), TypeError);
@@ -161,7 +161,37 @@ test('a client collected while its flush and shutdown still run is freed only af
   );
   assert.equal(result.flushed, true);
   assert.deepEqual(
-    collector.events().map((event) => event.operation),
+    (await collector.events()).map((event) => event.operation),
     ['collected'],
+  );
+});
+
+test('a client collected without shutdown() sends its queue from the library thread', async (t) => {
+  const collector = await startCollector();
+  t.after(collector.close);
+  await runChild(
+    `
+    require('node:v8').setFlagsFromString('--expose-gc');
+    const gc = require('node:vm').runInNewContext('gc');
+    const { Client } = require(process.env.BINDING_PATH);
+    (async () => {
+      (() => {
+        const client = new Client({ enabled: true, endpoint: ${JSON.stringify(collector.endpoint)},
+                                    salt: ${JSON.stringify(SALT)}, flushIntervalMs: 60000 });
+        client.trackAgentUsage('agent-1', 'forgotten');
+      })();
+      for (let round = 0; round < 10; round++) {
+        gc();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      console.log(JSON.stringify({ done: true }));
+    })();
+    `,
+  );
+  // The finalizer only asked the sender to deliver; it does so on its own thread.
+  assert.equal((await collector.command('wait 1 5000')).ok, true, 'the collected client sent its queue');
+  assert.deepEqual(
+    (await collector.events()).map((event) => event.operation),
+    ['forgotten'],
   );
 });

@@ -28,7 +28,7 @@ test('typed keys keep right-typed values and drop the rest', async (t) => {
   client.trackError('E', 'm', undefined, { status_code: 503, success: 'yes' });
   assert.equal(await client.flush(10000), true);
   await client.shutdown(2000);
-  const [right, wrong, error] = collector.events();
+  const [right, wrong, error] = (await collector.events());
   assert.deepEqual(right.metadata, { output_count: 7, streamed: true, model: 'm by <email>', status_code: 201 });
   assert.equal(wrong.metadata, undefined);
   assert.deepEqual(error.context, { status_code: 503 });
@@ -46,7 +46,7 @@ for (const [errorDetail, message, trace] of [
     client.trackError('TypeError', 'bad input from alice@example.com', TRACE, { retry_count: 1 });
     assert.equal(await client.flush(10000), true);
     await client.shutdown(2000);
-    const [event] = collector.events();
+    const [event] = (await collector.events());
     assert.equal(event.error_type, 'TypeError');
     assert.equal(event.error_message, message);
     assert.deepEqual(event.context, { retry_count: 1 });

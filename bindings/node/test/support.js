@@ -2,10 +2,11 @@
 
 // Shared by the test files: a real HTTP collector on 127.0.0.1 and a child-process runner.
 
-const http = require('node:http');
+const fs = require('node:fs');
+const readline = require('node:readline');
 const crypto = require('node:crypto');
 const path = require('node:path');
-const { execFile } = require('node:child_process');
+const { execFile, spawn } = require('node:child_process');
 
 const BINDING = path.resolve(__dirname, '..', 'index.js');
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -15,40 +16,55 @@ function sha256Hex(text) {
   return crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+const FAULT_COLLECTOR =
+  process.env.MYCELIUM_FAULT_COLLECTOR || path.join(REPO_ROOT, 'target', 'fault_collector', 'release', 'fault_collector');
+
 /**
- * Starts a collector that records each POST (path, headers, body) and answers 200, after
- * `delayMs` if given.
+ * Starts the repository's one test collector (tests/tools/fault_collector) as a program: a real
+ * HTTP server on 127.0.0.1 that records each request and answers 200, after `delayMs` if given,
+ * or as `script` says (fault_collector REPLYs: '503', 'hang', 'close', ...). `requests()` and
+ * `events()` ask it for what it recorded; `command(line)` sends any other command.
  */
-async function startCollector({ delayMs = 0 } = {}) {
-  const requests = [];
-  const server = http.createServer((request, response) => {
-    const chunks = [];
-    request.on('data', (chunk) => chunks.push(chunk));
-    request.on('end', () => {
-      requests.push({
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      });
-      setTimeout(() => {
-        response.writeHead(200, { 'Content-Type': 'application/json' });
-        response.end('{"ok":true}');
-      }, delayMs);
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
+async function startCollector({ delayMs = 0, script = [] } = {}) {
+  if (!fs.existsSync(FAULT_COLLECTOR)) {
+    throw new Error(
+      `${FAULT_COLLECTOR} is missing: build it with build_fault_collector from .ci/lib.sh (test.sh does) ` +
+        'or name it in MYCELIUM_FAULT_COLLECTOR',
+    );
+  }
+  const defaultReply = delayMs > 0 ? `delay:${delayMs}:200` : '200';
+  const child = spawn(FAULT_COLLECTOR, ['--default', defaultReply, ...script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: child.stdout });
+  const waiting = [];
+  lines.on('line', (line) => waiting.shift()?.resolve(JSON.parse(line)));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  exited.then((code) => waiting.splice(0).forEach((entry) => entry.reject(new Error(`fault_collector exited (${code})`))));
+  const nextLine = () => new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+
+  const ready = await nextLine();
+  // Answers come back in the order commands were sent, one line each.
+  const command = async (line) => {
+    const answer = nextLine();
+    child.stdin.write(`${line}\n`);
+    const result = await answer;
+    if (result.error) throw new Error(`fault_collector: ${result.error}`);
+    return result;
+  };
+  const requests = async () =>
+    (await command('requests')).requests.map((request) => ({ ...request, url: request.path }));
   return {
+    endpoint: ready.url,
+    command,
     requests,
-    endpoint: `http://127.0.0.1:${port}/v1/events`,
-    /** Every event of every batch received so far. */
-    events: () => requests.flatMap((request) => JSON.parse(request.body).events),
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(resolve);
-      }),
+    /** Every event of every complete batch received so far. */
+    events: async () =>
+      (await requests()).filter((request) => request.complete).flatMap((request) => JSON.parse(request.body).events),
+    close: async () => {
+      if (child.exitCode === null) {
+        child.stdin.end('quit\n');
+        await exited;
+      }
+    },
   };
 }
 

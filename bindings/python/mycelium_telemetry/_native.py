@@ -65,21 +65,22 @@ def _load() -> "tuple[ctypes.CDLL, str]":
             return ctypes.CDLL(explicit), explicit
         except OSError as error:
             raise ImportError(f"{LIBRARY_ENV_VAR}={explicit!r} could not be loaded: {error}") from error
-    for build_output in BUILD_OUTPUTS:
-        if build_output.is_file():
-            return ctypes.CDLL(str(build_output)), str(build_output)
-    for name in SYSTEM_NAMES:
+    # As every binding does (bindings/contract.json): a place that fails is noted and the next
+    # one tried, so that a broken build output does not hide an installed library.
+    failures = []
+    for candidate in [str(path) for path in BUILD_OUTPUTS if path.is_file()] + list(SYSTEM_NAMES):
         try:
-            return ctypes.CDLL(name), name
-        except OSError:
-            continue
+            return ctypes.CDLL(candidate), candidate
+        except OSError as error:
+            failures.append(f"{candidate}: {error}")
     searched = " or ".join(str(path) for path in BUILD_OUTPUTS)
     raise ImportError(
         "libmycelium_telemetry was not found. Looked for: "
         f"(1) the file named by the environment variable {LIBRARY_ENV_VAR} (not set); "
         f"(2) the project's build output {searched} (run `cargo build --release`); "
         f"(3) {' or '.join(SYSTEM_NAMES)} in the system's library paths "
-        "(install the library or add its folder to LD_LIBRARY_PATH)."
+        "(install the library or add its folder to LD_LIBRARY_PATH). "
+        f"Errors: {'; '.join(failures) or 'none'}."
     )
 
 
@@ -102,9 +103,10 @@ _SIGNATURES = {
     "mt_flush": (_c_status, [_c_client, ctypes.c_uint32]),
     "mt_client_stats": (_c_status, [_c_client, ctypes.POINTER(Stats)]),
     "mt_client_close": (_c_status, [_c_client, ctypes.c_uint32]),
-    "mt_shutdown": (None, [_c_client, ctypes.c_uint32]),
+    "mt_shutdown": (_c_status, [_c_client, ctypes.c_uint32]),
+    "mt_client_free_nowait": (None, [_c_client, ctypes.c_uint32]),
     "mt_global": (_c_client, []),
-    "mt_global_shutdown": (None, [ctypes.c_uint32]),
+    "mt_global_shutdown": (_c_status, [ctypes.c_uint32]),
     "mt_config_new": (_c_config, []),
     "mt_config_from_env": (_c_config, []),
     "mt_config_free": (None, [_c_config]),
@@ -123,6 +125,7 @@ _SIGNATURES = {
     "mt_config_set_debug": (_c_status, [_c_config, ctypes.c_bool]),
     "mt_config_allow_metadata_field": (_c_status, [_c_config, _c_text, ctypes.c_int]),
     "mt_config_set_error_detail": (_c_status, [_c_config, ctypes.c_int]),
+    "mt_config_set_log_callback": (_c_status, [_c_config, ctypes.c_void_p, ctypes.c_void_p]),
     "mt_hash_identifier": (_c_owned_text, [_c_text, _c_text]),
     "mt_anonymize_path": (_c_owned_text, [_c_text]),
     "mt_anonymize_message": (_c_owned_text, [_c_text]),

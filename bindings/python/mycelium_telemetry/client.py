@@ -55,13 +55,14 @@ _anonymizer_lock = threading.Lock()
 
 
 def _free(pointer: int) -> None:
-    """Closes (if it was not yet) and frees an owned client once nothing can call it any more:
-    its TelemetryClient was garbage collected. Not at exit: see _close_open_clients."""
+    """Frees an owned client once nothing can call it any more: its TelemetryClient was garbage
+    collected. Without blocking the collection: the library's sender sends what is still queued
+    (within the default timeout) on its own. Not at exit: see _close_open_clients."""
     with _open_pointers_lock:
         if pointer not in _open_pointers:
             return  # already closed at exit; freeing is left to the process's end
         _open_pointers.discard(pointer)
-    lib.mt_shutdown(pointer, _native.milliseconds(DEFAULT_TIMEOUT))
+    lib.mt_client_free_nowait(pointer, _native.milliseconds(DEFAULT_TIMEOUT))
 
 
 @atexit.register

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
 import enum
 import os
 from contextlib import contextmanager
 from typing import Iterator, Mapping, Optional, Union
 
-from . import _native
+from . import _log_callback, _native
+from ._log_callback import LogCallback
 from ._native import lib
 
 DEFAULT_ENDPOINT = "https://mycelium-telemetry.sornsen.io"
@@ -88,6 +90,11 @@ class TelemetryConfig:
             types. At most 32; secret-looking keys are refused with ``ValueError``.
         error_detail: How much of each error leaves: :class:`ErrorDetail` ``FULL`` (default),
             ``FRAMES`` or ``TYPE`` (or ``"full"``, ``"frames"``, ``"type"``).
+        log_callback: Receives the library's warnings instead of stderr, as
+            ``log_callback(level, message)`` with a :mod:`logging` level (``logging.WARNING``...),
+            so ``logging.getLogger("x").log`` fits as it is. It runs on the library's sender
+            thread: keep it short and thread-safe; an exception it raises is dropped. Messages
+            never hold the salt or unscrubbed data.
     """
 
     def __init__(
@@ -108,6 +115,7 @@ class TelemetryConfig:
         debug: bool = False,
         metadata_fields: Optional[Mapping[str, Union[ValueType, str]]] = None,
         error_detail: Union[ErrorDetail, str] = ErrorDetail.FULL,
+        log_callback: Optional[LogCallback] = None,
     ) -> None:
         self.enabled = enabled
         self.endpoint = endpoint
@@ -124,6 +132,7 @@ class TelemetryConfig:
         self.debug = debug
         self.metadata_fields = {} if metadata_fields is None else metadata_fields
         self.error_detail = error_detail
+        self.log_callback = log_callback
         self._from_environment = False
         with self._native():
             pass  # building it is the validation
@@ -159,7 +168,8 @@ class TelemetryConfig:
             f"salt={salt}, salt_file={self.salt_file!r}, "
             f"flush_interval_ms={self.flush_interval_ms!r}, queue_capacity={self.queue_capacity!r}, "
             f"output_file={self.output_file!r}, ca_file={self.ca_file!r}, debug={self.debug!r}, "
-            f"metadata_fields={self.metadata_fields!r}, error_detail={self.error_detail!r})"
+            f"metadata_fields={self.metadata_fields!r}, error_detail={self.error_detail!r}, "
+            f"log_callback={self.log_callback!r})"
         )
 
     @contextmanager
@@ -174,6 +184,7 @@ class TelemetryConfig:
                     self._set(pointer, "enabled", lib.mt_config_set_enabled, False)
             else:
                 self._apply(pointer)
+            self._apply_log_callback(pointer)
             yield pointer
         finally:
             lib.mt_config_free(pointer)
@@ -225,6 +236,15 @@ class TelemetryConfig:
         if isinstance(v, str) and not v.startswith(("http://", "https://")):
             return f"https://{v}"
         return v
+
+    def _apply_log_callback(self, pointer: int) -> None:
+        if self.log_callback is None:
+            return
+        number = _log_callback.register(self.log_callback)
+        trampoline = ctypes.cast(_log_callback.TRAMPOLINE, ctypes.c_void_p)
+        status = lib.mt_config_set_log_callback(pointer, trampoline, number)
+        if status != _native.MT_OK:
+            raise RuntimeError(f"setting log_callback failed: {_native.status_message(status)}")
 
     def _set(self, pointer: int, name: str, setter, value) -> None:
         status = setter(pointer, value)

@@ -7,7 +7,7 @@ import stat
 import time
 
 import pytest
-from collector import Collector
+from tls_collector import TlsCollector
 from conftest import SALT, sha256_hex
 from test_delivery import ERROR_MESSAGE, enabled_config
 
@@ -74,13 +74,13 @@ def test_output_file_accepts_a_path_object_and_refuses_an_empty_one(tmp_path):
 
 def test_a_private_ca_is_trusted_only_when_configured(private_ca):
     tls = (str(private_ca.server_certificate), str(private_ca.server_key))
-    with Collector(tls=tls) as collector:
+    with TlsCollector(tls) as collector:
         settings = dict(flush_interval_ms=60_000, retry_attempts=0)
         with TelemetryClient(enabled_config(collector.url, **settings)) as untrusting:
             untrusting.track_agent_usage("agent-1", "refused")
             assert untrusting.flush(timeout=10) is True
             assert untrusting.stats() == TelemetryStats(enqueued=1, failed=1)
-        assert collector.requests == []
+        assert collector.bodies == []
         assert collector.refused_handshakes >= 1
 
         trusting_config = enabled_config(collector.url, ca_file=private_ca.ca_file, **settings)

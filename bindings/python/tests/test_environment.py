@@ -240,3 +240,23 @@ def test_no_library_anywhere_names_all_three_places(tmp_path, package_outside_th
     assert "MYCELIUM_TELEMETRY_LIB" in message
     assert os.path.join("target", "release", "libmycelium_telemetry.so") in message
     assert "libmycelium_telemetry.so.0" in message
+
+
+def test_a_build_output_that_fails_to_load_is_reported_and_the_next_place_tried(tmp_path):
+    # The package three folders below tmp_path sees tmp_path as its repository (as the contract's
+    # search_rule says, every binding skips a broken build output instead of failing on it).
+    site = tmp_path / "checkout" / "site"
+    shutil.copytree(BINDING_DIR / "mycelium_telemetry", site / "mycelium_telemetry")
+    broken = tmp_path / "target" / "release" / "libmycelium_telemetry.so"
+    broken.parent.mkdir(parents=True)
+    broken.write_bytes(b"not a shared library")
+    library_dir = tmp_path / "lib"
+    library_dir.mkdir()
+    (library_dir / "libmycelium_telemetry.so.0").symlink_to(RELEASE_LIBRARY)
+    environment = environment_without_library_hints(LD_LIBRARY_PATH=str(library_dir))
+    environment["PYTHONPATH"] = str(site)
+    assert run_python(WHERE_FROM, environment, cwd=tmp_path).stdout.strip() == "libmycelium_telemetry.so.0"
+
+    (library_dir / "libmycelium_telemetry.so.0").unlink()
+    message = run_python(WHY_NOT, environment, cwd=tmp_path).stdout
+    assert str(broken) in message, message

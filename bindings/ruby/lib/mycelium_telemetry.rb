@@ -26,7 +26,7 @@ module MyceliumTelemetry
     end
 
     # The process-wide client, configured from the environment the first time it is asked for.
-    # Every call returns the same object. After shutdown_global its calls raise ShutDownError.
+    # Every call returns the same object. After shutdown_global its calls do nothing.
     def global
       @global_lock.synchronize do
         @global ||= Client.wrap_global(Native.mt_global, shut_down: @global_shut_down)

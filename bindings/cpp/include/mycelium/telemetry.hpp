@@ -4,8 +4,9 @@
 // after asking them); DO_NOT_TRACK always wins for clients configured from the environment.
 //
 // Errors: caller mistakes throw mycelium::telemetry::Error (a std::invalid_argument carrying the
-// mt_status); using a client after it was shut down throws ShutDownError. Network trouble never
-// throws: events are sent on the library's own thread and failures only show in stats().
+// mt_status). Nothing else throws (the policy of every binding, bindings/contract.json): a call
+// on a client after it was shut down does nothing, a library bug (MT_ERR_INTERNAL) is one line
+// on stderr, and network trouble only shows in stats().
 // Caller mistakes are caught whether or not telemetry is enabled, so that they surface during
 // development and not only on the machines of users who opted in.
 #ifndef MYCELIUM_TELEMETRY_HPP
@@ -18,11 +19,14 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -45,7 +49,8 @@ class Error : public std::invalid_argument {
   mt_status status_;
 };
 
-/// The client was shut down (by Client::shutdown or shutdown_global); nothing was done.
+/// The error for MT_ERR_SHUT_DOWN. No call throws it any more: a call after shutdown does
+/// nothing, as in every binding. Kept so that code catching it still compiles.
 class ShutDownError : public std::runtime_error {
  public:
   ShutDownError() : std::runtime_error(mt_status_message(MT_ERR_SHUT_DOWN)) {}
@@ -121,17 +126,28 @@ inline std::string c_string(std::string_view text, const char* name) {
   return std::string(text);
 }
 
-/// Turns a C status into the binding's exceptions. MT_ERR_INTERNAL is swallowed on purpose: it
-/// is a library bug, the call had no effect, and telemetry must never break the host over it.
+/// Turns a C status into the binding's exceptions, as bindings/contract.json says: only caller
+/// mistakes throw. A call after shutdown (or racing it) does nothing. MT_ERR_INTERNAL is a
+/// library bug and the call had no effect: telemetry must never break the host over it, so it
+/// is one line on stderr.
 inline void check(mt_status status, const char* call) {
   switch (status) {
     case MT_OK:
-    case MT_ERR_INTERNAL:
-      return;
     case MT_ERR_SHUT_DOWN:
-      throw ShutDownError();
-    default:
+    case MT_ERR_TIMEOUT:  // only flush gets it, and reports it as false
+      return;
+    case MT_ERR_NULL_ARGUMENT:
+    case MT_ERR_INVALID_UTF8:
+    case MT_ERR_INVALID_JSON:
+    case MT_ERR_INVALID_ARGUMENT:
+    case MT_ERR_INVALID_CONFIG_VALUE:
       throw Error(status, std::string(call) + ": " + mt_status_message(status));
+    default: {
+      const std::string line = std::string("mycelium-telemetry: ") + call + ": " +
+                               mt_status_message(static_cast<int>(status)) + "\n";
+      std::fputs(line.c_str(), stderr);
+      return;
+    }
   }
 }
 
@@ -328,6 +344,39 @@ enum class ErrorDetail : int {
   type = MT_ERROR_DETAIL_TYPE,
 };
 
+/// Severity of a message passed to a log callback.
+enum class LogLevel : int {
+  error = MT_LOG_ERROR,
+  warn = MT_LOG_WARN,
+  info = MT_LOG_INFO,
+  debug = MT_LOG_DEBUG,
+};
+
+/// Receives the library's warnings instead of stderr (Config::log_callback).
+using LogCallback = std::function<void(LogLevel, std::string_view)>;
+
+namespace detail {
+
+/// Keeps every log callback a Config handed to the library alive for the rest of the process:
+/// the library's sender thread may log after the Client that used it is gone.
+inline void keep_forever(std::shared_ptr<const LogCallback> callback) {
+  static std::mutex mutex;
+  static auto* kept = new std::set<std::shared_ptr<const LogCallback>>();  // never destroyed
+  const std::lock_guard<std::mutex> lock(mutex);
+  kept->insert(std::move(callback));
+}
+
+/// What the library calls, on its sender thread. An exception must not cross into the library:
+/// a throwing callback loses that one message.
+inline void log_trampoline(int level, const char* message, void* user_data) noexcept {
+  try {
+    (*static_cast<const LogCallback*>(user_data))(static_cast<LogLevel>(level), message);
+  } catch (...) {
+  }
+}
+
+}  // namespace detail
+
 /// Settings for a Client; a plain copyable value. Every setting starts at the library's default
 /// with telemetry disabled (Config()) or as the environment says (Config::from_env()). Values out
 /// of range are reported, as Error with MT_ERR_INVALID_CONFIG_VALUE, when a Client is created.
@@ -395,6 +444,15 @@ class Config {
   }
   /// How much of each error leaves: ErrorDetail::full (default), frames or type.
   Config& error_detail(ErrorDetail level) { return set(error_detail_, level); }
+  /// Sends the library's warnings (and, with debug(true), each outgoing batch) to `callback`
+  /// instead of stderr. It runs on the library's sender thread (or the thread creating the
+  /// Client), so it must be thread-safe and short; the message is only valid during the call,
+  /// never holds the salt or unscrubbed data, and an exception it throws is dropped. The
+  /// callback is kept alive for the rest of the process once a Client used it.
+  Config& log_callback(LogCallback callback) {
+    log_callback_ = callback ? std::make_shared<const LogCallback>(std::move(callback)) : nullptr;
+    return *this;
+  }
 
  private:
   friend class Client;
@@ -449,6 +507,13 @@ class Config {
       detail::check(mt_config_set_error_detail(native, static_cast<int>(*error_detail_)),
                     "Config::error_detail");
     }
+    if (log_callback_) {
+      detail::keep_forever(log_callback_);
+      // The library only passes user_data back; the callback is never modified through it.
+      void* user_data = const_cast<LogCallback*>(log_callback_.get());
+      detail::check(mt_config_set_log_callback(native, &detail::log_trampoline, user_data),
+                    "Config::log_callback");
+    }
     return config;
   }
 
@@ -474,6 +539,7 @@ class Config {
   std::optional<bool> debug_;
   std::vector<std::pair<std::string, ValueType>> metadata_fields_;
   std::optional<ErrorDetail> error_detail_;
+  std::shared_ptr<const LogCallback> log_callback_;
 };
 
 class ClientRef;
@@ -563,7 +629,8 @@ class ClientRef {
       return false;
     }
     detail::check(status, "flush");
-    return true;
+    // After shutdown nothing is pending; a library bug (reported by check) sent nothing.
+    return status != MT_ERR_INTERNAL;
   }
 
   /// The counters; after shutdown, the final ones.
@@ -586,19 +653,9 @@ class ClientRef {
  private:
   friend ClientRef global();
 
-  /// Whether a track call should build and queue its event. A disabled client only has its
-  /// arguments checked; a moved-from client does nothing; a shut-down one throws.
-  bool collecting() const {
-    if (handle_ == nullptr) {
-      return false;
-    }
-    if (mt_client_is_enabled(handle_)) {
-      return true;
-    }
-    // Disabled or shut down: a zero-timeout flush tells which, and does nothing else.
-    detail::check(mt_flush(handle_, 0), "track");
-    return false;
-  }
+  /// Whether a track call should build and queue its event. A disabled, shut-down or
+  /// moved-from client only has its arguments checked.
+  bool collecting() const { return handle_ != nullptr && mt_client_is_enabled(handle_); }
 };
 
 /// A client owning its sender thread. Move-only; the destructor sends what is queued (unless
@@ -628,9 +685,9 @@ class Client : public ClientRef {
   ~Client() { release(default_shutdown_timeout); }
 
   /// Sends what is queued within `timeout` (returning then even if the collector never
-  /// answers) and stops the sender. Later calls throw ShutDownError, except stats(), which gives
+  /// answers) and stops the sender. Later calls do nothing (flush returns true); stats() gives
   /// the final counters. Other threads may be calling this client meanwhile: their calls are
-  /// safe and throw ShutDownError if they come too late. The destructor frees it.
+  /// safe and do nothing if they come too late. The destructor frees it.
   void shutdown(std::chrono::milliseconds timeout) noexcept {
     if (handle_ != nullptr) {
       mt_client_close(handle_, detail::saturated_u32(timeout));
@@ -664,7 +721,7 @@ inline ClientRef global() {
   return ClientRef(client);
 }
 
-/// Shuts the process-wide client down; later calls on it throw ShutDownError.
+/// Shuts the process-wide client down; later calls on it do nothing.
 inline void shutdown_global(std::chrono::milliseconds timeout) {
   mt_global_shutdown(detail::saturated_u32(timeout));
 }

@@ -14,7 +14,7 @@ module MyceliumTelemetry
   #
   # When telemetry is disabled every track call returns at once, before any argument is looked
   # at. Otherwise a caller's mistake raises ArgumentError or TypeError and nothing is queued; a
-  # call after #shutdown raises ShutDownError. Delivery problems (collector down, timeouts,
+  # call after #shutdown does nothing. Delivery problems (collector down, timeouts,
   # refusals) never raise: they are counted in #stats.
   #
   # #shutdown only closes the native client, which calls still running on other threads survive;
@@ -34,6 +34,7 @@ module MyceliumTelemetry
       raise NoMemoryError, "mycelium-telemetry could not allocate a client" if handle.null?
 
       attach(handle)
+      UNFREED[handle.address] = true
       ObjectSpace.define_finalizer(self, self.class.send(:finalizer, handle))
     end
 
@@ -127,7 +128,8 @@ module MyceliumTelemetry
     end
 
     # Delivers what is queued (waiting at most +timeout+ seconds) and stops the sender thread.
-    # Later calls raise ShutDownError, except #stats; calling it again does nothing. It does not
+    # Later calls do nothing (flush returns true), except #stats, which gives the final counters;
+    # calling it again does nothing. It does not
     # wait for calls running on other threads (such as a #flush): they end safely on their own.
     def shutdown(timeout: 5.0)
       timeout_ms = Arguments.milliseconds(timeout)
@@ -159,12 +161,28 @@ module MyceliumTelemetry
       mark_shut_down
     end
 
+    # Addresses of the owned native clients not yet freed. Whoever deletes an address first owns
+    # that client: the finalizer frees it, or the at-exit close closes it (and the process's end
+    # frees it). Hash#delete is one step under the GVL, so the two can never both have it.
+    UNFREED = {}
+
     def self.finalizer(handle)
-      # Must not capture the client itself, or it would never be collected. Closes the client
-      # if #shutdown did not (at once if it did), then frees it.
-      proc { Native.mt_shutdown(handle, FINALIZER_TIMEOUT_MS) }
+      # Must not capture the client itself, or it would never be collected. Frees the client
+      # without blocking the collection: if #shutdown did not close it, its sender delivers the
+      # queue (within FINALIZER_TIMEOUT_MS) on its own.
+      address = handle.address
+      proc { Native.mt_client_free_nowait(handle, FINALIZER_TIMEOUT_MS) if UNFREED.delete(address) }
     end
     private_class_method :finalizer
+
+    # At exit, a client Ruby never collected gets its bounded wait to deliver its queue (Ruby
+    # runs this after the at_exit blocks the program registered later). Internal.
+    def self.close_unfreed_at_exit
+      UNFREED.keys.each do |address|
+        Native.mt_client_close(FFI::Pointer.new(address), FINALIZER_TIMEOUT_MS) if UNFREED.delete(address)
+      end
+    end
+    at_exit { close_unfreed_at_exit }
 
     private
 
@@ -179,8 +197,7 @@ module MyceliumTelemetry
 
     def mark_shut_down
       @shut_down = true
-      # Calls after shutdown must report it, also on a client that was disabled all along.
-      @skip_tracking = false
+      @skip_tracking = true
     end
   end
 end

@@ -49,7 +49,8 @@ module MyceliumTelemetry
     # Changes the given settings, leaving the others as they are. Returns self.
     def update(enabled: nil, endpoint: nil, timeout: nil, batch_size: nil, retry_attempts: nil,
                retry_backoff: nil, salt: nil, salt_file: nil, flush_interval_ms: nil, queue_capacity: nil,
-               output_file: nil, ca_file: nil, debug: nil, metadata_fields: nil, error_detail: nil)
+               output_file: nil, ca_file: nil, debug: nil, metadata_fields: nil, error_detail: nil,
+               log_callback: nil)
       set(:enabled, enabled) { Native.mt_config_set_enabled(@pointer, enabled ? true : false) }
       set(:endpoint, endpoint) { Native.mt_config_set_endpoint(@pointer, Arguments.string(endpoint, "endpoint")) }
       set(:timeout, timeout) { Native.mt_config_set_timeout_secs(@pointer, Arguments.uint32(timeout, "timeout")) }
@@ -77,7 +78,19 @@ module MyceliumTelemetry
         Native.mt_config_set_error_detail(@pointer, choice(ERROR_DETAILS, error_detail, "error_detail"))
       end
       allow_metadata_fields(metadata_fields) unless metadata_fields.nil?
+      self.log_callback = log_callback unless log_callback.nil?
       self
+    end
+
+    # Sends the library's warnings to +callable+ (anything with #call(level, message), level one
+    # of :error, :warn, :info, :debug) instead of stderr. It runs on a Ruby thread ruby-ffi
+    # starts for the library's sender thread: keep it short and thread-safe; an exception it
+    # raises is dropped. Messages never hold the salt or unscrubbed data.
+    def log_callback=(callable)
+      raise TypeError, "log_callback must respond to #call, not #{callable.class}" unless callable.respond_to?(:call)
+
+      Native.check!(Native.mt_config_set_log_callback(@pointer, Native::LOG_TRAMPOLINE,
+                                                      Native.log_callback_data(callable)), "log_callback")
     end
 
     # The native mt_config*, for Client. Internal.

@@ -6,14 +6,16 @@ module MyceliumTelemetry
   # reaching the collector never raise at all: they only show up in Client#stats.
   class Error < StandardError; end
 
-  # Raised by calls on a client after it was shut down (Client#shutdown,
-  # MyceliumTelemetry.shutdown_global or the end of a Client.open block).
+  # The error for a call on a client after it was shut down. No call raises it any more: such a
+  # call does nothing, as in every binding (bindings/contract.json). Kept so that code naming
+  # it (in a rescue) still loads.
   class ShutDownError < Error; end
 
   # Raised at load time when no native library could be found; the message names every place
   # that was tried.
   class LibraryNotFoundError < Error; end
 
-  # A bug inside the native library, caught at its boundary. The call had no other effect.
+  # A bug inside the native library, caught at its boundary. Not raised: it is reported with
+  # Kernel#warn and the call has no effect (bindings/contract.json). Kept for code naming it.
   class InternalError < Error; end
 end

@@ -103,8 +103,8 @@ module MyceliumTelemetry
     # host's other Ruby threads run meanwhile.
     attach_function :mt_flush, %i[pointer uint32], :int, blocking: true
     attach_function :mt_client_close, %i[pointer uint32], :int, blocking: true
-    attach_function :mt_shutdown, %i[pointer uint32], :void, blocking: true
-    attach_function :mt_global_shutdown, [:uint32], :void, blocking: true
+    attach_function :mt_client_free_nowait, %i[pointer uint32], :void
+    attach_function :mt_global_shutdown, [:uint32], :int, blocking: true
     attach_function :mt_global, [], :pointer
 
     # Returned strings are owned by the caller, so they come back as pointers to be freed.
@@ -136,9 +136,40 @@ module MyceliumTelemetry
       when ERR_NULL_ARGUMENT then raise TypeError, message
       when ERR_INVALID_UTF8, ERR_INVALID_JSON, ERR_INVALID_ARGUMENT, ERR_INVALID_CONFIG_VALUE
         raise ArgumentError, message
-      when ERR_SHUT_DOWN then raise ShutDownError, message
-      when ERR_INTERNAL then raise InternalError, message
-      else raise Error, "#{message} (status #{status})"
+      # A call after shutdown (or racing it) does nothing, as in every binding
+      # (bindings/contract.json): it is not the caller's mistake, and teardown must not raise.
+      when ERR_SHUT_DOWN then nil
+      # A library bug never raises into the host: one warning, and the call had no effect.
+      else warn("mycelium-telemetry: #{message}#{status == ERR_INTERNAL ? "" : " (status #{status})"}")
+      end
+      nil
+    end
+
+    # The library calls this from its sender thread (ruby-ffi runs a callback from a thread
+    # Ruby did not create on a Ruby thread of its own and makes the caller wait). One callback
+    # for the whole process, never released, since the sender may log after a client is gone:
+    # it finds the host's Proc by the number passed as user_data.
+    callback :mt_log_callback, %i[int string pointer], :void
+    LOG_LEVELS = { 1 => :error, 2 => :warn, 3 => :info, 4 => :debug }.freeze
+    @log_callbacks = {}
+    @log_callbacks_lock = Mutex.new
+    LOG_TRAMPOLINE = proc do |level, message, user_data|
+      callable = @log_callbacks_lock.synchronize { @log_callbacks[user_data.address] }
+      begin
+        callable&.call(LOG_LEVELS.fetch(level, :debug), message.to_s.dup.force_encoding(Encoding::UTF_8))
+      rescue Exception # rubocop:disable Lint/RescueException
+        # Nothing may unwind into the library's thread; the host's logger failing is dropped.
+        nil
+      end
+    end
+    attach_function :mt_config_set_log_callback, %i[pointer mt_log_callback pointer], :int
+
+    # The user_data that makes LOG_TRAMPOLINE find +callable+. Entries stay for the process.
+    def self.log_callback_data(callable)
+      @log_callbacks_lock.synchronize do
+        number = @log_callbacks.size + 1
+        @log_callbacks[number] = callable
+        FFI::Pointer.new(number)
       end
     end
   end

@@ -1,12 +1,18 @@
 # frozen_string_literal: true
 
-require "socket"
 require "json"
+require "open3"
 
-# A real HTTP/1.1 server on 127.0.0.1 that records every request and answers 200 (or, with
-# respond: false, accepts connections and never answers). Run this file directly to get a
-# collector that prints what it receives.
+# The repository's one test collector (tests/tools/fault_collector), started as a program: a real
+# HTTP/1.1 server on 127.0.0.1 that records every request and answers 200 (with respond: false,
+# reads each request and never answers; with script:, as those fault_collector REPLYs say). This
+# class only starts it and asks what it recorded. Run this file directly to get a collector that
+# prints what it receives.
 class Collector
+  PROGRAM = ENV.fetch("MYCELIUM_FAULT_COLLECTOR") do
+    File.expand_path("../../../../target/fault_collector/release/fault_collector", __dir__)
+  end
+
   Request = Struct.new(:method, :path, :headers, :body, keyword_init: true) do
     def json
       JSON.parse(body)
@@ -15,23 +21,27 @@ class Collector
 
   attr_reader :port
 
-  def initialize(respond: true, port: 0)
-    @server = TCPServer.new("127.0.0.1", port)
-    @port = @server.addr[1]
-    @respond = respond
-    @requests = []
+  def initialize(respond: true, port: 0, script: [])
+    unless File.executable?(PROGRAM)
+      raise "#{PROGRAM} is missing: build it with build_fault_collector from .ci/lib.sh (test.sh does) " \
+            "or name it in MYCELIUM_FAULT_COLLECTOR"
+    end
+    arguments = ["--port", port.to_s, "--default", respond ? "200" : "hang", *script]
+    @input, @output, @process = Open3.popen2(PROGRAM, *arguments)
     @lock = Mutex.new
-    @arrived = ConditionVariable.new
-    @held = []
-    @thread = Thread.new { serve }
+    @port = read_line.fetch("port")
   end
 
   def url(path = "/v1/events")
     "http://127.0.0.1:#{@port}#{path}"
   end
 
+  # The requests answered so far (a request left hanging is not one).
   def requests
-    @lock.synchronize { @requests.dup }
+    command("requests").fetch("requests").reject { |raw| raw["answer"].nil? }.map do |raw|
+      Request.new(method: raw["method"], path: raw["path"], headers: raw["headers"],
+                  body: raw["body"].dup.force_encoding(Encoding::UTF_8))
+    end
   end
 
   # Every event of every batch received so far.
@@ -41,61 +51,37 @@ class Collector
 
   # Waits until at least +count+ requests arrived; returns whether they did in time.
   def wait_for_requests(count, timeout: 5)
-    deadline = Process.clock_gettime(Process::CLOCK_MONOTONIC) + timeout
-    @lock.synchronize do
-      while @requests.size < count
-        remaining = deadline - Process.clock_gettime(Process::CLOCK_MONOTONIC)
-        return false if remaining <= 0
+    command("wait #{count} #{(timeout * 1000).round}").fetch("ok")
+  end
 
-        @arrived.wait(@lock, remaining)
-      end
-      true
+  # Sends one fault_collector command; returns its answer.
+  def command(line)
+    @lock.synchronize do
+      @input.puts(line)
+      @input.flush
+      answer = read_line
+      raise "fault_collector: #{answer['error']}" if answer.key?("error")
+
+      answer
     end
   end
 
   def close
-    @server.close
-    @thread.join(2)
-    @held.each(&:close)
+    return if @input.closed?
+
+    @input.puts("quit")
+    @input.close
+    @process.join(10)
+    @output.close
   end
 
   private
 
-  def serve
-    loop do
-      socket = @server.accept
-      if @respond
-        handle(socket)
-      else
-        @held << socket
-      end
-    end
-  rescue IOError, Errno::EBADF
-    # The listening socket was closed: the collector is done.
-  end
+  def read_line
+    line = @output.gets
+    raise "fault_collector exited (#{@process.value})" if line.nil?
 
-  def handle(socket)
-    request = read_request(socket)
-    @lock.synchronize do
-      @requests << request
-      @arrived.broadcast
-    end
-    socket.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-  rescue IOError, SystemCallError
-    # A client that hangs up mid-request is the client's problem, not the collector's.
-  ensure
-    socket.close
-  end
-
-  def read_request(socket)
-    method, path, = socket.gets("\r\n").split(" ")
-    headers = {}
-    while (line = socket.gets("\r\n")) && line != "\r\n"
-      name, value = line.split(":", 2)
-      headers[name.strip.downcase] = value.strip
-    end
-    body = socket.read(Integer(headers.fetch("content-length", "0"))) || ""
-    Request.new(method: method, path: path, headers: headers, body: body.force_encoding(Encoding::UTF_8))
+    JSON.parse(line)
   end
 end
 
