@@ -24,6 +24,7 @@
 pub mod anonymize;
 pub mod client;
 pub mod config;
+pub mod consent;
 pub mod event;
 pub mod ffi;
 mod fork;

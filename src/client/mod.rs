@@ -17,15 +17,18 @@ use std::time::{Duration, Instant};
 
 use crate::anonymize::Anonymizer;
 use crate::config::Config;
+use crate::consent::Effective;
 use crate::event::{Event, TrackError};
 use crate::fork::ForkSlot;
 
+mod gate;
 mod quiet_panic;
 mod retry;
 mod sender;
 mod shared;
 mod stats;
 
+pub use gate::{decide_for, DecisionReport};
 use shared::Shared;
 pub use stats::{Counter, Stats};
 
@@ -82,11 +85,29 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    /// Starts a client. Only an enabled config resolves the salt and starts the sender thread.
+    /// Starts a client. Whether it collects is decided by the order of [`decide_for`]
+    /// (`DO_NOT_TRACK`, `TELEMETRY_ENABLED`, the recorded choice, the host's `set_enabled`); only
+    /// a client that collects resolves the salt and starts the sender thread. In local mode its
+    /// batches go to the local record instead of the collector.
     pub fn new(config: &Config) -> Self {
-        if !config.enabled() {
-            return Client::inert(false);
+        let report = decide_for(config);
+        if let Some(problem) = &report.problem {
+            config
+                .logger
+                .warn(&format!("telemetry disabled: {problem}"));
         }
+        let local_config;
+        let config = match report.decision.effective {
+            Effective::Off => return Client::inert(false),
+            Effective::On => config,
+            Effective::Local => match local_mode(config) {
+                Some(local) => {
+                    local_config = local;
+                    &local_config
+                }
+                None => return Client::inert(false),
+            },
+        };
         let salt = crate::salt::resolve(config, &config.logger);
         let anonymizer =
             Anonymizer::with_metadata_fields(salt, config.extra_metadata_fields().to_vec())
@@ -282,6 +303,33 @@ impl Client {
             _ => Stats::default(),
         }
     }
+}
+
+/// `config` writing its batches to the local record instead of sending them; `None` (with a
+/// warning) when no state folder can be found.
+fn local_mode(config: &Config) -> Option<Config> {
+    let Some(folder) = crate::consent::state_folder(|name| std::env::var_os(name)) else {
+        config.logger.warn(
+            "telemetry disabled: local mode needs XDG_STATE_HOME or HOME for its local record",
+        );
+        return None;
+    };
+    let mut local = config.clone();
+    let path = crate::consent::local_record_path(&folder, config.app_name());
+    if let Err(error) = crate::private_file::create_folder(&folder)
+        .map_err(|error| error.kind().to_string())
+        .and_then(|()| {
+            local
+                .set_output_file(path)
+                .map_err(|error| error.to_string())
+        })
+    {
+        config.logger.warn(&format!(
+            "telemetry disabled: the local record cannot be kept ({error})"
+        ));
+        return None;
+    }
+    Some(local)
 }
 
 impl Drop for Client {

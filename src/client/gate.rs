@@ -1,0 +1,67 @@
+//! Applies the order of `consent::decision` to a config: what the environment said, then the
+//! recorded choice (read only when the environment did not decide), then the host's flag.
+
+use std::path::PathBuf;
+
+use crate::config::{Config, EnvironmentRows};
+use crate::consent::{self, decide, ConsentError, ConsentFile, Decision, DecisionInputs};
+
+/// The decision for a config, with the files it involves, as `mycelium-telemetry status` shows.
+#[derive(Debug)]
+pub struct DecisionReport {
+    pub decision: Decision,
+    /// The consent file consulted (or that would have been, had rows 1-2 not decided).
+    pub consent_file: Option<PathBuf>,
+    /// Why the recorded choice could not be read, if it could not; the decision is then off.
+    pub problem: Option<ConsentError>,
+}
+
+/// Decides whether a client made from `config` collects, and how.
+pub fn decide_for(config: &Config) -> DecisionReport {
+    let rows = config
+        .environment_rows()
+        .unwrap_or_else(|| EnvironmentRows::from_lookup(|name| std::env::var_os(name)));
+    let consent_file = config
+        .consent_file()
+        .cloned()
+        .or_else(|| consent::consent_path(|name| std::env::var_os(name)));
+    let mut inputs = DecisionInputs {
+        do_not_track: rows.do_not_track,
+        environment: rows.enabled,
+        host_enabled: config.enabled(),
+        ..Default::default()
+    };
+    let environment_decides = inputs.do_not_track || inputs.environment.is_some();
+    if environment_decides {
+        return DecisionReport {
+            decision: decide(&inputs),
+            consent_file,
+            problem: None,
+        };
+    }
+    let loaded = match &consent_file {
+        Some(path) => ConsentFile::load(path),
+        None => Ok(ConsentFile::default()),
+    };
+    match loaded {
+        Ok(file) => {
+            inputs.app_entry = config.app_name().and_then(|app| file.app(app));
+            inputs.global_entry = file.global();
+            DecisionReport {
+                decision: decide(&inputs),
+                consent_file,
+                problem: None,
+            }
+        }
+        // A choice that cannot be read may be `off`: nothing is collected until it can be.
+        Err(problem) => DecisionReport {
+            decision: Decision {
+                effective: consent::Effective::Off,
+                rule: consent::Rule::UnreadableChoice,
+                upload_since: None,
+            },
+            consent_file,
+            problem: Some(problem),
+        },
+    }
+}

@@ -1,0 +1,219 @@
+//! The user's recorded choice: per application, with a global default, kept in
+//! `telemetry_consent.json` beside the salt file, and the one order that decides whether a
+//! client collects ([`decision`]).
+//!
+//! The file is written atomically (a private temporary file in the same folder, renamed into
+//! place), mode 0600, never through a link, and as indented JSON a person can read.
+
+use std::ffi::OsString;
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+mod clock;
+pub mod decision;
+mod store;
+
+pub use clock::{format_utc, parse_utc};
+pub use decision::{decide, Decision, DecisionInputs, Effective, Rule};
+pub use store::{ConsentEntry, ConsentFile};
+
+/// The variable that names the consent file instead of the default location.
+pub const CONSENT_FILE_VAR: &str = "TELEMETRY_CONSENT_FILE";
+
+/// The notice a host shows before asking, and the choice records which version the user saw.
+pub const NOTICE: &str = "This program can send anonymous usage telemetry (which features run, \
+how long they take, scrubbed error types) to help its developers. Identifiers are hashed, paths \
+and secrets are removed, and nothing is sent unless you turn it on. Choose: on (send), local \
+(record on this machine only, never send) or off. Change it any time with `mycelium-telemetry \
+on|local|off`, and see what was recorded or sent with `mycelium-telemetry show`. Turning it off \
+after it was on asks the collector to delete what it received.";
+
+/// Bumped whenever [`NOTICE`] changes in substance.
+pub const NOTICE_VERSION: u32 = 1;
+
+/// A recorded level. The numbers are those of the C enum `mt_consent`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Consent {
+    /// Nothing recorded: the next rule of the order decides, and undecided never uploads.
+    Undecided = 0,
+    /// Nothing is collected.
+    Off = 1,
+    /// Events are recorded on this machine only, viewable, never uploaded.
+    Local = 2,
+    /// Events are sent.
+    On = 3,
+}
+
+impl Consent {
+    /// The word written in the file and typed at the command line.
+    pub fn word(self) -> &'static str {
+        match self {
+            Consent::Undecided => "undecided",
+            Consent::Off => "off",
+            Consent::Local => "local",
+            Consent::On => "on",
+        }
+    }
+
+    /// The level a word names (any case), `None` for anything else.
+    pub fn from_word(word: &str) -> Option<Consent> {
+        [
+            Consent::Undecided,
+            Consent::Off,
+            Consent::Local,
+            Consent::On,
+        ]
+        .into_iter()
+        .find(|level| level.word().eq_ignore_ascii_case(word))
+    }
+
+    /// The level of a C `mt_consent` value, `None` for a number that is not one.
+    pub fn from_number(number: i64) -> Option<Consent> {
+        Some(match number {
+            0 => Consent::Undecided,
+            1 => Consent::Off,
+            2 => Consent::Local,
+            3 => Consent::On,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Consent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.word())
+    }
+}
+
+/// The longest application name.
+pub const MAX_APP_NAME_LEN: usize = 64;
+
+/// Whether `name` is a valid application name: 1 to 64 ASCII letters, digits, `-`, `_` or `.`,
+/// starting with a letter or digit (names become parts of file names, so never `..`).
+pub fn is_valid_app_name(name: &str) -> bool {
+    (1..=MAX_APP_NAME_LEN).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// Why the recorded choice could not be read or written.
+#[derive(Debug)]
+pub enum ConsentError {
+    /// The application name is not a short identifier (see [`is_valid_app_name`]).
+    InvalidAppName,
+    /// Neither `TELEMETRY_CONSENT_FILE`, `XDG_CONFIG_HOME` nor `HOME` says where the file is.
+    NoLocation,
+    /// The file exists but is not a consent file this library wrote.
+    Malformed,
+    /// Reading or writing failed (a link refused, a folder others can change, a full disk).
+    Io(io::Error),
+}
+
+impl fmt::Display for ConsentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConsentError::InvalidAppName => write!(
+                f,
+                "an application name is 1 to {MAX_APP_NAME_LEN} letters, digits, '-', '_' or \
+                 '.', starting with a letter or digit"
+            ),
+            ConsentError::NoLocation => f.write_str(
+                "no place for the consent file: set TELEMETRY_CONSENT_FILE, XDG_CONFIG_HOME or HOME",
+            ),
+            ConsentError::Malformed => f.write_str("the consent file is not valid"),
+            ConsentError::Io(error) => match crate::private_file::refusal_of(error) {
+                Some(refusal) => write!(f, "the consent file was refused: {refusal}"),
+                None => write!(f, "the consent file cannot be used: {}", error.kind()),
+            },
+        }
+    }
+}
+
+impl std::error::Error for ConsentError {}
+
+impl From<io::Error> for ConsentError {
+    fn from(error: io::Error) -> Self {
+        ConsentError::Io(error)
+    }
+}
+
+/// `TELEMETRY_CONSENT_FILE`, else `$XDG_CONFIG_HOME/mycelium/telemetry_consent.json`, else
+/// `~/.config/mycelium/telemetry_consent.json`, as `lookup` (a stand-in for the environment)
+/// says. Empty values count as unset.
+pub fn consent_path(lookup: impl Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
+    let non_empty = |name: &str| lookup(name).filter(|value| !value.is_empty());
+    if let Some(path) = non_empty(CONSENT_FILE_VAR) {
+        return Some(PathBuf::from(path));
+    }
+    // The salt file's folder (see `salt::default_salt_path`), found the same way.
+    let config_home = non_empty("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| non_empty("HOME").map(|home| PathBuf::from(home).join(".config")))?;
+    Some(config_home.join("mycelium").join("telemetry_consent.json"))
+}
+
+/// `bytes` random bytes from the OS, in hex: for temporary names and installation ids.
+pub(crate) fn random_hex(bytes: usize) -> io::Result<String> {
+    let mut random = vec![0u8; bytes];
+    crate::sys::fill_random(&mut random)?;
+    Ok(random.iter().map(|byte| format!("{byte:02x}")).collect())
+}
+
+/// The consent file of this process's environment.
+pub fn consent_path_from_env() -> Result<PathBuf, ConsentError> {
+    consent_path(|name| std::env::var_os(name)).ok_or(ConsentError::NoLocation)
+}
+
+/// The level recorded for `app` (`None`: the global default) in the environment's consent file;
+/// [`Consent::Undecided`] when nothing is recorded for it. An application without an entry of
+/// its own follows the global one, which [`decide`] applies: this reads one entry only.
+pub fn recorded(app: Option<&str>) -> Result<Consent, ConsentError> {
+    let file = ConsentFile::load(&consent_path_from_env()?)?;
+    let entry = match app {
+        Some(name) if !is_valid_app_name(name) => return Err(ConsentError::InvalidAppName),
+        Some(name) => file.app(name),
+        None => file.global(),
+    };
+    Ok(entry.map_or(Consent::Undecided, |entry| entry.level))
+}
+
+/// Records `level` for `app` (`None`: the global default) in the environment's consent file,
+/// decided now, with the current notice version. [`Consent::Undecided`] forgets the entry.
+pub fn record(app: Option<&str>, level: Consent) -> Result<(), ConsentError> {
+    if app.is_some_and(|name| !is_valid_app_name(name)) {
+        return Err(ConsentError::InvalidAppName);
+    }
+    let path = consent_path_from_env()?;
+    let mut file = ConsentFile::load(&path)?;
+    file.set(app, level, SystemTime::now());
+    file.save(&path)
+}
+
+/// `$XDG_STATE_HOME/mycelium/telemetry/`, else `~/.local/state/mycelium/telemetry/`: where the
+/// local record and the sent log are kept.
+pub fn state_folder(lookup: impl Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
+    let non_empty = |name: &str| lookup(name).filter(|value| !value.is_empty());
+    let state_home = non_empty("XDG_STATE_HOME").map(PathBuf::from).or_else(|| {
+        non_empty("HOME").map(|home| PathBuf::from(home).join(".local").join("state"))
+    })?;
+    Some(state_home.join("mycelium").join("telemetry"))
+}
+
+/// The name files of `app` carry: the application's name, or `default` without one (a valid
+/// name never holds `/`, and the global record's name cannot be taken by an app because app
+/// files are `app-<name>`).
+pub fn record_stem(app: Option<&str>) -> String {
+    match app {
+        Some(app) => format!("app-{app}"),
+        None => "default".to_owned(),
+    }
+}
+
+/// The local record of `app` in `folder`: batches kept, never sent, in local mode.
+pub fn local_record_path(folder: &std::path::Path, app: Option<&str>) -> PathBuf {
+    folder.join(format!("{}.local.jsonl", record_stem(app)))
+}
