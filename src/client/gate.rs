@@ -10,6 +10,8 @@ use crate::consent::{self, decide, ConsentError, ConsentFile, Decision, Decision
 #[derive(Debug)]
 pub struct DecisionReport {
     pub decision: Decision,
+    /// What the environment said (rows 1 and 2).
+    pub rows: EnvironmentRows,
     /// The consent file consulted (or that would have been, had rows 1-2 not decided).
     pub consent_file: Option<PathBuf>,
     /// Why the recorded choice could not be read, if it could not; the decision is then off.
@@ -35,6 +37,7 @@ pub fn decide_for(config: &Config) -> DecisionReport {
     if environment_decides {
         return DecisionReport {
             decision: decide(&inputs),
+            rows,
             consent_file,
             problem: None,
         };
@@ -49,6 +52,7 @@ pub fn decide_for(config: &Config) -> DecisionReport {
             inputs.global_entry = file.global();
             DecisionReport {
                 decision: decide(&inputs),
+                rows,
                 consent_file,
                 problem: None,
             }
@@ -60,6 +64,7 @@ pub fn decide_for(config: &Config) -> DecisionReport {
                 rule: consent::Rule::UnreadableChoice,
                 upload_since: None,
             },
+            rows,
             consent_file,
             problem: Some(problem),
         },

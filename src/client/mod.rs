@@ -17,10 +17,13 @@ use std::time::{Duration, Instant};
 
 use crate::anonymize::Anonymizer;
 use crate::config::Config;
-use crate::consent::Effective;
+use crate::consent::{Decision, Effective};
 use crate::event::{Event, TrackError};
 use crate::fork::ForkSlot;
+use std::path::PathBuf;
 
+mod consent_watch;
+mod diversion;
 mod gate;
 mod quiet_panic;
 mod retry;
@@ -73,6 +76,11 @@ struct Core {
 struct Blueprint {
     config: Config,
     anonymizer: Anonymizer,
+    /// The decision the client started with; the sender decides again when the file changes.
+    decision: Decision,
+    consent_file: Option<PathBuf>,
+    /// Where the local record and the sent log are kept.
+    state_folder: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Client {
@@ -96,18 +104,21 @@ impl Client {
                 .logger
                 .warn(&format!("telemetry disabled: {problem}"));
         }
-        let local_config;
-        let config = match report.decision.effective {
-            Effective::Off => return Client::inert(false),
-            Effective::On => config,
-            Effective::Local => match local_mode(config) {
-                Some(local) => {
-                    local_config = local;
-                    &local_config
-                }
-                None => return Client::inert(false),
-            },
-        };
+        let decision = report.decision;
+        if decision.effective == Effective::Off {
+            return Client::inert(false);
+        }
+        let state_folder = crate::consent::state_folder(|name| std::env::var_os(name));
+        if decision.effective == Effective::Local && state_folder.is_none() {
+            config.logger.warn(
+                "telemetry disabled: local mode needs XDG_STATE_HOME or HOME for its local record",
+            );
+            return Client::inert(false);
+        }
+        // What the environment said now holds for the client's life, also when it decides again.
+        let mut config = config.clone();
+        config.set_environment_rows(report.rows);
+        let config = &config;
         let salt = crate::salt::resolve(config, &config.logger);
         let anonymizer =
             Anonymizer::with_metadata_fields(salt, config.extra_metadata_fields().to_vec())
@@ -115,6 +126,9 @@ impl Client {
         let blueprint = Blueprint {
             config: config.clone(),
             anonymizer,
+            decision,
+            consent_file: report.consent_file,
+            state_folder,
         };
         match Shared::start(&blueprint) {
             Ok(shared) => {
@@ -303,33 +317,6 @@ impl Client {
             _ => Stats::default(),
         }
     }
-}
-
-/// `config` writing its batches to the local record instead of sending them; `None` (with a
-/// warning) when no state folder can be found.
-fn local_mode(config: &Config) -> Option<Config> {
-    let Some(folder) = crate::consent::state_folder(|name| std::env::var_os(name)) else {
-        config.logger.warn(
-            "telemetry disabled: local mode needs XDG_STATE_HOME or HOME for its local record",
-        );
-        return None;
-    };
-    let mut local = config.clone();
-    let path = crate::consent::local_record_path(&folder, config.app_name());
-    if let Err(error) = crate::private_file::create_folder(&folder)
-        .map_err(|error| error.kind().to_string())
-        .and_then(|()| {
-            local
-                .set_output_file(path)
-                .map_err(|error| error.to_string())
-        })
-    {
-        config.logger.warn(&format!(
-            "telemetry disabled: the local record cannot be kept ({error})"
-        ));
-        return None;
-    }
-    Some(local)
 }
 
 impl Drop for Client {

@@ -8,15 +8,18 @@
 use std::sync::atomic::{fence, Ordering};
 use std::time::{Duration, Instant};
 
+use super::diversion::{unix_seconds, Destination};
 use super::quiet_panic;
 use super::retry::Jitter;
 use super::shared::{
     lock, Counters, Shared, SENDER_IDLE, SENDER_RUNNING, SENDER_WAITING_FOR_BATCH,
 };
 use crate::anonymize::Memo;
+use crate::consent::records;
+use crate::consent::Effective;
 use crate::event::{BatchWriter, Event};
 use crate::log::LogLevel;
-use crate::transport::Delivery;
+use crate::transport::{Delivery, Transport};
 
 /// The queue-full warning is repeated at most this often while events keep being dropped.
 const DROP_WARNING_INTERVAL: Duration = Duration::from_secs(60);
@@ -124,16 +127,39 @@ impl Shared {
         self.sender_state.store(SENDER_RUNNING, Ordering::SeqCst);
     }
 
-    /// Sends the next batch; true when the collector accepted it (or nothing was left to send).
+    /// Sends the next batch where the user's current choice says; true when it was accepted
+    /// (or nothing was left to send).
     fn send_one_batch(&self, state: &mut SenderState) -> bool {
+        let decision = lock(&self.consent).current();
+        let destination = match (decision.effective, &self.local_record) {
+            (Effective::On, _) => Destination::Collector,
+            (Effective::Local, Some(path)) => Destination::LocalRecord(path),
+            (Effective::Off, _) | (Effective::Local, None) => {
+                let discarded = self.discard_everything();
+                // Counted as dropped, but the user asked for it: no "queue full" warning.
+                state.drop_warning.reported += discarded;
+                return true;
+            }
+        };
+        // Events tracked before the user chose `on` are never uploaded: they stay local.
+        let upload_since = decision.upload_since.map(unix_seconds);
         let deadline = self.closing_deadline();
         let out_of_time = deadline.is_some_and(|deadline| Instant::now() >= deadline);
         let mut batch = BatchWriter::new();
-        let (mut written, mut lost) = (0u64, 0u64);
+        let mut held_back = BatchWriter::new();
+        let (mut written, mut lost, mut kept_local) = (0u64, 0u64, 0u64);
         while written + lost < self.batch_size as u64 {
             let Some(event) = self.queue.pop() else {
                 break;
             };
+            if upload_since.is_some_and(|since| event.timestamp() < since) {
+                if self.add_to_batch(&mut held_back, &event, state) {
+                    kept_local += 1;
+                } else {
+                    lost += 1;
+                }
+                continue;
+            }
             // Past the shutdown deadline nothing more can be sent: skip the scrubbing.
             if out_of_time || self.add_to_batch(&mut batch, &event, state) {
                 written += 1;
@@ -141,10 +167,18 @@ impl Shared {
                 lost += 1;
             }
         }
+        if kept_local > 0 {
+            self.keep_locally(held_back.finish(), kept_local);
+        }
         if lost > 0 {
             self.counters.failed.fetch_add(lost, Ordering::SeqCst);
         }
-        let delivered = written > 0 && !out_of_time && self.deliver_guarded(batch.finish(), state);
+        let delivered = written > 0
+            && !out_of_time
+            && match destination {
+                Destination::Collector => self.deliver_guarded(batch.finish(), state),
+                Destination::LocalRecord(path) => self.append_record(path, &batch.finish()),
+            };
         if delivered {
             self.counters.sent.fetch_add(written, Ordering::SeqCst);
             self.counters.batches_sent.fetch_add(1, Ordering::SeqCst);
@@ -220,7 +254,14 @@ impl Shared {
                 return false;
             };
             match self.transport.deliver(body, timeout) {
-                Delivery::Accepted => return true,
+                Delivery::Accepted => {
+                    // What left, kept so that the user can see it; a failure here loses
+                    // nothing that was sent.
+                    if let (Some(path), Transport::Http(_)) = (&self.sent_log, &self.transport) {
+                        let _ = records::append_bounded(path, body, records::MAX_RECORD_BYTES);
+                    }
+                    return true;
+                }
                 Delivery::Rejected { status } => {
                     self.log(
                         LogLevel::Warn,

@@ -70,7 +70,7 @@ impl Config {
         self.environment_rows
     }
 
-    pub(super) fn set_environment_rows(&mut self, rows: EnvironmentRows) {
+    pub(crate) fn set_environment_rows(&mut self, rows: EnvironmentRows) {
         self.environment_rows = Some(rows);
     }
 

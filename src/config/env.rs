@@ -24,7 +24,14 @@ impl Config {
             Ok(config) => config,
             Err(error) => {
                 logger.warn(&format!("telemetry disabled: {error}"));
-                Config::default()
+                // Disabled for this process, as TELEMETRY_ENABLED=no would: no recorded choice
+                // or host flag can turn on a config whose settings were refused.
+                let mut config = Config::default();
+                config.set_environment_rows(EnvironmentRows {
+                    do_not_track: false,
+                    enabled: Some(false),
+                });
+                config
             }
         }
     }

@@ -35,6 +35,17 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// Whether the user's recorded choice decided.
+    pub fn is_a_recorded_choice(self) -> bool {
+        matches!(self, Rule::AppChoice | Rule::GlobalChoice)
+    }
+
+    /// Whether a change of the consent file can change a decision made by this rule: not when
+    /// the environment decided, which holds for the whole process.
+    pub fn comes_from_a_recorded_choice_or_later(self) -> bool {
+        !matches!(self, Rule::DoNotTrack | Rule::EnvironmentVariable)
+    }
+
     /// The reason in words, for `mycelium-telemetry status`.
     pub fn explain(self) -> &'static str {
         match self {

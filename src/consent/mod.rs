@@ -13,6 +13,7 @@ use std::time::SystemTime;
 
 mod clock;
 pub mod decision;
+pub mod records;
 mod store;
 
 pub use clock::{format_utc, parse_utc};
@@ -188,8 +189,20 @@ pub fn record(app: Option<&str>, level: Consent) -> Result<(), ConsentError> {
         return Err(ConsentError::InvalidAppName);
     }
     let path = consent_path_from_env()?;
-    let mut file = ConsentFile::load(&path)?;
-    file.set(app, level, SystemTime::now());
+    // A choice must always be recordable: a file that is not valid, or a link planted in its
+    // place (replaced by the rename, never written through), is started afresh.
+    let mut file = match ConsentFile::load(&path) {
+        Ok(file) => file,
+        Err(ConsentError::Malformed) => ConsentFile::default(),
+        Err(ConsentError::Io(error))
+            if crate::private_file::refusal_of(&error)
+                == Some(crate::private_file::Refusal::SymbolicLink) =>
+        {
+            ConsentFile::default()
+        }
+        Err(error) => return Err(error),
+    };
+    file.set(app, level, decision_time(SystemTime::now()));
     file.save(&path)
 }
 
@@ -213,7 +226,12 @@ pub fn record_stem(app: Option<&str>) -> String {
     }
 }
 
-/// The local record of `app` in `folder`: batches kept, never sent, in local mode.
-pub fn local_record_path(folder: &std::path::Path, app: Option<&str>) -> PathBuf {
-    folder.join(format!("{}.local.jsonl", record_stem(app)))
+/// `now` rounded up to the next whole second: the file keeps seconds, and rounding down would
+/// let an event tracked just before the choice count as after it.
+pub(crate) fn decision_time(now: SystemTime) -> SystemTime {
+    let since_epoch = now
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or(std::time::Duration::ZERO);
+    let whole = since_epoch.as_secs() + u64::from(since_epoch.subsec_nanos() > 0);
+    std::time::UNIX_EPOCH + std::time::Duration::from_secs(whole)
 }

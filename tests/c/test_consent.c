@@ -6,6 +6,7 @@
 #include "test_support.h"
 
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static char consent_dir[128];
@@ -87,8 +88,21 @@ static void links(void) {
   CHECK(unlink(target) == 0);
 }
 
+static bool file_contains(const char *path, const char *needle) {
+  FILE *file = fopen(path, "r");
+  if (file == NULL) {
+    return false;
+  }
+  char text[8192] = {0};
+  size_t length = fread(text, 1, sizeof text - 1, file);
+  fclose(file);
+  text[length] = '\0';
+  return strstr(text, needle) != NULL;
+}
+
 /* The recorded choice comes before the host's own flag: "off" recorded for this app means no
- * client, whatever the host asked. */
+ * client, whatever the host asked. After "on", events tracked before the moment of the choice
+ * (kept to the second, rounded up) stay in the local record and are never uploaded. */
 static void recorded_choice_decides(mt_test_collector *collector) {
   CHECK_STATUS(mt_consent_set("tool", MT_CONSENT_OFF), MT_OK);
   mt_config *config = test_enabled_config(collector);
@@ -102,10 +116,25 @@ static void recorded_choice_decides(mt_test_collector *collector) {
   client = mt_client_new(config);
   CHECK(client != NULL);
   CHECK(mt_client_is_enabled(client));
+  CHECK_STATUS(mt_track_agent_usage(client, "agent", "before-the-choice", NULL), MT_OK);
+  CHECK_STATUS(mt_flush(client, 10000), MT_OK);
+  struct timespec pause = {1, 200000000};
+  nanosleep(&pause, NULL);
   CHECK_STATUS(mt_track_agent_usage(client, "agent", "consented", NULL), MT_OK);
   CHECK_STATUS(mt_flush(client, 10000), MT_OK);
-  CHECK(collector_bodies_containing(collector, "consented") == 1);
   mt_shutdown(client, 1000);
+  CHECK(collector_bodies_containing(collector, "consented") == 1);
+  CHECK(collector_bodies_containing(collector, "before-the-choice") == 0);
+  char local_record[256];
+  snprintf(local_record, sizeof local_record, "%s/mycelium/telemetry/app-tool.local.jsonl",
+           consent_dir);
+  CHECK(file_contains(local_record, "before-the-choice"));
+  char sent_log[256];
+  snprintf(sent_log, sizeof sent_log, "%s/mycelium/telemetry/app-tool.sent.jsonl", consent_dir);
+  CHECK(file_contains(sent_log, "consented"));
+  CHECK(!file_contains(sent_log, "before-the-choice"));
+  CHECK(unlink(local_record) == 0);
+  CHECK(unlink(sent_log) == 0);
   mt_config_free(config);
 }
 
@@ -114,6 +143,7 @@ int main(void) {
   snprintf(consent_dir, sizeof consent_dir, "/tmp/mt-c-consent-%ld", (long)getpid());
   snprintf(consent_file, sizeof consent_file, "%s/telemetry_consent.json", consent_dir);
   CHECK(setenv("TELEMETRY_CONSENT_FILE", consent_file, 1) == 0);
+  CHECK(setenv("XDG_STATE_HOME", consent_dir, 1) == 0);
 
   round_trip();
   refusals();
@@ -123,6 +153,11 @@ int main(void) {
   collector_stop(collector);
 
   CHECK(unlink(consent_file) == 0);
+  char state_dir[192];
+  snprintf(state_dir, sizeof state_dir, "%s/mycelium/telemetry", consent_dir);
+  CHECK(rmdir(state_dir) == 0);
+  snprintf(state_dir, sizeof state_dir, "%s/mycelium", consent_dir);
+  CHECK(rmdir(state_dir) == 0);
   CHECK(rmdir(consent_dir) == 0);
   puts("consent: ok");
   return 0;

@@ -1,0 +1,66 @@
+//! Live revocation: the sender thread looks at the consent file before each upload, cheaply (its
+//! modification time, size and inode, at most once a second), and decides again when it
+//! changed. Never on a caller's thread.
+
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::PathBuf;
+use std::time::{Duration, Instant, SystemTime};
+
+use super::gate::decide_for;
+use crate::config::Config;
+use crate::consent::Decision;
+
+/// The least time between two looks at the consent file.
+pub(crate) const CHECK_INTERVAL: Duration = Duration::from_secs(1);
+
+/// What identifies one version of the file: replaced atomically, a new version has a new
+/// inode, and a file edited in place a new modification time or size.
+type Fingerprint = Option<(SystemTime, u64, u64)>;
+
+pub(super) struct ConsentWatch {
+    config: Config,
+    /// `None` when the environment decided (rows 1-2): the file cannot change anything.
+    path: Option<PathBuf>,
+    fingerprint: Fingerprint,
+    last_look: Instant,
+    decision: Decision,
+}
+
+impl ConsentWatch {
+    /// Watches for `config` (whose environment rows are fixed), starting from `decision`.
+    pub(super) fn new(config: &Config, decision: Decision, path: Option<PathBuf>) -> Self {
+        let watched = path.filter(|_| decision.rule.comes_from_a_recorded_choice_or_later());
+        ConsentWatch {
+            config: config.clone(),
+            fingerprint: watched.as_ref().and_then(|path| fingerprint(path)),
+            path: watched,
+            last_look: Instant::now(),
+            decision,
+        }
+    }
+
+    /// The decision now: the one before unless a second has passed and the file changed.
+    pub(super) fn current(&mut self) -> Decision {
+        let Some(path) = &self.path else {
+            return self.decision;
+        };
+        if self.last_look.elapsed() < CHECK_INTERVAL {
+            return self.decision;
+        }
+        self.last_look = Instant::now();
+        let now = fingerprint(path);
+        if now != self.fingerprint {
+            self.fingerprint = now;
+            self.decision = decide_for(&self.config).decision;
+        }
+        self.decision
+    }
+}
+
+fn fingerprint(path: &std::path::Path) -> Fingerprint {
+    // Not following a link: a planted link is refused when read, and its target's changes are
+    // not the user's choice.
+    let metadata = fs::symlink_metadata(path).ok()?;
+    Some((metadata.modified().ok()?, metadata.len(), metadata.ino()))
+}
