@@ -1,0 +1,173 @@
+//! The `mycelium-telemetry` command, run as built, with a home of its own: each subcommand does
+//! what it says to the files, and bad arguments fail with a message and exit status 2.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use mycelium_telemetry::consent::records::{append_bounded, record_path, RecordKind};
+
+struct Home(PathBuf);
+
+impl Home {
+    fn new(name: &str) -> Home {
+        let path = std::env::temp_dir().join(format!("mt-command-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        Home(path)
+    }
+
+    fn run(&self, args: &[&str], extra: &[(&str, &str)]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_mycelium-telemetry"));
+        command
+            .args(args)
+            .env_clear()
+            .env("HOME", &self.0)
+            .env("XDG_CONFIG_HOME", self.0.join("config"))
+            .env("XDG_STATE_HOME", self.0.join("state"));
+        for (name, value) in extra {
+            command.env(name, value);
+        }
+        command.output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let output = self.run(args, &[]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{args:?}: {stderr}");
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    fn consent_file(&self) -> PathBuf {
+        self.0.join("config/mycelium/telemetry_consent.json")
+    }
+
+    fn state(&self) -> PathBuf {
+        self.0.join("state/mycelium/telemetry")
+    }
+}
+
+impl Drop for Home {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn bad_arguments_fail_with_a_message_and_status_2() {
+    let home = Home::new("bad");
+    for args in [
+        &[][..],
+        &["bogus"],
+        &["status", "--app"],
+        &["status", "--app", "../x"],
+        &["on", "--app", "a", "--app", "b"],
+        &["on", "--sent"],
+        &["show", "--sent", "--local"],
+        &["status", "--verbose"],
+    ] {
+        let output = home.run(args, &[]);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("usage: mycelium-telemetry"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert!(!home.consent_file().exists(), "nothing was recorded");
+}
+
+#[test]
+fn choices_are_recorded_and_explained() {
+    let home = Home::new("choices");
+    let status = home.ok(&["status"]);
+    assert!(status.contains("off: nothing is collected"), "{status}");
+    assert!(status.contains("rule 5"), "{status}");
+
+    let on = home.ok(&["on", "--app", "tool"]);
+    assert!(
+        on.contains(mycelium_telemetry::consent::NOTICE),
+        "the notice is shown: {on}"
+    );
+    let mode = std::fs::metadata(home.consent_file())
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let status = home.ok(&["status", "--app", "tool"]);
+    assert!(status.contains("on: events are sent"), "{status}");
+    assert!(
+        status.contains("recorded for this application (rule 3)"),
+        "{status}"
+    );
+    assert!(status.contains("tool: on (decided "), "{status}");
+    assert!(
+        home.ok(&["status"]).contains("rule 5"),
+        "the global default is still undecided"
+    );
+
+    let refused = home.run(&["status", "--app", "tool"], &[("DO_NOT_TRACK", "1")]);
+    let refused = String::from_utf8(refused.stdout).unwrap();
+    assert!(
+        refused.contains("off") && refused.contains("rule 1"),
+        "{refused}"
+    );
+    let by_env = home.run(&["status", "--app", "tool"], &[("TELEMETRY_ENABLED", "0")]);
+    assert!(String::from_utf8(by_env.stdout).unwrap().contains("rule 2"));
+
+    home.ok(&["local"]);
+    let other = home.ok(&["status", "--app", "other"]);
+    assert!(other.contains("local: events are recorded"), "{other}");
+    assert!(other.contains("global choice"), "{other}");
+
+    home.ok(&["off", "--app", "tool"]);
+    assert!(home
+        .ok(&["status", "--app", "tool"])
+        .contains("off: nothing"));
+    home.ok(&["reset", "--app", "tool"]);
+    let after = home.ok(&["status", "--app", "tool"]);
+    assert!(
+        after.contains("local: events") && after.contains("global choice"),
+        "{after}"
+    );
+}
+
+#[test]
+fn show_prints_the_records_and_reset_removes_them() {
+    let home = Home::new("show");
+    let state = home.state();
+    let local = record_path(&state, Some("tool"), RecordKind::Local);
+    let sent = record_path(&state, Some("tool"), RecordKind::Sent);
+    append_bounded(
+        &local,
+        br#"{"version":"1.0","events":[{"operation":"kept-here"}]}"#,
+        1 << 20,
+    )
+    .unwrap();
+    append_bounded(
+        &sent,
+        br#"{"version":"1.0","events":[{"operation":"went-out"}]}"#,
+        1 << 20,
+    )
+    .unwrap();
+    let only_local = home.ok(&["show", "--app", "tool", "--local"]);
+    assert!(
+        only_local.contains("\"operation\": \"kept-here\""),
+        "pretty: {only_local}"
+    );
+    assert!(!only_local.contains("went-out"));
+    let only_sent = home.ok(&["show", "--app", "tool", "--sent"]);
+    assert!(only_sent.contains("went-out") && !only_sent.contains("kept-here"));
+    let both = home.ok(&["show", "--app", "tool"]);
+    assert!(both.contains("went-out") && both.contains("kept-here"));
+    assert!(
+        home.ok(&["show"]).contains("(nothing)"),
+        "another file, empty"
+    );
+
+    home.ok(&["on", "--app", "tool"]);
+    home.ok(&["reset", "--app", "tool"]);
+    assert!(!Path::new(&local).exists() && !Path::new(&sent).exists());
+    let text = std::fs::read_to_string(home.consent_file()).unwrap();
+    assert!(!text.contains("\"tool\""), "{text}");
+}
