@@ -628,6 +628,13 @@ enum mt_status mt_consent_get(const char *app_name, enum mt_consent *out);
  * the entry. The file is replaced atomically, mode 0600, never written through a link.
  * Clients already running notice the change before their next upload.
  *
+ * Turning an entry that was `MT_CONSENT_ON` to `MT_CONSENT_OFF` (or undecided) opts out:
+ * the collector is asked, once, to delete what it received under the entry's installation
+ * id (an empty batch with `"deletion_request": true`, to `TELEMETRY_ENDPOINT` or the
+ * default), the local record and sent log are removed, and a later `on` gets a new id. A
+ * request that cannot be delivered now is kept and retried by later calls; this call may
+ * therefore wait for the network, up to 5 seconds per pending request.
+ *
  * `level` is an `int` rather than `mt_consent` so that any value a C program holds is safe
  * to pass; an `mt_consent` converts implicitly.
  *

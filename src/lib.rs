@@ -29,6 +29,7 @@ pub mod event;
 pub mod ffi;
 mod fork;
 mod log;
+pub mod opt_out;
 mod private_file;
 pub mod salt;
 mod sys;

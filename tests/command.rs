@@ -1,6 +1,9 @@
 //! The `mycelium-telemetry` command, run as built, with a home of its own: each subcommand does
 //! what it says to the files, and bad arguments fail with a message and exit status 2.
 
+#[path = "../examples/support/collector.rs"]
+mod collector;
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -32,7 +35,11 @@ impl Home {
     }
 
     fn ok(&self, args: &[&str]) -> String {
-        let output = self.run(args, &[]);
+        self.ok_with(args, &[])
+    }
+
+    fn ok_with(&self, args: &[&str], extra: &[(&str, &str)]) -> String {
+        let output = self.run(args, extra);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(output.status.success(), "{args:?}: {stderr}");
         String::from_utf8(output.stdout).unwrap()
@@ -170,4 +177,71 @@ fn show_prints_the_records_and_reset_removes_them() {
     assert!(!Path::new(&local).exists() && !Path::new(&sent).exists());
     let text = std::fs::read_to_string(home.consent_file()).unwrap();
     assert!(!text.contains("\"tool\""), "{text}");
+}
+
+fn installation_id(home: &Home, app: &str) -> Option<String> {
+    let text = std::fs::read_to_string(home.consent_file()).unwrap();
+    let file: serde_json::Value = serde_json::from_str(&text).unwrap();
+    file["apps"][app]["installation_id"]
+        .as_str()
+        .map(str::to_owned)
+}
+
+#[test]
+fn opting_out_asks_once_for_deletion_and_forgets_the_id() {
+    let home = Home::new("deletion");
+    let collector = collector::Collector::start();
+    let endpoint = collector.url();
+    let env = [("TELEMETRY_ENDPOINT", endpoint.as_str())];
+    home.ok_with(&["on", "--app", "tool"], &env);
+    let id = installation_id(&home, "tool").expect("on gives an installation id");
+    assert_eq!(id.len(), 32);
+    assert!(collector.requests().is_empty(), "turning on sends nothing");
+    let local = record_path(&home.state(), Some("tool"), RecordKind::Local);
+    let sent = record_path(&home.state(), Some("tool"), RecordKind::Sent);
+    append_bounded(&local, b"{}", 1 << 20).unwrap();
+    append_bounded(&sent, b"{}", 1 << 20).unwrap();
+
+    let off = home.ok_with(&["off", "--app", "tool"], &env);
+    assert!(off.contains("asked the collector to delete"), "{off}");
+    let requests = collector.requests();
+    assert_eq!(requests.len(), 1, "exactly one deletion request");
+    let body = requests[0].json();
+    assert_eq!(body["deletion_request"], true);
+    assert_eq!(body["installation_id"], id.as_str());
+    assert_eq!(body["events"], serde_json::json!([]));
+    assert_eq!(body["version"], "1.0");
+    assert!(!local.exists() && !sent.exists(), "the records are removed");
+    assert_eq!(installation_id(&home, "tool"), None);
+
+    // Off again, or local then off, is no opt-out from on: nothing more is sent.
+    home.ok_with(&["off", "--app", "tool"], &env);
+    home.ok_with(&["local", "--app", "tool"], &env);
+    home.ok_with(&["off", "--app", "tool"], &env);
+    assert_eq!(collector.requests().len(), 1);
+
+    // A later opt-in gets a new id; an opt-out the collector cannot hear is retried later.
+    home.ok_with(&["on", "--app", "tool"], &env);
+    let second = installation_id(&home, "tool").unwrap();
+    assert_ne!(second, id);
+    collector.stop();
+    let off = home.ok_with(&["off", "--app", "tool"], &env);
+    assert!(off.contains("not delivered yet"), "{off}");
+    assert!(std::fs::read_to_string(home.consent_file())
+        .unwrap()
+        .contains(&second));
+    collector.restart();
+    let status = home.ok_with(&["status"], &env);
+    assert!(
+        status.contains("deletion requests delivered: 1"),
+        "{status}"
+    );
+    let requests = collector.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[1].json()["installation_id"], second.as_str());
+    assert!(!std::fs::read_to_string(home.consent_file())
+        .unwrap()
+        .contains(&second));
+    home.ok_with(&["status"], &env);
+    assert_eq!(collector.requests().len(), 2, "delivered once only");
 }

@@ -60,6 +60,19 @@ fn a_running_client_follows_the_users_new_choice() {
     client.track_agent_usage("a", "while-on", None).unwrap();
     client.flush(Duration::from_secs(5)).unwrap();
     assert_eq!(operations(&collector), ["while-on"]);
+    let recorded = ConsentFile::load(&consent_file).unwrap();
+    let id = recorded
+        .app("live")
+        .unwrap()
+        .installation_id
+        .clone()
+        .unwrap();
+    let batch = collector.requests()[0].json();
+    assert_eq!(
+        batch["installation_id"],
+        id.as_str(),
+        "sent only when on, at batch level"
+    );
     let sent_log = record_path(
         &folder.join("state/mycelium/telemetry"),
         Some("live"),
@@ -87,6 +100,10 @@ fn a_running_client_follows_the_users_new_choice() {
     let local = read_record(&local_record).unwrap();
     assert!(local.contains("while-local"), "{local}");
     assert!(!local.contains("while-on"));
+    assert!(
+        !local.contains("installation_id"),
+        "never kept with local batches"
+    );
 
     record(&consent_file, Consent::Off, SystemTime::now());
     std::thread::sleep(NOTICE_DELAY);

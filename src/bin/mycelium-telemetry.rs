@@ -8,7 +8,8 @@
 //! ```
 //!
 //! Without `--app`, the global default (followed by every application without a choice of its
-//! own). Exits 0 on success, 1 when a file cannot be used, 2 on a bad argument. Opens no socket.
+//! own). Exits 0 on success, 1 when a file cannot be used, 2 on a bad argument. Opens no socket
+//! but to deliver a deletion request (after `off` or `reset` of a choice that was `on`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -18,6 +19,7 @@ use mycelium_telemetry::consent::records::{read_record, record_path, RecordKind}
 use mycelium_telemetry::consent::{
     self, format_utc, is_valid_app_name, Consent, ConsentEntry, ConsentFile, Effective,
 };
+use mycelium_telemetry::opt_out::{deliver_pending_deletions, set_choice, ChoiceOutcome};
 use mycelium_telemetry::Config;
 
 const USAGE: &str = "usage: mycelium-telemetry status|on|off|local|show|reset [--app NAME] \
@@ -143,6 +145,14 @@ fn status(app: Option<&str>) -> Result<(), String> {
             .map_err(|error| error.to_string())?;
     }
     let app = config.app_name().map(str::to_owned);
+    // A later run delivers what an earlier opt-out could not.
+    if let Ok((delivered, pending)) = deliver_pending_deletions() {
+        report_deletions(&ChoiceOutcome {
+            deletion_requested: false,
+            deletions_delivered: delivered,
+            deletions_pending: pending,
+        });
+    }
     let report = decide_for(&config);
     let effective = match report.decision.effective {
         Effective::On => "on: events are sent",
@@ -187,13 +197,32 @@ fn record(app: Option<&str>, level: Consent) -> Result<(), String> {
     if level == Consent::On {
         println!("{}\n", consent::NOTICE);
     }
-    consent::record(app, level).map_err(|error| error.to_string())?;
+    let outcome = set_choice(app, level).map_err(|error| error.to_string())?;
+    report_deletions(&outcome);
     let whom = app.map_or(
         "every application without a choice of its own".to_owned(),
         |app| app.to_owned(),
     );
     println!("telemetry {level} for {whom}");
     Ok(())
+}
+
+fn report_deletions(outcome: &ChoiceOutcome) {
+    if outcome.deletion_requested {
+        println!("asked the collector to delete what it received from this installation");
+    }
+    if outcome.deletions_delivered > 0 {
+        println!(
+            "deletion requests delivered: {}",
+            outcome.deletions_delivered
+        );
+    }
+    if outcome.deletions_pending > 0 {
+        println!(
+            "deletion requests not delivered yet (retried next time): {}",
+            outcome.deletions_pending
+        );
+    }
 }
 
 fn show(app: Option<&str>, only: Option<RecordKind>) -> Result<(), String> {
@@ -233,7 +262,8 @@ fn print_batches(path: &Path) -> Result<(), String> {
 }
 
 fn reset(app: Option<&str>) -> Result<(), String> {
-    consent::record(app, Consent::Undecided).map_err(|error| error.to_string())?;
+    let outcome = set_choice(app, Consent::Undecided).map_err(|error| error.to_string())?;
+    report_deletions(&outcome);
     if let Ok(folder) = state_folder() {
         for kind in [RecordKind::Local, RecordKind::Sent] {
             let path = record_path(&folder, app, kind);

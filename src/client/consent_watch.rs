@@ -25,11 +25,17 @@ pub(super) struct ConsentWatch {
     fingerprint: Fingerprint,
     last_look: Instant,
     decision: Decision,
+    installation_id: Option<String>,
 }
 
 impl ConsentWatch {
     /// Watches for `config` (whose environment rows are fixed), starting from `decision`.
-    pub(super) fn new(config: &Config, decision: Decision, path: Option<PathBuf>) -> Self {
+    pub(super) fn new(
+        config: &Config,
+        decision: Decision,
+        path: Option<PathBuf>,
+        installation_id: Option<String>,
+    ) -> Self {
         let watched = path.filter(|_| decision.rule.comes_from_a_recorded_choice_or_later());
         ConsentWatch {
             config: config.clone(),
@@ -37,6 +43,7 @@ impl ConsentWatch {
             path: watched,
             last_look: Instant::now(),
             decision,
+            installation_id,
         }
     }
 
@@ -52,9 +59,18 @@ impl ConsentWatch {
         let now = fingerprint(path);
         if now != self.fingerprint {
             self.fingerprint = now;
-            self.decision = decide_for(&self.config).decision;
+            let report = decide_for(&self.config);
+            self.decision = report.decision;
+            self.installation_id = report.installation_id;
         }
         self.decision
+    }
+}
+
+impl ConsentWatch {
+    /// The id batches to the collector carry under the current decision, if any.
+    pub(super) fn installation_id(&self) -> Option<&str> {
+        self.installation_id.as_deref()
     }
 }
 

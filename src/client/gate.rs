@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::config::{Config, EnvironmentRows};
-use crate::consent::{self, decide, ConsentError, ConsentFile, Decision, DecisionInputs};
+use crate::consent::{self, decide, ConsentError, ConsentFile, Decision, DecisionInputs, Rule};
 
 /// The decision for a config, with the files it involves, as `mycelium-telemetry status` shows.
 #[derive(Debug)]
@@ -14,6 +14,8 @@ pub struct DecisionReport {
     pub rows: EnvironmentRows,
     /// The consent file consulted (or that would have been, had rows 1-2 not decided).
     pub consent_file: Option<PathBuf>,
+    /// The installation id of the recorded entry that decided, if one did and it says on.
+    pub installation_id: Option<String>,
     /// Why the recorded choice could not be read, if it could not; the decision is then off.
     pub problem: Option<ConsentError>,
 }
@@ -39,6 +41,7 @@ pub fn decide_for(config: &Config) -> DecisionReport {
             decision: decide(&inputs),
             rows,
             consent_file,
+            installation_id: None,
             problem: None,
         };
     }
@@ -50,10 +53,17 @@ pub fn decide_for(config: &Config) -> DecisionReport {
         Ok(file) => {
             inputs.app_entry = config.app_name().and_then(|app| file.app(app));
             inputs.global_entry = file.global();
+            let decision = decide(&inputs);
+            let deciding_entry = match decision.rule {
+                Rule::AppChoice => inputs.app_entry,
+                Rule::GlobalChoice => inputs.global_entry,
+                _ => None,
+            };
             DecisionReport {
-                decision: decide(&inputs),
+                decision,
                 rows,
                 consent_file,
+                installation_id: deciding_entry.and_then(|entry| entry.installation_id.clone()),
                 problem: None,
             }
         }
@@ -66,6 +76,7 @@ pub fn decide_for(config: &Config) -> DecisionReport {
             },
             rows,
             consent_file,
+            installation_id: None,
             problem: Some(problem),
         },
     }

@@ -81,6 +81,8 @@ struct Blueprint {
     consent_file: Option<PathBuf>,
     /// Where the local record and the sent log are kept.
     state_folder: Option<PathBuf>,
+    /// Carried by batches to the collector while a recorded `on` decides.
+    installation_id: Option<String>,
 }
 
 impl std::fmt::Debug for Client {
@@ -129,6 +131,7 @@ impl Client {
             decision,
             consent_file: report.consent_file,
             state_folder,
+            installation_id: report.installation_id,
         };
         match Shared::start(&blueprint) {
             Ok(shared) => {

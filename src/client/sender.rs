@@ -130,7 +130,11 @@ impl Shared {
     /// Sends the next batch where the user's current choice says; true when it was accepted
     /// (or nothing was left to send).
     fn send_one_batch(&self, state: &mut SenderState) -> bool {
-        let decision = lock(&self.consent).current();
+        let (decision, installation_id) = {
+            let mut watch = lock(&self.consent);
+            let decision = watch.current();
+            (decision, watch.installation_id().map(str::to_owned))
+        };
         let destination = match (decision.effective, &self.local_record) {
             (Effective::On, _) => Destination::Collector,
             (Effective::Local, Some(path)) => Destination::LocalRecord(path),
@@ -145,7 +149,11 @@ impl Shared {
         let upload_since = decision.upload_since.map(unix_seconds);
         let deadline = self.closing_deadline();
         let out_of_time = deadline.is_some_and(|deadline| Instant::now() >= deadline);
-        let mut batch = BatchWriter::new();
+        // The installation id is sent only to the collector, never kept in the local record.
+        let mut batch = match destination {
+            Destination::Collector => BatchWriter::for_installation(installation_id.as_deref()),
+            Destination::LocalRecord(_) => BatchWriter::new(),
+        };
         let mut held_back = BatchWriter::new();
         let (mut written, mut lost, mut kept_local) = (0u64, 0u64, 0u64);
         while written + lost < self.batch_size as u64 {

@@ -146,6 +146,7 @@ impl Shared {
             decision,
             consent_file,
             state_folder,
+            installation_id,
         } = blueprint;
         let record = |kind| {
             let folder = state_folder.as_ref()?;
@@ -177,7 +178,12 @@ impl Shared {
             ),
             debug: config.debug(),
             scrub_panic_trigger: config.scrub_panic_trigger(),
-            consent: Mutex::new(ConsentWatch::new(config, *decision, consent_file.clone())),
+            consent: Mutex::new(ConsentWatch::new(
+                config,
+                *decision,
+                consent_file.clone(),
+                installation_id.clone(),
+            )),
             revoked: AtomicBool::new(false),
             local_record: record(RecordKind::Local),
             // Kept when the user's recorded choice decided: a user who chose with the command

@@ -134,6 +134,7 @@ mod tests {
             level,
             decided_at: UNIX_EPOCH + Duration::from_secs(1_795_773_613),
             notice_version: 1,
+            installation_id: None,
         }
     }
 

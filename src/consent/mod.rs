@@ -18,7 +18,7 @@ mod store;
 
 pub use clock::{format_utc, parse_utc};
 pub use decision::{decide, Decision, DecisionInputs, Effective, Rule};
-pub use store::{ConsentEntry, ConsentFile};
+pub use store::{ConsentEntry, ConsentFile, PendingDeletion};
 
 /// The variable that names the consent file instead of the default location.
 pub const CONSENT_FILE_VAR: &str = "TELEMETRY_CONSENT_FILE";
@@ -182,30 +182,6 @@ pub fn recorded(app: Option<&str>) -> Result<Consent, ConsentError> {
     Ok(entry.map_or(Consent::Undecided, |entry| entry.level))
 }
 
-/// Records `level` for `app` (`None`: the global default) in the environment's consent file,
-/// decided now, with the current notice version. [`Consent::Undecided`] forgets the entry.
-pub fn record(app: Option<&str>, level: Consent) -> Result<(), ConsentError> {
-    if app.is_some_and(|name| !is_valid_app_name(name)) {
-        return Err(ConsentError::InvalidAppName);
-    }
-    let path = consent_path_from_env()?;
-    // A choice must always be recordable: a file that is not valid, or a link planted in its
-    // place (replaced by the rename, never written through), is started afresh.
-    let mut file = match ConsentFile::load(&path) {
-        Ok(file) => file,
-        Err(ConsentError::Malformed) => ConsentFile::default(),
-        Err(ConsentError::Io(error))
-            if crate::private_file::refusal_of(&error)
-                == Some(crate::private_file::Refusal::SymbolicLink) =>
-        {
-            ConsentFile::default()
-        }
-        Err(error) => return Err(error),
-    };
-    file.set(app, level, decision_time(SystemTime::now()));
-    file.save(&path)
-}
-
 /// `$XDG_STATE_HOME/mycelium/telemetry/`, else `~/.local/state/mycelium/telemetry/`: where the
 /// local record and the sent log are kept.
 pub fn state_folder(lookup: impl Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
@@ -234,4 +210,21 @@ pub(crate) fn decision_time(now: SystemTime) -> SystemTime {
         .unwrap_or(std::time::Duration::ZERO);
     let whole = since_epoch.as_secs() + u64::from(since_epoch.subsec_nanos() > 0);
     std::time::UNIX_EPOCH + std::time::Duration::from_secs(whole)
+}
+
+/// The file at `path`, to change and save back. A choice must always be recordable: a file that
+/// is not valid, or a link planted in its place (replaced by the rename, never written
+/// through), is started afresh.
+pub fn load_for_change(path: &std::path::Path) -> Result<ConsentFile, ConsentError> {
+    match ConsentFile::load(path) {
+        Ok(file) => Ok(file),
+        Err(ConsentError::Malformed) => Ok(ConsentFile::default()),
+        Err(ConsentError::Io(error))
+            if crate::private_file::refusal_of(&error)
+                == Some(crate::private_file::Refusal::SymbolicLink) =>
+        {
+            Ok(ConsentFile::default())
+        }
+        Err(error) => Err(error),
+    }
 }

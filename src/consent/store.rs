@@ -34,6 +34,15 @@ pub struct ConsentEntry {
     pub decided_at: SystemTime,
     /// The version of the notice the user was shown.
     pub notice_version: u32,
+    /// The random id batches carry while this entry says on; a new one after each opt-out.
+    pub installation_id: Option<String>,
+}
+
+/// A deletion request not yet delivered: retried until the collector accepts it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingDeletion {
+    pub installation_id: String,
+    pub endpoint: String,
 }
 
 /// The whole file: the global default and each application's own entry.
@@ -41,6 +50,7 @@ pub struct ConsentEntry {
 pub struct ConsentFile {
     global: Option<ConsentEntry>,
     apps: BTreeMap<String, ConsentEntry>,
+    pending_deletions: Vec<PendingDeletion>,
 }
 
 impl ConsentFile {
@@ -81,7 +91,20 @@ impl ConsentFile {
                 apps.insert(name.clone(), parse_entry(entry)?);
             }
         }
-        Some(ConsentFile { global, apps })
+        let mut pending_deletions = Vec::new();
+        if let Some(listed) = object.get("pending_deletions") {
+            for pending in listed.as_array()? {
+                pending_deletions.push(PendingDeletion {
+                    installation_id: installation_id(pending.get("installation_id")?)?,
+                    endpoint: pending.get("endpoint")?.as_str()?.to_owned(),
+                });
+            }
+        }
+        Some(ConsentFile {
+            global,
+            apps,
+            pending_deletions,
+        })
     }
 
     /// The global default, if one is recorded.
@@ -108,12 +131,31 @@ impl ConsentFile {
     }
 
     /// Records `level` for `app` (`None`: global), decided `at`; `Undecided` forgets the entry.
-    /// The name is assumed valid (the public functions check it).
-    pub fn set(&mut self, app: Option<&str>, level: Consent, at: SystemTime) {
+    /// The name is assumed valid (the public functions check it). An entry set to on keeps its
+    /// installation id or gets a new random one; off or undecided drops it. Returns the entry
+    /// this one replaced.
+    pub fn set(
+        &mut self,
+        app: Option<&str>,
+        level: Consent,
+        at: SystemTime,
+    ) -> Option<ConsentEntry> {
+        let previous = self.entry(app).cloned();
+        let installation_id = match level {
+            Consent::On => previous
+                .as_ref()
+                .and_then(|entry| entry.installation_id.clone())
+                .or_else(|| super::random_hex(16).ok()),
+            Consent::Local => previous
+                .as_ref()
+                .and_then(|entry| entry.installation_id.clone()),
+            Consent::Off | Consent::Undecided => None,
+        };
         let entry = (level != Consent::Undecided).then_some(ConsentEntry {
             level,
             decided_at: at,
             notice_version: NOTICE_VERSION,
+            installation_id,
         });
         match (app, entry) {
             (None, entry) => self.global = entry,
@@ -124,6 +166,25 @@ impl ConsentFile {
                 self.apps.remove(app);
             }
         }
+        previous
+    }
+
+    /// Deletion requests still to deliver.
+    pub fn pending_deletions(&self) -> &[PendingDeletion] {
+        &self.pending_deletions
+    }
+
+    /// Adds a deletion request to deliver.
+    pub fn add_pending_deletion(&mut self, pending: PendingDeletion) {
+        if !self.pending_deletions.contains(&pending) {
+            self.pending_deletions.push(pending);
+        }
+    }
+
+    /// Forgets a delivered deletion request.
+    pub fn remove_pending_deletion(&mut self, delivered: &PendingDeletion) {
+        self.pending_deletions
+            .retain(|pending| pending != delivered);
     }
 
     /// The file's text: indented JSON, entries in name order.
@@ -132,11 +193,21 @@ impl ConsentFile {
         for (name, entry) in &self.apps {
             apps.insert(name.clone(), entry_value(entry));
         }
-        let document = json!({
+        let pending: Vec<Value> = self
+            .pending_deletions
+            .iter()
+            .map(|pending| {
+                json!({ "installation_id": pending.installation_id, "endpoint": pending.endpoint })
+            })
+            .collect();
+        let mut document = json!({
             "about": ABOUT,
             "global": self.global.as_ref().map(entry_value),
             "apps": apps,
         });
+        if !pending.is_empty() {
+            document["pending_deletions"] = Value::Array(pending);
+        }
         let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
         text.push('\n');
         text
@@ -177,11 +248,22 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 fn entry_value(entry: &ConsentEntry) -> Value {
-    json!({
+    let mut value = json!({
         "level": entry.level.word(),
         "decided_at": format_utc(entry.decided_at),
         "notice_version": entry.notice_version,
-    })
+    });
+    if let Some(id) = &entry.installation_id {
+        value["installation_id"] = Value::String(id.clone());
+    }
+    value
+}
+
+/// A well-formed installation id: 32 lowercase hex digits.
+fn installation_id(value: &Value) -> Option<String> {
+    let id = value.as_str()?;
+    let well_formed = id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    well_formed.then(|| id.to_owned())
 }
 
 fn parse_entry(value: &Value) -> Option<ConsentEntry> {
@@ -191,10 +273,15 @@ fn parse_entry(value: &Value) -> Option<ConsentEntry> {
     }
     let decided_at = parse_utc(value.get("decided_at")?.as_str()?)?;
     let notice_version = u32::try_from(value.get("notice_version")?.as_u64()?).ok()?;
+    let installation_id = match value.get("installation_id") {
+        None => None,
+        Some(id) => Some(installation_id(id)?),
+    };
     Some(ConsentEntry {
         level,
         decided_at,
         notice_version,
+        installation_id,
     })
 }
 
