@@ -27,7 +27,10 @@ impl Home {
             .env_clear()
             .env("HOME", &self.0)
             .env("XDG_CONFIG_HOME", self.0.join("config"))
-            .env("XDG_STATE_HOME", self.0.join("state"));
+            .env("XDG_STATE_HOME", self.0.join("state"))
+            // Never the real collector: a deletion request goes to a closed loopback port
+            // unless a test points it at its own collector.
+            .env("TELEMETRY_ENDPOINT", "http://127.0.0.1:9/v1/events");
         for (name, value) in extra {
             command.env(name, value);
         }
