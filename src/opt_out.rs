@@ -2,8 +2,8 @@
 //! asks the collector, once, to delete what it received under that entry's installation id,
 //! removes the local record and the sent log, and leaves the entry without an id, so that data
 //! after a later opt-in is not linked to the old. A request not delivered is kept in the
-//! consent file and retried by every later call (and every run of the command) until the
-//! collector accepts it.
+//! consent file and retried by every later call, every run of the command and every client
+//! that starts collecting (on its sender thread), until the collector accepts it.
 //!
 //! The request is an empty batch, `{"version":"1.0","timestamp":…,"installation_id":"…",
 //! "deletion_request":true,"events":[]}`, posted to the same endpoint as batches.
@@ -65,12 +65,16 @@ pub fn set_choice(app: Option<&str>, level: Consent) -> Result<ChoiceOutcome, Co
 /// Delivers the deletion requests still pending in the environment's consent file. Returns how
 /// many were delivered and how many remain.
 pub fn deliver_pending_deletions() -> Result<(usize, usize), ConsentError> {
-    let path = consent::consent_path_from_env()?;
-    let file = ConsentFile::load(&path)?;
+    deliver_pending_deletions_in(&consent::consent_path_from_env()?)
+}
+
+/// As [`deliver_pending_deletions`], for the consent file at `path` (a client's own).
+pub fn deliver_pending_deletions_in(path: &Path) -> Result<(usize, usize), ConsentError> {
+    let file = ConsentFile::load(path)?;
     if file.pending_deletions().is_empty() {
         return Ok((0, 0));
     }
-    deliver(&path, file)
+    deliver(path, file)
 }
 
 /// The body of a deletion request for `installation_id`.

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use mycelium_telemetry::consent::records::{read_record, record_path, RecordKind};
-use mycelium_telemetry::consent::{Consent, ConsentFile};
+use mycelium_telemetry::consent::{Consent, ConsentFile, PendingDeletion};
 use mycelium_telemetry::{Client, Config};
 
 /// Longer than the sender's interval between two looks at the consent file.
@@ -48,6 +48,14 @@ fn a_running_client_follows_the_users_new_choice() {
     );
 
     let collector = collector::Collector::start();
+    // An earlier opt-out whose deletion request was never delivered: the next client that
+    // starts collecting delivers it, from its sender thread.
+    let mut file = ConsentFile::load(&consent_file).unwrap();
+    file.add_pending_deletion(PendingDeletion {
+        installation_id: "0123456789abcdef0123456789abcdef".to_owned(),
+        endpoint: collector.url(),
+    });
+    file.save(&consent_file).unwrap();
     let mut config = Config::new();
     config.set_app_name("live").unwrap();
     config.set_consent_file(&consent_file).unwrap();
@@ -67,7 +75,23 @@ fn a_running_client_follows_the_users_new_choice() {
         .installation_id
         .clone()
         .unwrap();
-    let batch = collector.requests()[0].json();
+    let requests = collector.requests();
+    assert_eq!(
+        requests.len(),
+        2,
+        "the pending deletion request, then the batch"
+    );
+    let deletion = requests[0].json();
+    assert_eq!(deletion["deletion_request"], true);
+    assert_eq!(
+        deletion["installation_id"],
+        "0123456789abcdef0123456789abcdef"
+    );
+    assert!(ConsentFile::load(&consent_file)
+        .unwrap()
+        .pending_deletions()
+        .is_empty());
+    let batch = requests[1].json();
     assert_eq!(
         batch["installation_id"],
         id.as_str(),

@@ -22,6 +22,8 @@ pub(super) struct ConsentWatch {
     config: Config,
     /// `None` when the environment decided (rows 1-2): the file cannot change anything.
     path: Option<PathBuf>,
+    /// The consent file, watched or not: pending deletion requests are read from it.
+    file: Option<PathBuf>,
     fingerprint: Fingerprint,
     last_look: Instant,
     decision: Decision,
@@ -36,11 +38,13 @@ impl ConsentWatch {
         path: Option<PathBuf>,
         installation_id: Option<String>,
     ) -> Self {
+        let file = path.clone();
         let watched = path.filter(|_| decision.rule.comes_from_a_recorded_choice_or_later());
         ConsentWatch {
             config: config.clone(),
             fingerprint: watched.as_ref().and_then(|path| fingerprint(path)),
             path: watched,
+            file,
             last_look: Instant::now(),
             decision,
             installation_id,
@@ -71,6 +75,11 @@ impl ConsentWatch {
     /// The id batches to the collector carry under the current decision, if any.
     pub(super) fn installation_id(&self) -> Option<&str> {
         self.installation_id.as_deref()
+    }
+
+    /// The consent file, if one is known.
+    pub(super) fn consent_file(&self) -> Option<PathBuf> {
+        self.file.clone()
     }
 }
 

@@ -46,6 +46,12 @@ impl Shared {
             drop_warning: DropWarning::default(),
             reported_internal_error: false,
         };
+        // An opt-out whose deletion request was not delivered yet is retried first, off the
+        // caller's thread (a file that does not exist or lists none costs one failed open).
+        let consent_file = lock(&self.consent).consent_file();
+        if let Some(path) = consent_file {
+            let _ = quiet_panic::catch(|| crate::opt_out::deliver_pending_deletions_in(&path));
+        }
         // When the sender first saw the oldest event of the current partial batch.
         let mut batch_started: Option<Instant> = None;
         loop {
