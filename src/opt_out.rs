@@ -38,6 +38,7 @@ pub fn set_choice(app: Option<&str>, level: Consent) -> Result<ChoiceOutcome, Co
         return Err(ConsentError::InvalidAppName);
     }
     let path = consent::consent_path_from_env()?;
+    let lock = consent::lock_for_change(&path)?;
     let mut file = consent::load_for_change(&path)?;
     let previous = file.set(app, level, consent::decision_time(SystemTime::now()));
     let was_on = previous
@@ -56,6 +57,8 @@ pub fn set_choice(app: Option<&str>, level: Consent) -> Result<ChoiceOutcome, Co
         remove_records(app);
     }
     file.save(&path)?;
+    // The network is not waited for under the lock.
+    drop(lock);
     let (delivered, pending) = deliver(&path, file)?;
     outcome.deletions_delivered = delivered;
     outcome.deletions_pending = pending;
@@ -106,6 +109,7 @@ fn deliver(path: &Path, mut file: ConsentFile) -> Result<(usize, usize), Consent
     }
     if delivered > 0 {
         // Re-read, so that a choice recorded meanwhile by another process is kept.
+        let _lock = consent::lock_for_change(path)?;
         let mut fresh = consent::load_for_change(path)?;
         for request in &pending {
             if !file.pending_deletions().contains(request) {

@@ -12,6 +12,7 @@ use std::time::{Duration, SystemTime};
 
 use mycelium_telemetry::consent::records::{read_record, record_path, RecordKind};
 use mycelium_telemetry::consent::{Consent, ConsentFile, PendingDeletion};
+use mycelium_telemetry::opt_out::set_choice;
 use mycelium_telemetry::{Client, Config};
 
 /// Longer than the sender's interval between two looks at the consent file.
@@ -150,5 +151,28 @@ fn a_running_client_follows_the_users_new_choice() {
         "nothing uploaded after off"
     );
     assert!(!read_record(&local_record).unwrap().contains("while-off"));
+
+    // Choices recorded at once by many callers are all kept (the file is changed under a lock).
+    std::env::set_var("TELEMETRY_CONSENT_FILE", &consent_file);
+    let recorders: Vec<_> = (0..8)
+        .map(|index| {
+            std::thread::spawn(move || {
+                let app = format!("concurrent-{index}");
+                set_choice(Some(&app), Consent::Local).unwrap();
+            })
+        })
+        .collect();
+    for recorder in recorders {
+        recorder.join().unwrap();
+    }
+    let file = ConsentFile::load(&consent_file).unwrap();
+    for index in 0..8 {
+        let entry = file.app(&format!("concurrent-{index}"));
+        assert_eq!(
+            entry.map(|entry| entry.level),
+            Some(Consent::Local),
+            "{index}"
+        );
+    }
     std::fs::remove_dir_all(folder).unwrap();
 }

@@ -1,7 +1,9 @@
 //! Settings, from the environment or set one by one, each validated.
 //!
-//! Telemetry is off unless `TELEMETRY_ENABLED` says yes, and `DO_NOT_TRACK` always wins. When it
-//! is off, nothing else is read: no variable, no salt file.
+//! Whether a client collects is decided by the order of `consent::decision` (`DO_NOT_TRACK`,
+//! `TELEMETRY_ENABLED`, the recorded choice, the host's `set_enabled`); a config keeps what the
+//! environment said. When the environment says off, nothing else is read: no variable, no salt
+//! file.
 
 use std::fmt;
 use std::path::PathBuf;

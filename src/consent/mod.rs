@@ -18,7 +18,7 @@ mod store;
 
 pub use clock::{format_utc, parse_utc};
 pub use decision::{decide, Decision, DecisionInputs, Effective, Rule};
-pub use store::{ConsentEntry, ConsentFile, PendingDeletion};
+pub use store::{lock_for_change, ConsentEntry, ConsentFile, PendingDeletion};
 
 /// The variable that names the consent file instead of the default location.
 pub const CONSENT_FILE_VAR: &str = "TELEMETRY_CONSENT_FILE";

@@ -222,6 +222,24 @@ impl ConsentFile {
     }
 }
 
+/// Held while a process reads, changes and writes back the consent file at `path`, so that two
+/// processes recording choices at once do not lose one: an exclusive lock on a private file
+/// beside it (`.<name>.lock`), released when the returned file is dropped.
+pub fn lock_for_change(path: &Path) -> io::Result<fs::File> {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    private_file::create_folder(folder)?;
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let lock = private_file::open_append(&folder.join(format!(".{name}.lock")))?;
+    crate::sys::lock_exclusive(&lock)?;
+    Ok(lock)
+}
+
 /// Replaces `path` with `bytes` through a private temporary file in the same folder.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let folder = match path.parent() {

@@ -153,6 +153,9 @@ int main(void) {
   collector_stop(collector);
 
   CHECK(unlink(consent_file) == 0);
+  char lock_file[192];
+  snprintf(lock_file, sizeof lock_file, "%s/.telemetry_consent.json.lock", consent_dir);
+  CHECK(unlink(lock_file) == 0);
   char state_dir[192];
   snprintf(state_dir, sizeof state_dir, "%s/mycelium/telemetry", consent_dir);
   CHECK(rmdir(state_dir) == 0);
