@@ -20,7 +20,7 @@
 
 /**
  * The result of a call. Numbers are stable and never reused; gaps leave room for new members of
- * a family: 1-9 bad arguments, 10-19 configuration, 20-29 lifecycle, 90-99 the library itself.
+ * a family: 1-9 bad arguments, 10-19 configuration, 20-29 lifecycle, 30-39 files, 90-99 the library itself.
  */
 typedef enum mt_status {
   /**
@@ -57,10 +57,39 @@ typedef enum mt_status {
    */
   MT_ERR_TIMEOUT = 21,
   /**
+   * A file the library keeps (the consent file) could not be read or written: a symbolic
+   * link, a file of another user, a folder others can change, malformed content, or no
+   * `HOME` to find it from.
+   */
+  MT_ERR_IO = 30,
+  /**
    * A bug in the library was caught at the boundary; the call had no effect on the host.
    */
   MT_ERR_INTERNAL = 99,
 } mt_status;
+
+/**
+ * A level of consent (`mt_consent_get`, `mt_consent_set`). The numbers are stable.
+ */
+typedef enum mt_consent {
+  /**
+   * Nothing recorded: the next rule of the order decides; undecided never uploads.
+   */
+  MT_CONSENT_UNDECIDED = 0,
+  /**
+   * Nothing is collected.
+   */
+  MT_CONSENT_OFF = 1,
+  /**
+   * Events are recorded on this machine only (viewable with `mycelium-telemetry show`),
+   * never uploaded.
+   */
+  MT_CONSENT_LOCAL = 2,
+  /**
+   * Events are sent.
+   */
+  MT_CONSENT_ON = 3,
+} mt_consent;
 
 /**
  * One counter, for `mt_client_counter`. Numbers are stable and never reused; new counters get
@@ -567,6 +596,62 @@ enum mt_status mt_config_set_debug(struct mt_config *config, bool debug);
  * `MT_ERR_INVALID_CONFIG_VALUE` (unreadable, or no usable certificate in it).
  */
 enum mt_status mt_config_set_ca_file(struct mt_config *config, const char *path);
+
+/**
+ * Names the application (like `TELEMETRY_APP`), so that the choice recorded for it applies,
+ * else the global one. A name is 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting
+ * with a letter or digit.
+ *
+ * Ownership: both borrowed; `name` is copied. Threads: one thread at a time per config.
+ * Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_UTF8` or
+ * `MT_ERR_INVALID_CONFIG_VALUE` (not such a name; the setting is left unchanged).
+ */
+enum mt_status mt_config_set_app_name(struct mt_config *config, const char *name);
+
+/**
+ * Reads the level recorded for `app_name` (NULL: the global default) in the consent file
+ * (`TELEMETRY_CONSENT_FILE`, else `telemetry_consent.json` beside the salt file) into `*out`.
+ * `MT_CONSENT_UNDECIDED` means nothing is recorded for that name: an application without an
+ * entry of its own follows the global one.
+ *
+ * Ownership: `app_name` is borrowed; `out` is written only on success.
+ * Threads: any thread.
+ * Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` (`out`), `MT_ERR_INVALID_UTF8`,
+ * `MT_ERR_INVALID_ARGUMENT` (not a valid application name) or `MT_ERR_IO` (the file cannot
+ * be read: a link, another user's file, malformed, or no `HOME`).
+ */
+enum mt_status mt_consent_get(const char *app_name, enum mt_consent *out);
+
+/**
+ * Records `level` (an `mt_consent`) for `app_name` (NULL: the global default), decided now,
+ * with the version of the notice `mt_consent_notice` returns. `MT_CONSENT_UNDECIDED` forgets
+ * the entry. The file is replaced atomically, mode 0600, never written through a link.
+ * Clients already running notice the change before their next upload.
+ *
+ * Turning an entry that was `MT_CONSENT_ON` to `MT_CONSENT_OFF` (or undecided) opts out:
+ * the collector is asked, once, to delete what it received under the entry's installation
+ * id (an empty batch with `"deletion_request": true`, to `TELEMETRY_ENDPOINT` or the
+ * default), the local record and sent log are removed, and a later `on` gets a new id. A
+ * request that cannot be delivered now is kept and retried by later calls; this call may
+ * therefore wait for the network, up to 5 seconds per pending request.
+ *
+ * `level` is an `int` rather than `mt_consent` so that any value a C program holds is safe
+ * to pass; an `mt_consent` converts implicitly.
+ *
+ * Ownership: `app_name` is borrowed. Threads: any thread.
+ * Returns `MT_OK`, `MT_ERR_INVALID_UTF8`, `MT_ERR_INVALID_ARGUMENT` (`level` is not an
+ * `mt_consent`, or not a valid application name; nothing is changed) or `MT_ERR_IO`.
+ */
+enum mt_status mt_consent_set(const char *app_name, int level);
+
+/**
+ * A short standard notice a host can show at first run, before asking for a choice: what is
+ * collected, the three choices and how to change them.
+ *
+ * Ownership: the returned string is static; do not free it. Never NULL.
+ * Threads: any thread, any time.
+ */
+const char *mt_consent_notice(void);
 
 /**
  * Lets metadata and error-context values under `key` leave when they have the type

@@ -3,8 +3,10 @@
 //! Privacy-first, opt-in usage telemetry with a C ABI, so that programs in any language can link
 //! one reviewed core.
 //!
-//! - **Off unless opted in**: `TELEMETRY_ENABLED` must say yes, `DO_NOT_TRACK` always wins, and a
-//!   disabled [`Client`] starts no thread and opens no file or socket.
+//! - **Off unless opted in**: the user's recorded choice ([`consent`], set with the
+//!   `mycelium-telemetry` command), `TELEMETRY_ENABLED` for one process, or a host that asked its
+//!   user; `DO_NOT_TRACK` always wins, and a disabled [`Client`] starts no thread and opens no
+//!   socket. Turning `on` back `off` asks the collector to delete what it got ([`opt_out`]).
 //! - **Nothing personal leaves**: identifiers are hashed with a per-installation salt, paths,
 //!   messages and traces are scrubbed, metadata passes an allowlist ([`anonymize`]).
 //! - **Never hurts the host**: track calls only queue; one sender thread batches, retries and
@@ -24,10 +26,12 @@
 pub mod anonymize;
 pub mod client;
 pub mod config;
+pub mod consent;
 pub mod event;
 pub mod ffi;
 mod fork;
 mod log;
+pub mod opt_out;
 mod private_file;
 pub mod salt;
 mod sys;

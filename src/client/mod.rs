@@ -17,15 +17,21 @@ use std::time::{Duration, Instant};
 
 use crate::anonymize::Anonymizer;
 use crate::config::Config;
+use crate::consent::{Decision, Effective};
 use crate::event::{Event, TrackError};
 use crate::fork::ForkSlot;
+use std::path::PathBuf;
 
+mod consent_watch;
+mod diversion;
+mod gate;
 mod quiet_panic;
 mod retry;
 mod sender;
 mod shared;
 mod stats;
 
+pub use gate::{decide_for, DecisionReport};
 use shared::Shared;
 pub use stats::{Counter, Stats};
 
@@ -70,6 +76,13 @@ struct Core {
 struct Blueprint {
     config: Config,
     anonymizer: Anonymizer,
+    /// The decision the client started with; the sender decides again when the file changes.
+    decision: Decision,
+    consent_file: Option<PathBuf>,
+    /// Where the local record and the sent log are kept.
+    state_folder: Option<PathBuf>,
+    /// Carried by batches to the collector while a recorded `on` decides.
+    installation_id: Option<String>,
 }
 
 impl std::fmt::Debug for Client {
@@ -82,11 +95,32 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    /// Starts a client. Only an enabled config resolves the salt and starts the sender thread.
+    /// Starts a client. Whether it collects is decided by the order of [`decide_for`]
+    /// (`DO_NOT_TRACK`, `TELEMETRY_ENABLED`, the recorded choice, the host's `set_enabled`); only
+    /// a client that collects resolves the salt and starts the sender thread. In local mode its
+    /// batches go to the local record instead of the collector.
     pub fn new(config: &Config) -> Self {
-        if !config.enabled() {
+        let report = decide_for(config);
+        if let Some(problem) = &report.problem {
+            config
+                .logger
+                .warn(&format!("telemetry disabled: {problem}"));
+        }
+        let decision = report.decision;
+        if decision.effective == Effective::Off {
             return Client::inert(false);
         }
+        let state_folder = crate::consent::state_folder(|name| std::env::var_os(name));
+        if decision.effective == Effective::Local && state_folder.is_none() {
+            config.logger.warn(
+                "telemetry disabled: local mode needs XDG_STATE_HOME or HOME for its local record",
+            );
+            return Client::inert(false);
+        }
+        // What the environment said now holds for the client's life, also when it decides again.
+        let mut config = config.clone();
+        config.set_environment_rows(report.rows);
+        let config = &config;
         let salt = crate::salt::resolve(config, &config.logger);
         let anonymizer =
             Anonymizer::with_metadata_fields(salt, config.extra_metadata_fields().to_vec())
@@ -94,6 +128,10 @@ impl Client {
         let blueprint = Blueprint {
             config: config.clone(),
             anonymizer,
+            decision,
+            consent_file: report.consent_file,
+            state_folder,
+            installation_id: report.installation_id,
         };
         match Shared::start(&blueprint) {
             Ok(shared) => {

@@ -8,15 +8,18 @@
 use std::sync::atomic::{fence, Ordering};
 use std::time::{Duration, Instant};
 
+use super::diversion::{unix_seconds, Destination};
 use super::quiet_panic;
 use super::retry::Jitter;
 use super::shared::{
     lock, Counters, Shared, SENDER_IDLE, SENDER_RUNNING, SENDER_WAITING_FOR_BATCH,
 };
 use crate::anonymize::Memo;
+use crate::consent::records;
+use crate::consent::Effective;
 use crate::event::{BatchWriter, Event};
 use crate::log::LogLevel;
-use crate::transport::Delivery;
+use crate::transport::{Delivery, Transport};
 
 /// The queue-full warning is repeated at most this often while events keep being dropped.
 const DROP_WARNING_INTERVAL: Duration = Duration::from_secs(60);
@@ -43,6 +46,12 @@ impl Shared {
             drop_warning: DropWarning::default(),
             reported_internal_error: false,
         };
+        // An opt-out whose deletion request was not delivered yet is retried first, off the
+        // caller's thread (a file that does not exist or lists none costs one failed open).
+        let consent_file = lock(&self.consent).consent_file();
+        if let Some(path) = consent_file {
+            let _ = quiet_panic::catch(|| crate::opt_out::deliver_pending_deletions_in(&path));
+        }
         // When the sender first saw the oldest event of the current partial batch.
         let mut batch_started: Option<Instant> = None;
         loop {
@@ -124,16 +133,47 @@ impl Shared {
         self.sender_state.store(SENDER_RUNNING, Ordering::SeqCst);
     }
 
-    /// Sends the next batch; true when the collector accepted it (or nothing was left to send).
+    /// Sends the next batch where the user's current choice says; true when it was accepted
+    /// (or nothing was left to send).
     fn send_one_batch(&self, state: &mut SenderState) -> bool {
+        let (decision, installation_id) = {
+            let mut watch = lock(&self.consent);
+            let decision = watch.current();
+            (decision, watch.installation_id().map(str::to_owned))
+        };
+        let destination = match (decision.effective, &self.local_record) {
+            (Effective::On, _) => Destination::Collector,
+            (Effective::Local, Some(path)) => Destination::LocalRecord(path),
+            (Effective::Off, _) | (Effective::Local, None) => {
+                let discarded = self.discard_everything();
+                // Counted as dropped, but the user asked for it: no "queue full" warning.
+                state.drop_warning.reported += discarded;
+                return true;
+            }
+        };
+        // Events tracked before the user chose `on` are never uploaded: they stay local.
+        let upload_since = decision.upload_since.map(unix_seconds);
         let deadline = self.closing_deadline();
         let out_of_time = deadline.is_some_and(|deadline| Instant::now() >= deadline);
-        let mut batch = BatchWriter::new();
-        let (mut written, mut lost) = (0u64, 0u64);
+        // The installation id is sent only to the collector, never kept in the local record.
+        let mut batch = match destination {
+            Destination::Collector => BatchWriter::for_installation(installation_id.as_deref()),
+            Destination::LocalRecord(_) => BatchWriter::new(),
+        };
+        let mut held_back = BatchWriter::new();
+        let (mut written, mut lost, mut kept_local) = (0u64, 0u64, 0u64);
         while written + lost < self.batch_size as u64 {
             let Some(event) = self.queue.pop() else {
                 break;
             };
+            if upload_since.is_some_and(|since| event.timestamp() < since) {
+                if self.add_to_batch(&mut held_back, &event, state) {
+                    kept_local += 1;
+                } else {
+                    lost += 1;
+                }
+                continue;
+            }
             // Past the shutdown deadline nothing more can be sent: skip the scrubbing.
             if out_of_time || self.add_to_batch(&mut batch, &event, state) {
                 written += 1;
@@ -141,10 +181,18 @@ impl Shared {
                 lost += 1;
             }
         }
+        if kept_local > 0 {
+            self.keep_locally(held_back.finish(), kept_local);
+        }
         if lost > 0 {
             self.counters.failed.fetch_add(lost, Ordering::SeqCst);
         }
-        let delivered = written > 0 && !out_of_time && self.deliver_guarded(batch.finish(), state);
+        let delivered = written > 0
+            && !out_of_time
+            && match destination {
+                Destination::Collector => self.deliver_guarded(batch.finish(), state),
+                Destination::LocalRecord(path) => self.append_record(path, &batch.finish()),
+            };
         if delivered {
             self.counters.sent.fetch_add(written, Ordering::SeqCst);
             self.counters.batches_sent.fetch_add(1, Ordering::SeqCst);
@@ -220,7 +268,14 @@ impl Shared {
                 return false;
             };
             match self.transport.deliver(body, timeout) {
-                Delivery::Accepted => return true,
+                Delivery::Accepted => {
+                    // What left, kept so that the user can see it; a failure here loses
+                    // nothing that was sent.
+                    if let (Some(path), Transport::Http(_)) = (&self.sent_log, &self.transport) {
+                        let _ = records::append_bounded(path, body, records::MAX_RECORD_BYTES);
+                    }
+                    return true;
+                }
                 Delivery::Rejected { status } => {
                     self.log(
                         LogLevel::Warn,

@@ -8,12 +8,15 @@ use std::time::{Duration, Instant};
 
 use crossbeam_queue::ArrayQueue;
 
+use super::consent_watch::ConsentWatch;
 use super::retry::RetryPolicy;
 use super::{Blueprint, Counter, Stats};
 use crate::anonymize::Anonymizer;
+use crate::consent::records::{self, RecordKind};
 use crate::event::Event;
 use crate::log::{LogLevel, Logger};
 use crate::transport::Transport;
+use std::path::PathBuf;
 
 pub(super) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic elsewhere while holding one of these locks leaves plain flags behind, which are
@@ -109,6 +112,13 @@ pub(super) struct Shared {
     /// Test-only: scrubbing an event whose first field is this panics (see
     /// `Config::inject_scrub_panic_for_tests`).
     pub(super) scrub_panic_trigger: Option<Arc<str>>,
+    /// Decides again when the consent file changes; used by the sender thread only.
+    pub(super) consent: Mutex<ConsentWatch>,
+    /// Set when the user's choice became off: track calls queue nothing from then on.
+    pub(super) revoked: AtomicBool,
+    /// The local record (local mode) and the sent log (on), when a state folder is known.
+    pub(super) local_record: Option<PathBuf>,
+    pub(super) sent_log: Option<PathBuf>,
     logger: Logger,
     /// True once `close` gave up waiting: from then on the host's log callback is never called
     /// (the host may free it as soon as shutdown returns). Held while a message is logged.
@@ -130,7 +140,18 @@ impl Shared {
 
     /// The queue and counters without a sender thread (callers start one).
     pub(super) fn new(blueprint: &Blueprint) -> Self {
-        let Blueprint { config, anonymizer } = blueprint;
+        let Blueprint {
+            config,
+            anonymizer,
+            decision,
+            consent_file,
+            state_folder,
+            installation_id,
+        } = blueprint;
+        let record = |kind| {
+            let folder = state_folder.as_ref()?;
+            Some(records::record_path(folder, config.app_name(), kind))
+        };
         Shared {
             sender: Mutex::new(None),
             queue: ArrayQueue::new(config.queue_capacity() as usize),
@@ -157,12 +178,31 @@ impl Shared {
             ),
             debug: config.debug(),
             scrub_panic_trigger: config.scrub_panic_trigger(),
+            consent: Mutex::new(ConsentWatch::new(
+                config,
+                *decision,
+                consent_file.clone(),
+                installation_id.clone(),
+            )),
+            revoked: AtomicBool::new(false),
+            local_record: record(RecordKind::Local),
+            // Kept when the user's recorded choice decided: a user who chose with the command
+            // looks there. (A process enabled by TELEMETRY_ENABLED or a host writes no file in
+            // the user's state folder; TELEMETRY_DEBUG or TELEMETRY_OUTPUT shows its batches.)
+            sent_log: decision
+                .rule
+                .is_a_recorded_choice()
+                .then(|| record(RecordKind::Sent))
+                .flatten(),
             logger: config.logger.clone(),
             silenced: Mutex::new(false),
         }
     }
 
     pub(super) fn push(&self, event: Event) {
+        if self.revoked.load(Ordering::Relaxed) {
+            return;
+        }
         // Counted before it is visible to the sender, so outcomes never outrun `enqueued`.
         self.counters.enqueued.fetch_add(1, Ordering::SeqCst);
         if self.queue.force_push(event).is_some() {

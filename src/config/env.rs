@@ -3,8 +3,9 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use super::{Config, ConfigError, Setting, SETTINGS};
+use super::{Config, ConfigError, EnvironmentRows, Setting, SETTINGS};
 use crate::anonymize::ErrorDetail;
+use crate::consent::{consent_path, Consent, ConsentFile};
 use crate::log::Logger;
 
 impl Config {
@@ -23,32 +24,49 @@ impl Config {
             Ok(config) => config,
             Err(error) => {
                 logger.warn(&format!("telemetry disabled: {error}"));
-                Config::default()
+                // Disabled for this process, as TELEMETRY_ENABLED=no would: no recorded choice
+                // or host flag can turn on a config whose settings were refused.
+                let mut config = Config::default();
+                config.set_environment_rows(EnvironmentRows {
+                    do_not_track: false,
+                    enabled: Some(false),
+                });
+                config
             }
         }
     }
 
-    /// Reads settings through `lookup` (a stand-in for the environment). `Ok` with a disabled
-    /// config when telemetry is not opted into; `Err` names the first invalid variable.
+    /// Reads settings through `lookup` (a stand-in for the environment). `Err` names the first
+    /// invalid variable.
+    ///
+    /// `DO_NOT_TRACK`, or `TELEMETRY_ENABLED` set to anything but yes, give a disabled config and
+    /// nothing else is read. With `TELEMETRY_ENABLED` unset, only what finds the recorded choice
+    /// is read (`TELEMETRY_APP`, `TELEMETRY_CONSENT_FILE`, `XDG_CONFIG_HOME`, `HOME`), and the
+    /// other settings only when that choice is `on` or `local`. The client applies the whole
+    /// order (`consent::decision`); the config keeps what the environment said.
     pub fn try_from_lookup(lookup: impl Fn(&str) -> Option<OsString>) -> Result<Self, ConfigError> {
-        // As in the Python module, a variable set to the empty string counts as unset.
-        let text = |name: &str| {
-            lookup(name)
-                .map(|value| value.to_string_lossy().into_owned())
-                .filter(|value| !value.trim().is_empty())
-        };
-        if do_not_track(text(Setting::DoNotTrack.env_var()).as_deref()) {
-            return Ok(Config::default());
+        let mut config = Config::default();
+        let rows = EnvironmentRows::from_lookup(&lookup);
+        config.set_environment_rows(rows);
+        if rows.do_not_track {
+            return Ok(config);
         }
-        let enabled = text(Setting::Enabled.env_var()).is_some_and(|v| parse_yes(&v));
-        if !enabled {
-            return Ok(Config::default());
+        let enabled = rows.enabled;
+        match enabled {
+            Some(false) => return Ok(config),
+            Some(true) => config.enabled = true,
+            None => {
+                // The recorded choice may say on or local: find it before reading anything else.
+                for setting in [Setting::App, Setting::ConsentFile] {
+                    if let Some(raw) = lookup(setting.env_var()).filter(|value| !value.is_empty()) {
+                        config.apply_env(setting, raw)?;
+                    }
+                }
+                if !recorded_choice_collects(&config, &lookup) {
+                    return Ok(config);
+                }
+            }
         }
-
-        let mut config = Config {
-            enabled: true,
-            ..Config::default()
-        };
         // In the table's order, so that the first invalid variable is the one named.
         for row in SETTINGS {
             let Some(var) = row.env_var else { continue };
@@ -68,7 +86,12 @@ impl Config {
         // as they are (they may legitimately hold spaces, or bytes that are not UTF-8).
         let untrimmed = raw.to_string_lossy().into_owned();
         let text = untrimmed.trim();
-        if text.is_empty() && !matches!(setting, Setting::SaltFile | Setting::CaFile) {
+        if text.is_empty()
+            && !matches!(
+                setting,
+                Setting::SaltFile | Setting::CaFile | Setting::ConsentFile
+            )
+        {
             return Ok(());
         }
         match setting {
@@ -84,6 +107,8 @@ impl Config {
             // The salt is used exactly as given: trimming it would change every hash.
             Setting::Salt => self.set_salt(&untrimmed),
             Setting::SaltFile => self.set_salt_file(PathBuf::from(raw)),
+            Setting::ConsentFile => self.set_consent_file(PathBuf::from(raw)),
+            Setting::App => self.set_app_name(text),
             Setting::CaFile => self.set_ca_file(PathBuf::from(raw)),
             Setting::ErrorDetail => {
                 self.set_error_detail(ErrorDetail::parse(text).ok_or(refused)?);
@@ -102,15 +127,32 @@ impl Config {
     }
 }
 
+/// Whether the choice recorded for the config's application (else the global one) is `on` or
+/// `local`. A file that cannot be read counts as no choice: the client reports it.
+fn recorded_choice_collects(config: &Config, lookup: &impl Fn(&str) -> Option<OsString>) -> bool {
+    let path = config
+        .consent_file()
+        .cloned()
+        .or_else(|| consent_path(lookup));
+    let Some(file) = path.and_then(|path| ConsentFile::load(&path).ok()) else {
+        return false;
+    };
+    let entry = config
+        .app_name()
+        .and_then(|app| file.app(app))
+        .or_else(|| file.global());
+    entry.is_some_and(|entry| matches!(entry.level, Consent::On | Consent::Local))
+}
+
 /// `DO_NOT_TRACK` set to anything but empty or `0` turns telemetry off.
-fn do_not_track(value: Option<&str>) -> bool {
+pub(super) fn do_not_track(value: Option<&str>) -> bool {
     value.is_some_and(|v| {
         let v = v.trim();
         !v.is_empty() && v != "0"
     })
 }
 
-fn parse_yes(value: &str) -> bool {
+pub(super) fn parse_yes(value: &str) -> bool {
     matches!(
         value.trim().to_ascii_lowercase().as_str(),
         "true" | "1" | "yes" | "on"

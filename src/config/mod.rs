@@ -1,7 +1,9 @@
 //! Settings, from the environment or set one by one, each validated.
 //!
-//! Telemetry is off unless `TELEMETRY_ENABLED` says yes, and `DO_NOT_TRACK` always wins. When it
-//! is off, nothing else is read: no variable, no salt file.
+//! Whether a client collects is decided by the order of `consent::decision` (`DO_NOT_TRACK`,
+//! `TELEMETRY_ENABLED`, the recorded choice, the host's `set_enabled`); a config keeps what the
+//! environment said. When the environment says off, nothing else is read: no variable, no salt
+//! file.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -12,10 +14,12 @@ use crate::anonymize::{built_in_type, is_secret_key, AllowedField, ErrorDetail, 
 use crate::log::Logger;
 use crate::transport::{normalize_endpoint, PrivateRoots};
 
+mod app;
 mod env;
 mod setting;
 mod settings;
 
+pub use app::EnvironmentRows;
 pub use setting::{ConfigError, Setting};
 pub use settings::{SettingInfo, SettingKind, SETTINGS};
 
@@ -57,6 +61,9 @@ pub struct Config {
     ca_file: Option<PathBuf>,
     private_roots: Option<PrivateRoots>,
     scrub_panic_trigger: Option<Arc<str>>,
+    app_name: Option<String>,
+    consent_file: Option<PathBuf>,
+    environment_rows: Option<EnvironmentRows>,
     pub(crate) logger: Logger,
 }
 
@@ -84,6 +91,9 @@ impl Default for Config {
             ca_file: None,
             private_roots: None,
             scrub_panic_trigger: None,
+            app_name: None,
+            consent_file: None,
+            environment_rows: None,
             logger: Logger::default(),
         }
     }
@@ -108,6 +118,8 @@ impl fmt::Debug for Config {
             .field("extra_metadata_fields", &self.extra_metadata_fields)
             .field("error_detail", &self.error_detail)
             .field("ca_file", &self.ca_file)
+            .field("app_name", &self.app_name)
+            .field("consent_file", &self.consent_file)
             .finish()
     }
 }

@@ -24,13 +24,19 @@ pub enum Setting {
     MetadataKey,
     CaFile,
     ErrorDetail,
+    /// `TELEMETRY_APP`: whose recorded choice applies.
+    App,
+    /// `TELEMETRY_CONSENT_FILE`: where recorded choices are kept.
+    ConsentFile,
 }
 
 impl Setting {
     /// Every setting, in the order of [`super::SETTINGS`].
-    pub const ALL: [Setting; 16] = [
+    pub const ALL: [Setting; 18] = [
         Setting::Enabled,
         Setting::DoNotTrack,
+        Setting::App,
+        Setting::ConsentFile,
         Setting::Endpoint,
         Setting::Timeout,
         Setting::BatchSize,

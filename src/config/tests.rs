@@ -53,11 +53,69 @@ fn nothing_else_is_read_when_disabled() {
     let read = std::cell::RefCell::new(Vec::new());
     let config = Config::try_from_lookup(|name: &str| {
         read.borrow_mut().push(name.to_owned());
-        None
+        (name == "TELEMETRY_ENABLED").then(|| OsString::from("no"))
     })
     .unwrap();
     assert!(!config.enabled());
     assert_eq!(*read.borrow(), ["DO_NOT_TRACK", "TELEMETRY_ENABLED"]);
+}
+
+#[test]
+fn unset_only_what_finds_the_recorded_choice_is_read() {
+    let read = std::cell::RefCell::new(Vec::new());
+    let config = Config::try_from_lookup(|name: &str| {
+        read.borrow_mut().push(name.to_owned());
+        None
+    })
+    .unwrap();
+    assert!(!config.enabled());
+    assert_eq!(
+        *read.borrow(),
+        [
+            "DO_NOT_TRACK",
+            "TELEMETRY_ENABLED",
+            "TELEMETRY_APP",
+            "TELEMETRY_CONSENT_FILE",
+            "TELEMETRY_CONSENT_FILE",
+            "XDG_CONFIG_HOME",
+            "HOME"
+        ]
+    );
+}
+
+#[test]
+fn a_recorded_on_makes_the_environment_settings_count() {
+    let folder = std::env::temp_dir().join(format!(
+        "mt-config-consent-{}-{}",
+        std::process::id(),
+        crate::consent::random_hex(4).unwrap()
+    ));
+    let path = folder.join("telemetry_consent.json");
+    let mut file = crate::consent::ConsentFile::default();
+    file.set(
+        Some("tool"),
+        crate::consent::Consent::On,
+        std::time::SystemTime::now(),
+    );
+    file.save(&path).unwrap();
+    let path_text = path.to_string_lossy().into_owned();
+    let vars = [
+        ("TELEMETRY_CONSENT_FILE", path_text.as_str()),
+        ("TELEMETRY_BATCH_SIZE", "7"),
+    ];
+    // Another application has no choice recorded: nothing else is read.
+    let other = Config::try_from_lookup(lookup(&[vars[0], vars[1], ("TELEMETRY_APP", "x")]));
+    assert_eq!(other.unwrap().batch_size(), DEFAULT_BATCH_SIZE);
+    let config =
+        Config::try_from_lookup(lookup(&[vars[0], vars[1], ("TELEMETRY_APP", "tool")])).unwrap();
+    assert_eq!(config.batch_size(), 7);
+    assert_eq!(config.app_name(), Some("tool"));
+    assert!(
+        !config.enabled(),
+        "the host flag is not set: the recorded choice decides"
+    );
+    assert!(Config::try_from_lookup(lookup(&[("TELEMETRY_APP", "../x")])).is_err());
+    std::fs::remove_dir_all(folder).unwrap();
 }
 
 #[test]

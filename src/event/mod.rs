@@ -46,7 +46,7 @@ impl fmt::Display for TrackError {
 impl std::error::Error for TrackError {}
 
 /// Seconds since the Unix epoch, with sub-second precision, as the Python module's `time.time()`.
-pub(crate) fn unix_now() -> f64 {
+pub fn unix_now() -> f64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0.0, |elapsed| elapsed.as_secs_f64())

@@ -214,7 +214,7 @@ impl Event {
         &self.text
     }
 
-    pub(super) fn timestamp(&self) -> f64 {
+    pub(crate) fn timestamp(&self) -> f64 {
         self.timestamp
     }
 

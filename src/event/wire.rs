@@ -95,11 +95,21 @@ pub(crate) struct BatchWriter {
 
 impl BatchWriter {
     pub(crate) fn new() -> Self {
+        Self::for_installation(None)
+    }
+
+    /// A batch that carries `installation_id` at batch level (only batches sent while the
+    /// user's choice is on do).
+    pub(crate) fn for_installation(installation_id: Option<&str>) -> Self {
         let mut body = Vec::with_capacity(16 * 1024);
         body.extend_from_slice(b"{\"version\":\"");
         body.extend_from_slice(PROTOCOL_VERSION.as_bytes());
         body.extend_from_slice(b"\",\"timestamp\":");
         let _ = serde_json::to_writer(&mut body, &unix_now());
+        if let Some(id) = installation_id {
+            body.extend_from_slice(b",\"installation_id\":");
+            let _ = serde_json::to_writer(&mut body, id);
+        }
         body.extend_from_slice(b",\"events\":[");
         BatchWriter { body, events: 0 }
     }

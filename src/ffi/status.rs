@@ -7,7 +7,7 @@ use crate::config::ConfigError;
 use crate::event::TrackError;
 
 /// The result of a call. Numbers are stable and never reused; gaps leave room for new members of
-/// a family: 1-9 bad arguments, 10-19 configuration, 20-29 lifecycle, 90-99 the library itself.
+/// a family: 1-9 bad arguments, 10-19 configuration, 20-29 lifecycle, 30-39 files, 90-99 the library itself.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum mt_status {
@@ -28,6 +28,10 @@ pub enum mt_status {
     MT_ERR_SHUT_DOWN = 20,
     /// The timeout passed before the work was done.
     MT_ERR_TIMEOUT = 21,
+    /// A file the library keeps (the consent file) could not be read or written: a symbolic
+    /// link, a file of another user, a folder others can change, malformed content, or no
+    /// `HOME` to find it from.
+    MT_ERR_IO = 30,
     /// A bug in the library was caught at the boundary; the call had no effect on the host.
     MT_ERR_INTERNAL = 99,
 }
@@ -80,6 +84,7 @@ ffi_fn! {
             10 => "invalid configuration value; the setting was left unchanged\0",
             20 => "the client was shut down\0",
             21 => "the timeout passed before everything was sent\0",
+            30 => "a file the library keeps (the consent file) could not be read or written\0",
             99 => "internal error in mycelium-telemetry (a bug; please report it)\0",
             _ => "unknown status\0",
         };
@@ -103,6 +108,7 @@ mod tests {
             mt_status::MT_ERR_INVALID_CONFIG_VALUE,
             mt_status::MT_ERR_SHUT_DOWN,
             mt_status::MT_ERR_TIMEOUT,
+            mt_status::MT_ERR_IO,
             mt_status::MT_ERR_INTERNAL,
         ];
         let unknown = unsafe { CStr::from_ptr(mt_status_message(12345)) };

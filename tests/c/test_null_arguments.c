@@ -32,8 +32,12 @@
  *   mt_anonymize_path/_message/_stack_trace                           NULL
  *   mt_string_free                  text                              nothing
  *   mt_set_runtime                  runtime                           MT_ERR_NULL_ARGUMENT
+ *   mt_consent_get                  app_name                          the global default
+ *                                   out                               MT_ERR_NULL_ARGUMENT
+ *   mt_consent_set                  app_name                          the global default
  *   mt_global, mt_global_shutdown, mt_config_new, mt_config_from_env, mt_version,
- *   mt_status_message               no pointer parameter; the pointers they return are never NULL
+ *   mt_status_message, mt_consent_notice
+ *                                   no pointer parameter; the pointers they return are never NULL
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -128,6 +132,7 @@ static void config_setters(void) {
   CHECK_STATUS(mt_config_set_debug(NULL, true), MT_ERR_NULL_ARGUMENT);
   CHECK_STATUS(mt_config_set_ca_file(NULL, "/etc/ssl/certs/ca-certificates.crt"),
                MT_ERR_NULL_ARGUMENT);
+  CHECK_STATUS(mt_config_set_app_name(NULL, "tool"), MT_ERR_NULL_ARGUMENT);
   mt_config_free(NULL);
 
   mt_config *config = mt_config_new();
@@ -139,6 +144,7 @@ static void config_setters(void) {
   CHECK_STATUS(mt_config_allow_metadata_field(config, NULL, MT_VALUE_ANY), MT_ERR_NULL_ARGUMENT);
   CHECK_STATUS(mt_config_set_output_file(config, NULL), MT_ERR_NULL_ARGUMENT);
   CHECK_STATUS(mt_config_set_ca_file(config, NULL), MT_ERR_NULL_ARGUMENT);
+  CHECK_STATUS(mt_config_set_app_name(config, NULL), MT_ERR_NULL_ARGUMENT);
   /* Not mistakes: a NULL callback restores stderr, and user_data is only passed back. */
   CHECK_STATUS(mt_config_set_log_callback(config, NULL, config), MT_OK);
   CHECK_STATUS(mt_config_set_log_callback(config, log_to_nowhere, NULL), MT_OK);
@@ -159,6 +165,11 @@ static void process_functions(void) {
   CHECK_STATUS(mt_set_runtime(NULL), MT_ERR_NULL_ARGUMENT);
   CHECK(mt_version() != NULL);
   CHECK(mt_status_message(MT_ERR_NULL_ARGUMENT) != NULL);
+  /* A NULL application name means the global default, not a mistake; a NULL out is. An invalid
+   * level is refused before the file is touched, so this writes nothing. */
+  CHECK_STATUS(mt_consent_get(NULL, NULL), MT_ERR_NULL_ARGUMENT);
+  CHECK_STATUS(mt_consent_set(NULL, 99), MT_ERR_INVALID_ARGUMENT);
+  CHECK(mt_consent_notice() != NULL);
 }
 
 /* NULL config means "from the environment", not "disabled": with consent in the environment the

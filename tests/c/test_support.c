@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <time.h>
+#include <unistd.h>
 
 void check_sent(mt_test_collector *collector, const char *needle, bool wanted, const char *file,
                 int line) {
@@ -37,10 +38,17 @@ void test_clear_telemetry_env(void) {
       "TELEMETRY_TIMEOUT",         "TELEMETRY_BATCH_SIZE", "TELEMETRY_RETRY_ATTEMPTS",
       "TELEMETRY_RETRY_BACKOFF",   "TELEMETRY_SALT",       "TELEMETRY_SALT_FILE",
       "TELEMETRY_FLUSH_INTERVAL_MS", "TELEMETRY_QUEUE_CAPACITY", "TELEMETRY_ERROR_DETAIL",
+      "TELEMETRY_APP",
   };
   for (size_t index = 0; index < sizeof names / sizeof names[0]; index++) {
     CHECK(unsetenv(names[index]) == 0);
   }
+  /* Recorded choices come from a file of this test alone (absent until a test records one),
+   * never from the developer's own ~/.config/mycelium/telemetry_consent.json. */
+  char consent_file[128];
+  snprintf(consent_file, sizeof consent_file, "/tmp/mt-c-test-consent-%ld/telemetry_consent.json",
+           (long)getpid());
+  CHECK(setenv("TELEMETRY_CONSENT_FILE", consent_file, 1) == 0);
 }
 
 int test_thread_count(void) {

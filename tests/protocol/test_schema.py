@@ -56,3 +56,17 @@ def test_schema_refuses_what_must_not_be_sent(batches, mutate):
     mutate(event)
     with pytest.raises(jsonschema.ValidationError):
         VALIDATOR.validate(batch)
+
+
+def test_deletion_requests_are_empty_batches_with_an_installation_id():
+    deletion = {"version": "1.0", "timestamp": 1795634410.12, "installation_id": "0f" * 16,
+                "deletion_request": True, "events": []}
+    VALIDATOR.validate(deletion)
+    for mutate in (lambda b: b.pop("installation_id"),
+                   lambda b: b.update(installation_id="not-hex"),
+                   lambda b: b.pop("deletion_request"),
+                   lambda b: b.update(deletion_request=False)):
+        batch = copy.deepcopy(deletion)
+        mutate(batch)
+        with pytest.raises(jsonschema.ValidationError):
+            VALIDATOR.validate(batch)

@@ -1,0 +1,142 @@
+//! Recording a choice with what it entails: turning an entry from on to off (or forgetting it)
+//! asks the collector, once, to delete what it received under that entry's installation id,
+//! removes the local record and the sent log, and leaves the entry without an id, so that data
+//! after a later opt-in is not linked to the old. A request not delivered is kept in the
+//! consent file and retried by every later call, every run of the command and every client
+//! that starts collecting (on its sender thread), until the collector accepts it.
+//!
+//! The request is an empty batch, `{"version":"1.0","timestamp":…,"installation_id":"…",
+//! "deletion_request":true,"events":[]}`, posted to the same endpoint as batches.
+
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use crate::config::DEFAULT_ENDPOINT;
+use crate::consent::records::{record_path, RecordKind};
+use crate::consent::{self, Consent, ConsentError, ConsentFile, PendingDeletion};
+use crate::event::{unix_now, PROTOCOL_VERSION};
+use crate::transport::{normalize_endpoint, Delivery, HttpTransport};
+
+/// The longest a deletion request may take.
+const DELETION_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What recording a choice did besides recording it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChoiceOutcome {
+    /// This change opted out of an entry that was on: a deletion request was queued.
+    pub deletion_requested: bool,
+    /// Deletion requests the collector accepted during this call.
+    pub deletions_delivered: usize,
+    /// Deletion requests still to deliver, retried next time.
+    pub deletions_pending: usize,
+}
+
+/// Records `level` for `app` (`None`: the global default) in the environment's consent file,
+/// with an opt-out's deletion request and clean-up, then delivers pending deletion requests.
+pub fn set_choice(app: Option<&str>, level: Consent) -> Result<ChoiceOutcome, ConsentError> {
+    if app.is_some_and(|name| !consent::is_valid_app_name(name)) {
+        return Err(ConsentError::InvalidAppName);
+    }
+    let path = consent::consent_path_from_env()?;
+    let lock = consent::lock_for_change(&path)?;
+    let mut file = consent::load_for_change(&path)?;
+    let previous = file.set(app, level, consent::decision_time(SystemTime::now()));
+    let was_on = previous
+        .as_ref()
+        .is_some_and(|entry| entry.level == Consent::On);
+    let opted_out = was_on && matches!(level, Consent::Off | Consent::Undecided);
+    let mut outcome = ChoiceOutcome::default();
+    if opted_out {
+        if let Some(installation_id) = previous.and_then(|entry| entry.installation_id) {
+            file.add_pending_deletion(PendingDeletion {
+                installation_id,
+                endpoint: endpoint_from_env(),
+            });
+            outcome.deletion_requested = true;
+        }
+        remove_records(app);
+    }
+    file.save(&path)?;
+    // The network is not waited for under the lock.
+    drop(lock);
+    let (delivered, pending) = deliver(&path, file)?;
+    outcome.deletions_delivered = delivered;
+    outcome.deletions_pending = pending;
+    Ok(outcome)
+}
+
+/// Delivers the deletion requests still pending in the environment's consent file. Returns how
+/// many were delivered and how many remain.
+pub fn deliver_pending_deletions() -> Result<(usize, usize), ConsentError> {
+    deliver_pending_deletions_in(&consent::consent_path_from_env()?)
+}
+
+/// As [`deliver_pending_deletions`], for the consent file at `path` (a client's own).
+pub fn deliver_pending_deletions_in(path: &Path) -> Result<(usize, usize), ConsentError> {
+    let file = ConsentFile::load(path)?;
+    if file.pending_deletions().is_empty() {
+        return Ok((0, 0));
+    }
+    deliver(path, file)
+}
+
+/// The body of a deletion request for `installation_id`.
+pub fn deletion_body(installation_id: &str) -> Vec<u8> {
+    let body = serde_json::json!({
+        "version": PROTOCOL_VERSION,
+        "timestamp": unix_now(),
+        "installation_id": installation_id,
+        "deletion_request": true,
+        "events": [],
+    });
+    serde_json::to_vec(&body).unwrap_or_default()
+}
+
+fn deliver(path: &Path, mut file: ConsentFile) -> Result<(usize, usize), ConsentError> {
+    let pending = file.pending_deletions().to_vec();
+    let mut delivered = 0;
+    for request in &pending {
+        let transport = HttpTransport::new(request.endpoint.clone());
+        match transport.post(&deletion_body(&request.installation_id), DELETION_TIMEOUT) {
+            Delivery::Accepted => {
+                file.remove_pending_deletion(request);
+                delivered += 1;
+            }
+            // Down, or busy: next time. A refusal (4xx) would be refused again, but the
+            // collector may be fixed; the request is small, so it is kept too.
+            Delivery::Retryable { .. } | Delivery::Rejected { .. } | Delivery::Refused { .. } => {}
+        }
+    }
+    if delivered > 0 {
+        // Re-read, so that a choice recorded meanwhile by another process is kept.
+        let _lock = consent::lock_for_change(path)?;
+        let mut fresh = consent::load_for_change(path)?;
+        for request in &pending {
+            if !file.pending_deletions().contains(request) {
+                fresh.remove_pending_deletion(request);
+            }
+        }
+        fresh.save(path)?;
+        file = fresh;
+    }
+    Ok((delivered, file.pending_deletions().len()))
+}
+
+/// `TELEMETRY_ENDPOINT` as clients read it, else the default collector.
+fn endpoint_from_env() -> String {
+    std::env::var("TELEMETRY_ENDPOINT")
+        .ok()
+        .and_then(|url| normalize_endpoint(url.trim()))
+        .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned())
+}
+
+/// Removes `app`'s local record and sent log; what cannot be removed is left (the user sees it
+/// with `mycelium-telemetry show`).
+fn remove_records(app: Option<&str>) {
+    let Some(folder) = consent::state_folder(|name| std::env::var_os(name)) else {
+        return;
+    };
+    for kind in [RecordKind::Local, RecordKind::Sent] {
+        let _ = std::fs::remove_file(record_path(&folder, app, kind));
+    }
+}

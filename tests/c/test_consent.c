@@ -1,0 +1,167 @@
+/* The recorded choice from C: levels round-trip through the consent file, unknown enum values
+ * and bad application names are refused without changing anything, the file is private, and a
+ * recorded choice decides over the host's own mt_config_set_enabled. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "test_support.h"
+
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static char consent_dir[128];
+static char consent_file[192];
+
+static mt_consent recorded(const char *app_name) {
+  mt_consent level = (mt_consent)77;
+  CHECK_STATUS(mt_consent_get(app_name, &level), MT_OK);
+  return level;
+}
+
+static void round_trip(void) {
+  CHECK(recorded(NULL) == MT_CONSENT_UNDECIDED);
+  CHECK(recorded("tool") == MT_CONSENT_UNDECIDED);
+  const mt_consent levels[] = {MT_CONSENT_ON, MT_CONSENT_LOCAL, MT_CONSENT_OFF};
+  for (size_t index = 0; index < sizeof levels / sizeof levels[0]; index++) {
+    CHECK_STATUS(mt_consent_set("tool", levels[index]), MT_OK);
+    CHECK(recorded("tool") == levels[index]);
+    CHECK(recorded(NULL) == MT_CONSENT_UNDECIDED);
+  }
+  CHECK_STATUS(mt_consent_set(NULL, MT_CONSENT_LOCAL), MT_OK);
+  CHECK(recorded(NULL) == MT_CONSENT_LOCAL);
+  CHECK(recorded("tool") == MT_CONSENT_OFF);
+  CHECK_STATUS(mt_consent_set("tool", MT_CONSENT_UNDECIDED), MT_OK);
+  CHECK(recorded("tool") == MT_CONSENT_UNDECIDED);
+
+  struct stat info;
+  CHECK(lstat(consent_file, &info) == 0);
+  CHECK(S_ISREG(info.st_mode));
+  CHECK((info.st_mode & 0777) == 0600);
+}
+
+static void refusals(void) {
+  CHECK_STATUS(mt_consent_set("tool", MT_CONSENT_ON), MT_OK);
+  CHECK_STATUS(mt_consent_set("tool", 4), MT_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(mt_consent_set("tool", -1), MT_ERR_INVALID_ARGUMENT);
+  CHECK(recorded("tool") == MT_CONSENT_ON);
+  CHECK_STATUS(mt_consent_set("../etc", MT_CONSENT_OFF), MT_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(mt_consent_set("", MT_CONSENT_OFF), MT_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(mt_consent_set("with space", MT_CONSENT_OFF), MT_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(mt_consent_set("\xff", MT_CONSENT_OFF), MT_ERR_INVALID_UTF8);
+  mt_consent untouched = (mt_consent)77;
+  CHECK_STATUS(mt_consent_get("../etc", &untouched), MT_ERR_INVALID_ARGUMENT);
+  CHECK((int)untouched == 77);
+  CHECK_STATUS(mt_consent_get("tool", NULL), MT_ERR_NULL_ARGUMENT);
+
+  mt_config *config = mt_config_new();
+  CHECK(config != NULL);
+  CHECK_STATUS(mt_config_set_app_name(config, "my-tool_2.cli"), MT_OK);
+  CHECK_STATUS(mt_config_set_app_name(config, "no/slash"), MT_ERR_INVALID_CONFIG_VALUE);
+  CHECK_STATUS(mt_config_set_app_name(config, ".hidden"), MT_ERR_INVALID_CONFIG_VALUE);
+  mt_config_free(config);
+
+  const char *notice = mt_consent_notice();
+  CHECK(notice != NULL && strstr(notice, "mycelium-telemetry") != NULL);
+  CHECK(notice == mt_consent_notice());
+}
+
+/* A link planted at the consent file's place is not written through, and not read. */
+static void links(void) {
+  char target[256];
+  snprintf(target, sizeof target, "%s/elsewhere", consent_dir);
+  FILE *planted = fopen(target, "w");
+  CHECK(planted != NULL);
+  fputs("keep\n", planted);
+  fclose(planted);
+  CHECK(unlink(consent_file) == 0);
+  CHECK(symlink(target, consent_file) == 0);
+  mt_consent level = (mt_consent)77;
+  CHECK_STATUS(mt_consent_get(NULL, &level), MT_ERR_IO);
+  CHECK_STATUS(mt_consent_set(NULL, MT_CONSENT_OFF), MT_OK);
+  CHECK(recorded(NULL) == MT_CONSENT_OFF);
+  char text[16] = {0};
+  planted = fopen(target, "r");
+  CHECK(planted != NULL);
+  CHECK(fgets(text, sizeof text, planted) != NULL);
+  fclose(planted);
+  CHECK_STREQ(text, "keep\n");
+  CHECK(unlink(target) == 0);
+}
+
+static bool file_contains(const char *path, const char *needle) {
+  FILE *file = fopen(path, "r");
+  if (file == NULL) {
+    return false;
+  }
+  char text[8192] = {0};
+  size_t length = fread(text, 1, sizeof text - 1, file);
+  fclose(file);
+  text[length] = '\0';
+  return strstr(text, needle) != NULL;
+}
+
+/* The recorded choice comes before the host's own flag: "off" recorded for this app means no
+ * client, whatever the host asked. After "on", events tracked before the moment of the choice
+ * (kept to the second, rounded up) stay in the local record and are never uploaded. */
+static void recorded_choice_decides(mt_test_collector *collector) {
+  CHECK_STATUS(mt_consent_set("tool", MT_CONSENT_OFF), MT_OK);
+  mt_config *config = test_enabled_config(collector);
+  CHECK_STATUS(mt_config_set_app_name(config, "tool"), MT_OK);
+  mt_client *client = mt_client_new(config);
+  CHECK(client != NULL);
+  CHECK(!mt_client_is_enabled(client));
+  mt_shutdown(client, 1000);
+
+  CHECK_STATUS(mt_consent_set("tool", MT_CONSENT_ON), MT_OK);
+  client = mt_client_new(config);
+  CHECK(client != NULL);
+  CHECK(mt_client_is_enabled(client));
+  CHECK_STATUS(mt_track_agent_usage(client, "agent", "before-the-choice", NULL), MT_OK);
+  CHECK_STATUS(mt_flush(client, 10000), MT_OK);
+  struct timespec pause = {1, 200000000};
+  nanosleep(&pause, NULL);
+  CHECK_STATUS(mt_track_agent_usage(client, "agent", "consented", NULL), MT_OK);
+  CHECK_STATUS(mt_flush(client, 10000), MT_OK);
+  mt_shutdown(client, 1000);
+  CHECK(collector_bodies_containing(collector, "consented") == 1);
+  CHECK(collector_bodies_containing(collector, "before-the-choice") == 0);
+  char local_record[256];
+  snprintf(local_record, sizeof local_record, "%s/mycelium/telemetry/app-tool.local.jsonl",
+           consent_dir);
+  CHECK(file_contains(local_record, "before-the-choice"));
+  char sent_log[256];
+  snprintf(sent_log, sizeof sent_log, "%s/mycelium/telemetry/app-tool.sent.jsonl", consent_dir);
+  CHECK(file_contains(sent_log, "consented"));
+  CHECK(!file_contains(sent_log, "before-the-choice"));
+  CHECK(unlink(local_record) == 0);
+  CHECK(unlink(sent_log) == 0);
+  mt_config_free(config);
+}
+
+int main(void) {
+  test_clear_telemetry_env();
+  snprintf(consent_dir, sizeof consent_dir, "/tmp/mt-c-consent-%ld", (long)getpid());
+  snprintf(consent_file, sizeof consent_file, "%s/telemetry_consent.json", consent_dir);
+  CHECK(setenv("TELEMETRY_CONSENT_FILE", consent_file, 1) == 0);
+  CHECK(setenv("XDG_STATE_HOME", consent_dir, 1) == 0);
+
+  round_trip();
+  refusals();
+  links();
+  mt_test_collector *collector = collector_start();
+  recorded_choice_decides(collector);
+  collector_stop(collector);
+
+  CHECK(unlink(consent_file) == 0);
+  char lock_file[192];
+  snprintf(lock_file, sizeof lock_file, "%s/.telemetry_consent.json.lock", consent_dir);
+  CHECK(unlink(lock_file) == 0);
+  char state_dir[192];
+  snprintf(state_dir, sizeof state_dir, "%s/mycelium/telemetry", consent_dir);
+  CHECK(rmdir(state_dir) == 0);
+  snprintf(state_dir, sizeof state_dir, "%s/mycelium", consent_dir);
+  CHECK(rmdir(state_dir) == 0);
+  CHECK(rmdir(consent_dir) == 0);
+  puts("consent: ok");
+  return 0;
+}
