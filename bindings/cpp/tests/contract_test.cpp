@@ -141,6 +141,15 @@ TEST(Contract, EveryStatusIsHandledAsTheContractSays) {
         EXPECT_EQ(error.status(), value) << name;
         EXPECT_NE(std::string(error.what()).find(status["message"].text()), std::string::npos);
       }
+    } else if (policy == "io") {
+      EXPECT_EQ(status["bindings"]["cpp"].text(), "mycelium::telemetry::IoError") << name;
+      try {
+        telemetry::detail::check_consent(value, "call");
+        ADD_FAILURE() << name << " did not throw";
+      } catch (const telemetry::IoError& error) {
+        EXPECT_EQ(error.status(), value) << name;
+        EXPECT_NE(std::string(error.what()).find(status["message"].text()), std::string::npos);
+      }
     } else {
       testing::internal::CaptureStderr();
       EXPECT_NO_THROW(telemetry::detail::check(value, "call")) << name;
@@ -165,6 +174,7 @@ TEST(Contract, EveryOptionIsAConfigMethod) {
       {"batch_size", [](auto& c) { c.batch_size(100); }},
       {"retry_attempts", [](auto& c) { c.retry_attempts(3); }},
       {"retry_backoff", [](auto& c) { c.retry_backoff(2.0); }},
+      {"app_name", [](auto& c) { c.app_name("mytool"); }},
       {"salt", [](auto& c) { c.salt("salt"); }},
       {"salt_file", [](auto& c) { c.salt_file("/nonexistent/salt"); }},
       {"flush_interval", [](auto& c) { c.flush_interval(5000ms); }},

@@ -408,6 +408,11 @@ class Config {
   Config& retry_attempts(std::uint32_t attempts) { return set(retry_attempts_, attempts); }
   /// 1.0 to 10.0.
   Config& retry_backoff(double factor) { return set(retry_backoff_, factor); }
+  /// This application's name (1 to 64 of A-Z a-z 0-9 - _ ., starting with a letter or digit):
+  /// its own recorded choice (consent_set) applies, else the global one. Like TELEMETRY_APP.
+  Config& app_name(std::string_view name) {
+    return set(app_name_, detail::c_string(name, "Config::app_name"));
+  }
   Config& salt(std::string_view text) { return set(salt_, detail::c_string(text, "Config::salt")); }
   Config& salt_file(std::string_view path) {
     return set(salt_file_, detail::c_string(path, "Config::salt_file"));
@@ -481,6 +486,9 @@ class Config {
     if (retry_backoff_) {
       detail::check(mt_config_set_retry_backoff(native, *retry_backoff_), "Config::retry_backoff");
     }
+    if (app_name_) {
+      detail::check(mt_config_set_app_name(native, app_name_->c_str()), "Config::app_name");
+    }
     if (salt_) detail::check(mt_config_set_salt(native, salt_->c_str()), "Config::salt");
     if (salt_file_) {
       detail::check(mt_config_set_salt_file(native, salt_file_->c_str()), "Config::salt_file");
@@ -530,6 +538,7 @@ class Config {
   std::optional<std::uint32_t> batch_size_;
   std::optional<std::uint32_t> retry_attempts_;
   std::optional<double> retry_backoff_;
+  std::optional<std::string> app_name_;
   std::optional<std::string> salt_;
   std::optional<std::string> salt_file_;
   std::optional<std::uint32_t> flush_interval_ms_;
@@ -764,5 +773,7 @@ inline void set_runtime(std::string_view runtime) {
 inline void set_runtime() { set_runtime("c++ " + std::to_string(__cplusplus)); }
 
 }  // namespace mycelium::telemetry
+
+#include <mycelium/consent.hpp>
 
 #endif  // MYCELIUM_TELEMETRY_HPP
