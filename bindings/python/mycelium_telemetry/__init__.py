@@ -12,10 +12,12 @@ credentials and emails scrubbed, and metadata filtered to an allowlist before an
 
 import platform as _platform
 
+from . import consent
 from ._native import lib as _lib
 from .anonymization import DataAnonymizer
 from .client import TelemetryClient, TelemetryStats, get_telemetry_client, shutdown_telemetry_client
 from .config import ErrorDetail, TelemetryConfig, ValueType
+from .consent import Consent
 
 __version__: str = _lib.mt_version().decode("ascii")
 
@@ -23,6 +25,7 @@ __version__: str = _lib.mt_version().decode("ascii")
 _lib.mt_set_runtime(f"python {_platform.python_version()}".encode("ascii", "replace"))
 
 __all__ = [
+    "Consent",
     "DataAnonymizer",
     "ErrorDetail",
     "TelemetryClient",
@@ -31,5 +34,6 @@ __all__ = [
     "ValueType",
     "get_telemetry_client",
     "shutdown_telemetry_client",
+    "consent",
     "__version__",
 ]

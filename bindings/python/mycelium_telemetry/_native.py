@@ -32,6 +32,7 @@ MT_ERR_INVALID_ARGUMENT = 4
 MT_ERR_INVALID_CONFIG_VALUE = 10
 MT_ERR_SHUT_DOWN = 20
 MT_ERR_TIMEOUT = 21
+MT_ERR_IO = 30
 MT_ERR_INTERNAL = 99
 
 _VALUE_ERRORS = {
@@ -116,6 +117,10 @@ _SIGNATURES = {
     "mt_config_set_batch_size": (_c_status, [_c_config, ctypes.c_uint32]),
     "mt_config_set_retry_attempts": (_c_status, [_c_config, ctypes.c_uint32]),
     "mt_config_set_retry_backoff": (_c_status, [_c_config, ctypes.c_double]),
+    "mt_config_set_app_name": (_c_status, [_c_config, _c_text]),
+    "mt_consent_get": (_c_status, [_c_text, ctypes.POINTER(ctypes.c_int)]),
+    "mt_consent_set": (_c_status, [_c_text, ctypes.c_int]),
+    "mt_consent_notice": (_c_text, []),
     "mt_config_set_salt": (_c_status, [_c_config, _c_text]),
     "mt_config_set_salt_file": (_c_status, [_c_config, _c_text]),
     "mt_config_set_flush_interval_ms": (_c_status, [_c_config, ctypes.c_uint32]),

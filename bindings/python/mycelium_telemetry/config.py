@@ -72,6 +72,9 @@ class TelemetryConfig:
         batch_size: Events per full batch, 1 to 1000.
         retry_attempts: Retries of a failed batch, 0 to 10.
         retry_backoff: Factor between successive retry delays, 1.0 to 10.0.
+        app_name: This application's name (1 to 64 of ``A-Z a-z 0-9 - _ .``, starting with a
+            letter or digit, like ``TELEMETRY_APP``): the choice recorded for it with
+            :func:`mycelium_telemetry.consent.set` applies, else the global one.
         salt: Salt identifiers are hashed with; None uses a per-installation salt kept in
             ``salt_file`` (by default ``~/.config/mycelium/telemetry_salt``).
         salt_file: Where the per-installation salt is kept, when ``salt`` is None.
@@ -107,6 +110,7 @@ class TelemetryConfig:
         retry_attempts: int = 3,
         retry_backoff: float = 2.0,
         salt: Optional[str] = None,
+        app_name: Optional[str] = None,
         salt_file: Optional[PathText] = None,
         flush_interval_ms: Optional[int] = None,
         queue_capacity: Optional[int] = None,
@@ -124,6 +128,7 @@ class TelemetryConfig:
         self.retry_attempts = retry_attempts
         self.retry_backoff = retry_backoff
         self.salt = salt
+        self.app_name = app_name
         self.salt_file = salt_file
         self.flush_interval_ms = flush_interval_ms
         self.queue_capacity = queue_capacity
@@ -165,7 +170,7 @@ class TelemetryConfig:
             f"TelemetryConfig(enabled={self.enabled!r}, endpoint={self.endpoint!r}, "
             f"timeout={self.timeout!r}, batch_size={self.batch_size!r}, "
             f"retry_attempts={self.retry_attempts!r}, retry_backoff={self.retry_backoff!r}, "
-            f"salt={salt}, salt_file={self.salt_file!r}, "
+            f"salt={salt}, app_name={self.app_name!r}, salt_file={self.salt_file!r}, "
             f"flush_interval_ms={self.flush_interval_ms!r}, queue_capacity={self.queue_capacity!r}, "
             f"output_file={self.output_file!r}, ca_file={self.ca_file!r}, debug={self.debug!r}, "
             f"metadata_fields={self.metadata_fields!r}, error_detail={self.error_detail!r}, "
@@ -206,6 +211,7 @@ class TelemetryConfig:
         ]
         optional = [
             ("salt", lib.mt_config_set_salt, self.salt, _native.encode),
+            ("app_name", lib.mt_config_set_app_name, self.app_name, _native.encode),
             ("salt_file", lib.mt_config_set_salt_file, _path(self.salt_file), _native.encode),
             ("flush_interval_ms", lib.mt_config_set_flush_interval_ms, self.flush_interval_ms, _native.uint32),
             ("queue_capacity", lib.mt_config_set_queue_capacity, self.queue_capacity, _native.uint32),
