@@ -27,6 +27,9 @@ export interface ConfigOptions {
   salt?: string;
   /** Where the per-installation salt is kept. */
   saltFile?: string;
+  /** This application's name (1 to 64 of A-Z a-z 0-9 - _ ., like TELEMETRY_APP): the choice
+   *  recorded for it with consent.set applies, else the global one. */
+  appName?: string;
   /** Longest a partial batch waits before it is sent, 10 to 3600000 ms (default 5000). */
   flushIntervalMs?: number;
   /** Events the queue holds, 1 to 1000000 (default 8192); when full the oldest is dropped. */
@@ -127,6 +130,7 @@ export const Status: Readonly<{
   ERR_INVALID_CONFIG_VALUE: 10;
   ERR_SHUT_DOWN: 20;
   ERR_TIMEOUT: 21;
+  ERR_IO: 30;
   ERR_INTERNAL: 99;
 }>;
 
@@ -146,3 +150,20 @@ export function anonymizeStackTrace(trace: string): string;
 
 /** The native library's version, MAJOR.MINOR.PATCH. */
 export const version: string;
+
+/** A level of consent, as a command line names it. */
+export type ConsentLevel = 'undecided' | 'off' | 'local' | 'on';
+export const Consent: Readonly<{ UNDECIDED: 'undecided'; OFF: 'off'; LOCAL: 'local'; ON: 'on' }>;
+
+/** The user's recorded choice, per application with a global default (app omitted or null). */
+export const consent: Readonly<{
+  Consent: typeof Consent;
+  /** The short standard notice to show before asking for a choice. */
+  notice: string;
+  /** The level recorded for `app`; 'undecided' when nothing is. Throws TelemetryError (code
+   *  'MT_ERR_IO') when the consent file cannot be read, RangeError for a malformed name. */
+  get(app?: string | null): ConsentLevel;
+  /** Records `level` for `app`, decided now; rejects with RangeError for an unknown level or
+   *  name, TelemetryError (code 'MT_ERR_IO') when the file cannot be written. */
+  set(level: ConsentLevel, app?: string | null): Promise<void>;
+}>;

@@ -14,6 +14,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 const koffi = require('koffi');
 
+const { createConsent } = require('./consent');
+
 /** The C ABI's status codes, as carried by the `status` property of errors from this module. */
 const Status = Object.freeze({
   OK: 0,
@@ -24,6 +26,7 @@ const Status = Object.freeze({
   ERR_INVALID_CONFIG_VALUE: 10,
   ERR_SHUT_DOWN: 20,
   ERR_TIMEOUT: 21,
+  ERR_IO: 30,
   ERR_INTERNAL: 99,
 });
 
@@ -132,6 +135,7 @@ const native = {
   config_set_batch_size: lib.func('int mt_config_set_batch_size(mt_config *config, uint32_t size)'),
   config_set_retry_attempts: lib.func('int mt_config_set_retry_attempts(mt_config *config, uint32_t attempts)'),
   config_set_retry_backoff: lib.func('int mt_config_set_retry_backoff(mt_config *config, double factor)'),
+  config_set_app_name: lib.func('int mt_config_set_app_name(mt_config *config, const char *name)'),
   config_set_salt: lib.func('int mt_config_set_salt(mt_config *config, const char *salt)'),
   config_set_salt_file: lib.func('int mt_config_set_salt_file(mt_config *config, const char *path)'),
   config_set_flush_interval_ms: lib.func('int mt_config_set_flush_interval_ms(mt_config *config, uint32_t millis)'),
@@ -395,6 +399,7 @@ const CONFIG_SETTERS = {
   batchSize: [requireUint32, native.config_set_batch_size],
   retryAttempts: [requireUint32, native.config_set_retry_attempts],
   retryBackoff: [requireNumber, native.config_set_retry_backoff],
+  appName: [requireString, native.config_set_app_name],
   salt: [requireString, native.config_set_salt],
   saltFile: [requireString, native.config_set_salt_file],
   flushIntervalMs: [requireUint32, native.config_set_flush_interval_ms],
@@ -766,7 +771,14 @@ function anonymizeStackTrace(trace) {
   return native.anonymize_stack_trace(requireString('trace', trace));
 }
 
+// ---------------------------------------------------------------------------------------------
+// The user's recorded choice (consent.js)
+
+const consent = createConsent(lib, { check, optionalString });
+
 module.exports = {
+  consent,
+  Consent: consent.Consent,
   Config,
   Client,
   TelemetryError,

@@ -144,6 +144,8 @@ test('without a build output the system loader is tried, and the error names all
   const copy = path.join(root, 'bindings', 'node');
   fs.mkdirSync(copy, { recursive: true });
   fs.copyFileSync(BINDING, path.join(copy, 'index.js'));
+  // The files the package ships beside it (package.json "files").
+  fs.copyFileSync(path.join(path.dirname(BINDING), 'consent.js'), path.join(copy, 'consent.js'));
   fs.symlinkSync(path.join(path.dirname(BINDING), 'node_modules'), path.join(copy, 'node_modules'));
   const copiedBinding = path.join(copy, 'index.js');
 
