@@ -79,6 +79,10 @@ type Config struct {
 	RetryBackoff float64
 	// Salt replaces the per-installation salt identifiers are hashed with. Never sent.
 	Salt string
+	// AppName names this application (1 to 64 of A-Z a-z 0-9 - _ ., starting with a letter or
+	// digit, like TELEMETRY_APP): the choice recorded for it with ConsentSet applies, else the
+	// global one.
+	AppName string
 	// SaltFile is where the per-installation salt is kept.
 	SaltFile string
 	// FlushInterval is the longest a partial batch waits: whole milliseconds, 10ms to 1h.
@@ -148,6 +152,13 @@ func (cfg *Config) apply(config *C.struct_mt_config, loggerID uintptr) error {
 	if cfg.Salt != "" {
 		if err := setString(config, "Salt", cfg.Salt, func(value *C.char) C.enum_mt_status {
 			return C.mt_config_set_salt(config, value)
+		}); err != nil {
+			return err
+		}
+	}
+	if cfg.AppName != "" {
+		if err := setString(config, "AppName", cfg.AppName, func(value *C.char) C.enum_mt_status {
+			return C.mt_config_set_app_name(config, value)
 		}); err != nil {
 			return err
 		}

@@ -86,6 +86,10 @@ func TestEveryStatusIsHandledAsTheContractSays(t *testing.T) {
 			if err != nil || !strings.Contains(logged.String(), status.Message) {
 				t.Errorf("%s: returned %v and logged %q, want nil and a warning", status.Name, err, logged.String())
 			}
+		case "io":
+			if !errors.Is(err, telemetry.ErrIO) || status.Bindings["go"] != "ErrIO" || logged.Len() != 0 {
+				t.Errorf("%s: returned %v and logged %q, want ErrIO", status.Name, err, logged.String())
+			}
 		case "timeout":
 			if !errors.Is(err, context.DeadlineExceeded) || logged.Len() != 0 {
 				t.Errorf("%s: returned %v and logged %q, want context.DeadlineExceeded", status.Name, err, logged.String())

@@ -25,6 +25,10 @@ var (
 	ErrInvalidJSON = errors.New("metadata, tags and context must encode as a JSON object")
 	// ErrInvalidConfig: a Config field was out of range or malformed; the error names the field.
 	ErrInvalidConfig = errors.New("invalid configuration value")
+	// ErrIO: the consent file could not be read or written (a symbolic link, another user's
+	// file, a folder others can change, malformed content, no HOME): ConsentGet and ConsentSet
+	// return it, since the user's choice was then not read or not recorded.
+	ErrIO = errors.New("the consent file could not be read or written")
 	// ErrShutDown names MT_ERR_SHUT_DOWN. No call returns it any more: a call after Close does
 	// nothing and returns nil, as in every binding (bindings/contract.json).
 	ErrShutDown = errors.New("client was shut down")
@@ -62,6 +66,8 @@ func statusError(op string, status C.enum_mt_status) error {
 		sentinel = ErrInvalidJSON
 	case C.MT_ERR_INVALID_CONFIG_VALUE:
 		sentinel = ErrInvalidConfig
+	case C.MT_ERR_IO:
+		sentinel = ErrIO
 	case C.MT_ERR_TIMEOUT:
 		return fmt.Errorf("telemetry: %s: %w", op, context.DeadlineExceeded)
 	case C.MT_ERR_SHUT_DOWN:
