@@ -6,6 +6,7 @@ require_relative "mycelium_telemetry/native"
 require_relative "mycelium_telemetry/arguments"
 require_relative "mycelium_telemetry/config"
 require_relative "mycelium_telemetry/client"
+require_relative "mycelium_telemetry/consent"
 
 # Ruby binding of mycelium-telemetry, privacy-first opt-in usage telemetry. Nothing is collected
 # unless TELEMETRY_ENABLED says yes (or a Config enables it), and DO_NOT_TRACK always wins for

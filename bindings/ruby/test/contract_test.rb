@@ -24,6 +24,14 @@ class ContractTest < TelemetryTest
     end
   end
 
+  def test_io_failures_raise_the_contract_s_io_error
+    CONTRACT.fetch("statuses").select { |status| status.fetch("policy") == "io" }.each do |status|
+      error = assert_raises(StandardError) { Native.check!(status.fetch("value"), "call") }
+      assert_equal status.fetch("bindings").fetch("ruby"), error.class.name, status.fetch("name")
+      assert_includes error.message, status.fetch("message")
+    end
+  end
+
   def test_shut_down_is_silent_and_internal_is_a_warning
     assert_equal "silent", STATUSES.fetch("MT_ERR_SHUT_DOWN").fetch("bindings").fetch("ruby")
     assert_nil Native.check!(STATUSES.fetch("MT_ERR_SHUT_DOWN").fetch("value"), "call")

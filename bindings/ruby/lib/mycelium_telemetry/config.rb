@@ -49,7 +49,7 @@ module MyceliumTelemetry
     # Changes the given settings, leaving the others as they are. Returns self.
     def update(enabled: nil, endpoint: nil, timeout: nil, batch_size: nil, retry_attempts: nil,
                retry_backoff: nil, salt: nil, salt_file: nil, flush_interval_ms: nil, queue_capacity: nil,
-               output_file: nil, ca_file: nil, debug: nil, metadata_fields: nil, error_detail: nil,
+               app_name: nil, output_file: nil, ca_file: nil, debug: nil, metadata_fields: nil, error_detail: nil,
                log_callback: nil)
       set(:enabled, enabled) { Native.mt_config_set_enabled(@pointer, enabled ? true : false) }
       set(:endpoint, endpoint) { Native.mt_config_set_endpoint(@pointer, Arguments.string(endpoint, "endpoint")) }
@@ -62,6 +62,7 @@ module MyceliumTelemetry
         Native.mt_config_set_retry_backoff(@pointer, Arguments.float(retry_backoff, "retry_backoff"))
       end
       set(:salt, salt) { Native.mt_config_set_salt(@pointer, Arguments.string(salt, "salt")) }
+      set(:app_name, app_name) { Native.mt_config_set_app_name(@pointer, Arguments.string(app_name, "app_name")) }
       set(:salt_file, salt_file) { Native.mt_config_set_salt_file(@pointer, Arguments.path(salt_file, "salt_file")) }
       set(:flush_interval_ms, flush_interval_ms) do
         Native.mt_config_set_flush_interval_ms(@pointer, Arguments.uint32(flush_interval_ms, "flush_interval_ms"))

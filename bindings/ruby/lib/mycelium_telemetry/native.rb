@@ -60,6 +60,7 @@ module MyceliumTelemetry
     ERR_INVALID_CONFIG_VALUE = 10
     ERR_SHUT_DOWN = 20
     ERR_TIMEOUT = 21
+    ERR_IO = 30
     ERR_INTERNAL = 99
 
     # Mirrors struct mt_stats.
@@ -81,6 +82,7 @@ module MyceliumTelemetry
     attach_function :mt_config_set_batch_size, %i[pointer uint32], :int
     attach_function :mt_config_set_retry_attempts, %i[pointer uint32], :int
     attach_function :mt_config_set_retry_backoff, %i[pointer double], :int
+    attach_function :mt_config_set_app_name, %i[pointer string], :int
     attach_function :mt_config_set_salt, %i[pointer string], :int
     attach_function :mt_config_set_salt_file, %i[pointer string], :int
     attach_function :mt_config_set_flush_interval_ms, %i[pointer uint32], :int
@@ -117,6 +119,9 @@ module MyceliumTelemetry
     attach_function :mt_set_runtime, [:string], :int
     attach_function :mt_version, [], :string
     attach_function :mt_status_message, [:int], :string
+    attach_function :mt_consent_get, %i[string pointer], :int
+    attach_function :mt_consent_set, %i[string int], :int
+    attach_function :mt_consent_notice, [], :string
 
     # Copies a string the library allocated into Ruby and frees the original.
     def self.take_string(pointer)
@@ -136,6 +141,8 @@ module MyceliumTelemetry
       when ERR_NULL_ARGUMENT then raise TypeError, message
       when ERR_INVALID_UTF8, ERR_INVALID_JSON, ERR_INVALID_ARGUMENT, ERR_INVALID_CONFIG_VALUE
         raise ArgumentError, message
+      # Only the consent functions get it: the user's choice was not read or not recorded.
+      when ERR_IO then raise IOError, message
       # A call after shutdown (or racing it) does nothing, as in every binding
       # (bindings/contract.json): it is not the caller's mistake, and teardown must not raise.
       when ERR_SHUT_DOWN then nil

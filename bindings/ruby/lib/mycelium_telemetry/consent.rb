@@ -1,0 +1,54 @@
+# frozen_string_literal: true
+
+module MyceliumTelemetry
+  # The user's recorded choice, so that a tool can offer `mytool telemetry on|off|status`. It is
+  # kept per application, with a global default (app: nil), in telemetry_consent.json beside the
+  # salt file (TELEMETRY_CONSENT_FILE overrides the path).
+  #
+  #   puts MyceliumTelemetry::Consent::NOTICE
+  #   MyceliumTelemetry::Consent.set(:on, app: "mytool")
+  #   MyceliumTelemetry::Consent.get(app: "mytool") # => :on
+  #
+  # Levels are the symbols :undecided, :off, :local and :on. An unknown level or a malformed
+  # application name raises ArgumentError; a consent file that cannot be read or written (a link,
+  # another user's file, malformed content) raises IOError.
+  module Consent
+    # In the order of the C enum mt_consent: the index is the number.
+    LEVELS = %i[undecided off local on].freeze
+
+    # The short standard notice to show before asking the user for a choice.
+    NOTICE = Native.mt_consent_notice.dup.force_encoding(Encoding::UTF_8).freeze
+
+    class << self
+      # The level recorded for +app+ (nil: the global default); :undecided means nothing is
+      # recorded under that name.
+      def get(app: nil)
+        name = Arguments.optional_string(app, "app")
+        out = FFI::MemoryPointer.new(:int)
+        Native.check!(Native.mt_consent_get(name, out), "Consent.get(app: #{app.inspect})")
+        LEVELS.fetch(out.read_int, :undecided)
+      end
+
+      # Records +level+ (a Symbol or String of LEVELS) for +app+ (nil: the global default),
+      # decided now; :undecided forgets the entry. Going from :on to :off asks the collector,
+      # once, to delete what it received, and may wait for the network (up to 5 seconds).
+      def set(level, app: nil)
+        number = number_of(level)
+        name = Arguments.optional_string(app, "app")
+        Native.check!(Native.mt_consent_set(name, number), "Consent.set(#{level.inspect}, app: #{app.inspect})")
+        nil
+      end
+
+      private
+
+      def number_of(level)
+        unless level.is_a?(Symbol) || level.is_a?(String)
+          raise TypeError, "consent level must be a Symbol or String, not #{level.class}"
+        end
+
+        LEVELS.index(level.to_s.strip.downcase.to_sym) ||
+          raise(ArgumentError, "consent level #{level.inspect} is not one of #{LEVELS.map(&:inspect).join(", ")}")
+      end
+    end
+  end
+end
