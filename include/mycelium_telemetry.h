@@ -689,6 +689,29 @@ enum mt_status mt_config_allow_metadata_field(struct mt_config *config, const ch
 enum mt_status mt_config_set_error_detail(struct mt_config *config, int detail);
 
 /**
+ * Anonymizes one event as a client made from `config` would send it, without a client: the
+ * same packing and wire writer, the config's salt, typed metadata allowlist and error detail.
+ * `event_json` is one JSON object: `{"event_type": "agent_usage", "agent_id", "operation",
+ * "metadata"}`, `{"event_type": "performance", "metric_name", "value", "unit", "tags"}` or
+ * `{"event_type": "error", "error_type", "error_message", "stack_trace", "context"}`
+ * (`metadata`, `tags`, `context` objects, `unit` and `stack_trace` may be absent or null;
+ * `unit` defaults to `"ms"`). The result is the event's wire form, one JSON object, with
+ * `timestamp` (now) included, as it would appear in a batch's `events`.
+ *
+ * The salt is the config's (`mt_config_set_salt`, `TELEMETRY_SALT`), else the
+ * per-installation salt file's if that file already exists; it is never created. Nothing is
+ * sent, queued or written, and no thread or socket is used, so consent (`DO_NOT_TRACK`,
+ * `TELEMETRY_ENABLED`, the recorded choice, `mt_config_set_enabled`) does not apply.
+ *
+ * Ownership: both borrowed; the caller owns the returned string and frees it with
+ * `mt_string_free`. Threads: any thread, as long as no other thread changes `config`.
+ * Returns NULL if an argument is NULL or not valid UTF-8, if `event_json` is not a JSON
+ * object of one of those shapes (unknown `event_type`, missing or mistyped field, a
+ * non-finite value), or if there is no salt (none set and no salt file yet).
+ */
+char *mt_config_anonymize_event(const struct mt_config *config, const char *event_json);
+
+/**
  * Hashes `identifier` with `salt`: lowercase hex SHA-256 of the identifier followed directly by
  * the salt, 64 characters (the same as the Python module's `hash_identifier`).
  *

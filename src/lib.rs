@@ -40,7 +40,7 @@ pub mod transport;
 pub use anonymize::{AllowedField, Anonymizer, ErrorDetail, ValueType};
 pub use client::{Client, Counter, FlushError, Stats};
 pub use config::{Config, ConfigError, Setting};
-pub use event::{set_host_runtime, TrackError};
+pub use event::{anonymize_event, set_host_runtime, AnonymizeEventError, TrackError};
 pub use log::LogLevel;
 
 /// This library's version, as in `Cargo.toml`.

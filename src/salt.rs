@@ -47,6 +47,19 @@ pub(crate) fn resolve(config: &Config, logger: &Logger) -> String {
     }
 }
 
+/// The salt `config` already has: its own, else the per-installation file's if it exists. Never
+/// creates the file (used where nothing may be written, such as anonymizing one event).
+pub(crate) fn existing(config: &Config) -> Option<String> {
+    if let Some(salt) = config.salt() {
+        return Some(salt.to_owned());
+    }
+    let path = config
+        .salt_file()
+        .cloned()
+        .or_else(|| default_salt_path(|name| std::env::var_os(name)))?;
+    read_salt(&path).ok()
+}
+
 /// `$XDG_CONFIG_HOME/mycelium/telemetry_salt`, else `~/.config/mycelium/telemetry_salt`.
 pub fn default_salt_path(lookup: impl Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
     let non_empty = |name: &str| lookup(name).filter(|value| !value.is_empty());

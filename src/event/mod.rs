@@ -10,12 +10,14 @@ use std::time::{SystemTime, UNIX_EPOCH};
 mod json_check;
 mod object_writer;
 mod packed;
+mod standalone;
 mod system;
 mod wire;
 
 pub(crate) use json_check::check_json_object;
 pub use json_check::MAX_JSON_DEPTH;
 pub(crate) use packed::Event;
+pub use standalone::{anonymize_event, AnonymizeEventError};
 pub use system::{set_host_runtime, MAX_RUNTIME_LEN};
 pub(crate) use wire::BatchWriter;
 

@@ -1,13 +1,15 @@
 //! The privacy settings of `mt_config` that take an enum: the typed metadata allowlist and the
 //! detail level of errors. Enums arrive as `int`, so that a value C made up is refused with a
-//! status instead of being undefined behaviour in Rust.
+//! status instead of being undefined behaviour in Rust. And the one function that shows what
+//! those settings let leave: `mt_config_anonymize_event`.
 
 use std::ffi::{c_char, c_int};
 
 use super::config::mt_config;
-use super::handles::{borrow_mut, required_str};
+use super::handles::{borrow, borrow_mut, required_str, string_to_c};
 use super::status::{mt_status, status_of};
 use crate::anonymize::{ErrorDetail, ValueType};
+use crate::event::anonymize_event;
 
 /// The type an allowlisted metadata or context key accepts (`mt_config_allow_metadata_field`).
 /// A value of another type is dropped, never converted.
@@ -114,6 +116,41 @@ ffi_fn! {
         };
         config.set_error_detail(detail);
         mt_status::MT_OK
+    }
+}
+
+ffi_fn! {
+    /// Anonymizes one event as a client made from `config` would send it, without a client: the
+    /// same packing and wire writer, the config's salt, typed metadata allowlist and error detail.
+    /// `event_json` is one JSON object: `{"event_type": "agent_usage", "agent_id", "operation",
+    /// "metadata"}`, `{"event_type": "performance", "metric_name", "value", "unit", "tags"}` or
+    /// `{"event_type": "error", "error_type", "error_message", "stack_trace", "context"}`
+    /// (`metadata`, `tags`, `context` objects, `unit` and `stack_trace` may be absent or null;
+    /// `unit` defaults to `"ms"`). The result is the event's wire form, one JSON object, with
+    /// `timestamp` (now) included, as it would appear in a batch's `events`.
+    ///
+    /// The salt is the config's (`mt_config_set_salt`, `TELEMETRY_SALT`), else the
+    /// per-installation salt file's if that file already exists; it is never created. Nothing is
+    /// sent, queued or written, and no thread or socket is used, so consent (`DO_NOT_TRACK`,
+    /// `TELEMETRY_ENABLED`, the recorded choice, `mt_config_set_enabled`) does not apply.
+    ///
+    /// Ownership: both borrowed; the caller owns the returned string and frees it with
+    /// `mt_string_free`. Threads: any thread, as long as no other thread changes `config`.
+    /// Returns NULL if an argument is NULL or not valid UTF-8, if `event_json` is not a JSON
+    /// object of one of those shapes (unknown `event_type`, missing or mistyped field, a
+    /// non-finite value), or if there is no salt (none set and no salt file yet).
+    fn mt_config_anonymize_event(
+        config: *const mt_config,
+        event_json: *const c_char,
+    ) -> *mut c_char {
+        // SAFETY: documented contract: NULL or a live config no other thread changes meanwhile.
+        let config = try_arg!(unsafe { borrow(config) });
+        // SAFETY: documented contract: NULL or a NUL-terminated string alive during the call.
+        let event_json = try_arg!(unsafe { required_str(event_json) });
+        match anonymize_event(config, event_json) {
+            Ok(wire) => string_to_c(wire),
+            Err(_) => std::ptr::null_mut(),
+        }
     }
 }
 

@@ -28,6 +28,7 @@
  *   mt_config_allow_metadata_field  config, and each string           MT_ERR_NULL_ARGUMENT
  *   mt_config_set_log_callback      callback                          MT_OK (restores stderr)
  *                                   user_data                         MT_OK (passed back as is)
+ *   mt_config_anonymize_event       config, event_json                NULL
  *   mt_hash_identifier              salt, identifier                  NULL
  *   mt_anonymize_path/_message/_stack_trace                           NULL
  *   mt_string_free                  text                              nothing
@@ -156,6 +157,13 @@ static void config_setters(void) {
 }
 
 static void process_functions(void) {
+  mt_config *salted = mt_config_new();
+  CHECK(salted != NULL);
+  CHECK_STATUS(mt_config_set_salt(salted, "salt"), MT_OK);
+  CHECK(mt_config_anonymize_event(NULL, "{\"event_type\": \"error\", \"error_type\": \"E\", "
+                                        "\"error_message\": \"m\"}") == NULL);
+  CHECK(mt_config_anonymize_event(salted, NULL) == NULL);
+  mt_config_free(salted);
   CHECK(mt_hash_identifier(NULL, "id") == NULL);
   CHECK(mt_hash_identifier("salt", NULL) == NULL);
   CHECK(mt_anonymize_path(NULL) == NULL);

@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "test_support.h"
 
@@ -160,7 +161,53 @@ static void from_the_environment(void) {
   collector_stop(collector);
 }
 
+/* mt_config_anonymize_event gives, byte for byte up to its timestamp, the event a client made
+ * from the same config sends; a disabled config makes no difference, and bad events are NULL. */
+static void anonymize_event_round_trip(void) {
+  mt_test_collector *collector = collector_start();
+  mt_config *config = test_enabled_config(collector);
+  CHECK_STATUS(mt_config_set_error_detail(config, MT_ERROR_DETAIL_FRAMES), MT_OK);
+  mt_client *client = mt_client_new(config);
+  CHECK(client != NULL);
+  CHECK_STATUS(mt_track_error(client, "ValueError", "bad input from alice@example.com",
+                              PYTHON_TRACE, "{\"retry_count\": 1}"),
+               MT_OK);
+  CHECK_STATUS(mt_flush(client, (uint32_t)(5000 * test_time_scale())), MT_OK);
+  mt_shutdown(client, 2000);
+
+  CHECK_STATUS(mt_config_set_enabled(config, false), MT_OK);
+  char *wire = mt_config_anonymize_event(
+      config, "{\"event_type\": \"error\", \"error_type\": \"ValueError\", "
+              "\"error_message\": \"bad input from alice@example.com\", "
+              "\"stack_trace\": \"Traceback (most recent call last):\\n  File "
+              "\\\"/home/alice/project/app.py\\\", line 42, in main\\n    "
+              "connect(password='hunter2')\\nValueError: bad input from alice@example.com\", "
+              "\"context\": {\"retry_count\": 1}}");
+  CHECK(wire != NULL);
+  char *timestamp = strstr(wire, ",\"timestamp\":");
+  CHECK(timestamp != NULL);
+  *timestamp = '\0';
+  CHECK_SENT(collector, wire);
+  CHECK(strstr(wire, "app.py:42 in main") != NULL && strstr(wire, "hunter2") == NULL);
+  mt_string_free(wire);
+
+  CHECK(mt_config_anonymize_event(config, "not json") == NULL);
+  CHECK(mt_config_anonymize_event(config, "{\"event_type\": \"system_info\"}") == NULL);
+  CHECK(mt_config_anonymize_event(config, "{\"event_type\": \"agent_usage\"}") == NULL);
+  mt_config_free(config);
+
+  mt_config *saltless = mt_config_new();
+  CHECK(saltless != NULL);
+  CHECK_STATUS(mt_config_set_salt_file(saltless, "/nonexistent/mycelium/telemetry_salt"), MT_OK);
+  CHECK(mt_config_anonymize_event(
+            saltless, "{\"event_type\": \"agent_usage\", \"agent_id\": \"a\", "
+                      "\"operation\": \"run\"}") == NULL);
+  mt_config_free(saltless);
+  collector_stop(collector);
+}
+
 int main(void) {
+  anonymize_event_round_trip();
   invalid_values();
   from_the_environment();
   detail_levels();

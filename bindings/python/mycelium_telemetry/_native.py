@@ -135,6 +135,7 @@ _SIGNATURES = {
     "mt_anonymize_path": (_c_owned_text, [_c_text]),
     "mt_anonymize_message": (_c_owned_text, [_c_text]),
     "mt_anonymize_stack_trace": (_c_owned_text, [_c_text]),
+    "mt_config_anonymize_event": (_c_owned_text, [_c_config, _c_text]),
     "mt_string_free": (None, [_c_owned_text]),
     "mt_set_runtime": (_c_status, [_c_text]),
     "mt_version": (_c_text, []),

@@ -3,18 +3,16 @@
 ``DataAnonymizer`` has the public methods of the old module's class of the same name. Text and
 hashes come from the ``mt_anonymize_*`` and ``mt_hash_identifier`` functions; the event
 dictionaries (``anonymize_agent_usage``, ``anonymize_performance_metric``, ``anonymize_error``)
-are the events the library itself writes (see ``_local_pipeline``), so every rule lives once,
+are the events the library itself writes (see ``_event_anonymizer``), so every rule lives once,
 in the library.
 """
 
 from __future__ import annotations
 
 import os
-import threading
 from typing import Any, Dict, Mapping, Optional, Union
 
-from . import _native
-from ._local_pipeline import LocalPipeline
+from . import _event_anonymizer, _native
 from ._native import lib
 from .config import ErrorDetail, TelemetryConfig, ValueType
 
@@ -54,8 +52,6 @@ class DataAnonymizer:
         self.salt: Optional[str] = salt
         # Checked now, so that a bad option raises here rather than at the first event.
         self._config = TelemetryConfig(salt=salt, metadata_fields=metadata_fields, error_detail=error_detail)
-        self._pipeline: Optional[LocalPipeline] = None
-        self._pipeline_lock = threading.Lock()
 
     @classmethod
     def for_config(cls, config: TelemetryConfig) -> "DataAnonymizer":
@@ -72,8 +68,6 @@ class DataAnonymizer:
         anonymizer.salt = config.salt
         anonymizer._salt_bytes = None if config.salt is None else _native.encode(config.salt, "salt")
         anonymizer._config = config
-        anonymizer._pipeline = None
-        anonymizer._pipeline_lock = threading.Lock()
         return anonymizer
 
     def __repr__(self) -> str:
@@ -83,7 +77,7 @@ class DataAnonymizer:
         """Lowercase hex ``sha256(identifier + salt)``, 64 characters."""
         if self._salt_bytes is None:
             # The salt lives in the library (a salt file): let it hash, as it hashes agent ids.
-            return self._local_pipeline().agent_usage(identifier, "hash", None)["agent_id_hash"]
+            return _event_anonymizer.agent_usage(self._config, identifier, "hash", None)["agent_id_hash"]
         address = lib.mt_hash_identifier(self._salt_bytes, _native.encode(identifier, "identifier"))
         return _checked(_native.take_string(address), "mt_hash_identifier")
 
@@ -108,14 +102,14 @@ class DataAnonymizer:
         """The error as it would leave: ``{"error_type", "error_message"}`` plus
         ``"stack_trace"`` when a trace was given and something of it is left. The message and
         trace are scrubbed and bounded (1 KiB, 8 KiB); the error type is scrubbed like a name."""
-        return self._local_pipeline().error(error_type, error_message, stack_trace)
+        return _event_anonymizer.error(self._config, error_type, error_message, stack_trace)
 
     def anonymize_agent_usage(
         self, agent_id: str, operation: str, metadata: Optional[Mapping[str, Any]] = None
     ) -> Dict[str, Any]:
         """The agent usage as it would leave: ``{"agent_id_hash", "operation"}`` plus
         ``"metadata"`` when something of it passes the typed allowlist."""
-        return self._local_pipeline().agent_usage(agent_id, operation, metadata)
+        return _event_anonymizer.agent_usage(self._config, agent_id, operation, metadata)
 
     def anonymize_performance_metric(
         self,
@@ -127,16 +121,8 @@ class DataAnonymizer:
         """The metric as it would leave: ``{"metric_name", "value", "unit"}`` plus ``"tags"``
         when tags were given. Tags ending in ``_id``, ``user`` and ``agent`` are hashed,
         secret-looking ones dropped, the rest scrubbed. ``value`` must be a finite number."""
-        event = self._local_pipeline().performance(metric_name, value, unit, tags)
+        event = _event_anonymizer.performance(self._config, metric_name, value, unit, tags)
         if type(value) is int:
             # The wire has one number type (100.0); the old module gave back the caller's int.
             event["value"] = int(event["value"])
         return event
-
-    def _local_pipeline(self) -> LocalPipeline:
-        with self._pipeline_lock:
-            if self._pipeline is None or not self._pipeline.belongs_to_this_process():
-                # Made on first use (hashing with a known salt and scrubbing text need no
-                # client), and again in a forked child.
-                self._pipeline = LocalPipeline(self._config)
-            return self._pipeline

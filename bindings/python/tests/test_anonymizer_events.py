@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 import math
 import os
 import threading
 
 import pytest
-from conftest import SALT, clean_environment, run_python, sha256_hex
+from conftest import SALT, sha256_hex
 from test_delivery import ERROR_MESSAGE, STACK_TRACE, enabled_config
 
 from mycelium_telemetry import DataAnonymizer, ErrorDetail, TelemetryClient, TelemetryConfig, ValueType
@@ -152,18 +151,17 @@ def test_concurrent_calls_each_get_their_own_event(anonymizer):
         assert event["metadata"] == {"retry_count": int(agent.split("-")[1])}
 
 
-def test_hashing_and_scrubbing_start_no_client_and_a_dropped_anonymizer_leaves_no_files():
+def test_an_event_writes_no_file_and_starts_no_thread(monkeypatch, tmp_path):
+    # The wire writer runs on the caller's thread: no client, no output file, no salt file.
+    for variable in ("HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "TMPDIR"):
+        monkeypatch.setenv(variable, str(tmp_path))
+    threads_before = len(os.listdir("/proc/self/task"))
     anonymizer = DataAnonymizer(SALT)
-    anonymizer.hash_identifier("x")
-    anonymizer.anonymize_message("x")
-    assert anonymizer._pipeline is None
-    anonymizer.anonymize_agent_usage("a", "b")
-    folder = os.path.dirname(anonymizer._pipeline._path)
-    assert os.path.isdir(folder)
-    assert os.stat(folder).st_mode & 0o077 == 0, "the events folder must be private"
-    del anonymizer
-    gc.collect()
-    assert not os.path.exists(folder)
+    anonymizer.anonymize_agent_usage("a", "b", {"success": True})
+    anonymizer.anonymize_performance_metric("m", 1.5, "ms", {"region": "eu"})
+    anonymizer.anonymize_error(*CONTEXT_FREE_ERROR)
+    assert list(tmp_path.iterdir()) == []
+    assert len(os.listdir("/proc/self/task")) == threads_before
 
 
 def test_works_under_do_not_track_and_sends_nothing(monkeypatch, collector):
@@ -184,9 +182,8 @@ def test_an_empty_salt_is_refused_as_the_config_refuses_it():
         DataAnonymizer(None)
 
 
-def test_a_forked_child_gets_its_own_events_and_leaves_the_parents_folder(anonymizer):
+def test_a_forked_child_anonymizes_as_its_parent(anonymizer):
     anonymizer.anonymize_agent_usage("before-fork", "run")
-    parent_folder = os.path.dirname(anonymizer._pipeline._path)
     child = os.fork()
     if child == 0:  # pragma: no cover (the child reports through its exit code)
         code = 1
@@ -197,27 +194,9 @@ def test_a_forked_child_gets_its_own_events_and_leaves_the_parents_folder(anonym
                 "operation": "run",
                 "metadata": {"retry_count": 1},
             }
-            child_folder = os.path.dirname(anonymizer._pipeline._path)
-            gc.collect()  # runs the finalizer of the parent's pipeline, which the child dropped
-            code = 0 if ok and child_folder != parent_folder and os.path.isdir(parent_folder) else 2
-            anonymizer._pipeline._finalizer()  # os._exit runs no finalizers: remove the child's
+            code = 0 if ok else 2
         finally:
             os._exit(code)
     _, status = os.waitpid(child, 0)
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
-    assert os.path.isdir(parent_folder)
     assert anonymizer.anonymize_agent_usage("after-fork", "run")["agent_id_hash"] == sha256_hex("after-fork" + SALT)
-
-
-def test_an_anonymizer_alive_at_exit_leaves_no_folder():
-    program = """
-        import os
-        from mycelium_telemetry import DataAnonymizer
-
-        anonymizer = DataAnonymizer("s")  # still referenced when the interpreter exits
-        anonymizer.anonymize_error("E", "m")
-        print(os.path.dirname(anonymizer._pipeline._path))
-    """
-    folder = run_python(program, clean_environment()).stdout.strip()
-    assert folder.startswith("/") and "mycelium-telemetry-anonymizer-" in folder
-    assert not os.path.exists(folder)
