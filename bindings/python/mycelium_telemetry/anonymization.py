@@ -58,7 +58,9 @@ class DataAnonymizer:
         """An anonymizer with the rules and salt a client made from ``config`` uses (what
         ``TelemetryClient.anonymizer`` returns): its metadata allowlist and error detail, and
         its salt, which for a config without one is the per-installation salt. ``salt`` is
-        then None: the salt is not read into Python, identifiers are hashed by the library.
+        then None: the salt is not read into Python, identifiers are hashed by the library. The
+        anonymizer never creates the salt file (a client does when it starts collecting): until
+        it exists, hashing and the event methods raise RuntimeError.
 
         A config that is not enabled sends nothing to compare with, so when it has no salt a
         random one is used, as the old module did, and no salt file is created."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from conftest import SALT, sha256_hex
 from test_delivery import enabled_config
 
@@ -89,3 +90,13 @@ def test_do_not_track_means_a_random_salt_and_no_salt_file(monkeypatch, tmp_path
     assert HEX_64.fullmatch(client.anonymizer.hash_identifier("agent-9"))
     assert client.anonymizer.anonymize_agent_usage("agent-9", "run")["operation"] == "run"
     assert not salt_file.exists()
+
+
+def test_for_config_never_creates_the_salt_file_and_says_why_it_cannot_hash(tmp_path):
+    salt_file = tmp_path / "telemetry_salt"
+    anonymizer = DataAnonymizer.for_config(TelemetryConfig(enabled=True, salt_file=salt_file))
+    with pytest.raises(RuntimeError, match="salt"):
+        anonymizer.anonymize_agent_usage("agent-9", "run")
+    assert not salt_file.exists()
+    salt_file.write_text("salt-on-file\n")
+    assert anonymizer.hash_identifier("agent-9") == sha256_hex("agent-9salt-on-file")
