@@ -12,7 +12,9 @@ class AnonymizerTest < TelemetryTest
   def test_paths_lose_their_user
     assert_equal "<user>/project/app.py", MyceliumTelemetry.anonymize_path("/home/alice/project/app.py")
     assert_equal "<user>/Documents/code.py", MyceliumTelemetry.anonymize_path("C:\\Users\\alice\\Documents\\code.py")
-    assert_equal "data/cache/file.txt", MyceliumTelemetry.anonymize_path("/var/lib/data/cache/file.txt")
+    # Other paths keep their last three components; system folders such as /var/lib stay whole.
+    assert_equal "team/app/main.py", MyceliumTelemetry.anonymize_path("/opt/acme/team/app/main.py")
+    assert_equal "/var/lib/data/cache/file.txt", MyceliumTelemetry.anonymize_path("/var/lib/data/cache/file.txt")
   end
 
   def test_messages_lose_emails_paths_and_credentials

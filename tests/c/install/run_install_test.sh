@@ -53,6 +53,14 @@ for installed in "$libdir/libmycelium_telemetry.a" \
 done
 echo "installed files, symlinks and SONAME ($soname): ok"
 
+# What ships is lean (issue 10): no debug info in either library, the shared one at most 2.5 MiB.
+size=$(stat -c %s "$real_library")
+((size <= 2621440)) || fail "installed shared library is $size bytes, over 2.5 MiB"
+for library in "$real_library" "$libdir/libmycelium_telemetry.a"; do
+  if readelf -S -W "$library" | grep -q '\.debug_'; then fail "$library carries debug info"; fi
+done
+echo "installed shared library: $size bytes, no debug info in it or the static archive: ok"
+
 needs_shared_library() {
   readelf -d "$1" | grep "NEEDED.*\[libmycelium_telemetry.so.$major\]" >/dev/null
 }
