@@ -222,10 +222,9 @@ impl ConsentFile {
     }
 }
 
-/// Held while a process reads, changes and writes back the consent file at `path`, so that two
-/// processes recording choices at once do not lose one: an exclusive lock on a private file
-/// beside it (`.<name>.lock`), released when the returned file is dropped.
-pub fn lock_for_change(path: &Path) -> io::Result<fs::File> {
+/// The folder of `path` (created private if missing) and the file's own name, for the files
+/// kept beside it (a lock, a temporary copy).
+fn private_folder_and_name(path: &Path) -> io::Result<(&Path, String)> {
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -235,6 +234,14 @@ pub fn lock_for_change(path: &Path) -> io::Result<fs::File> {
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
+    Ok((folder, name))
+}
+
+/// Held while a process reads, changes and writes back the consent file at `path`, so that two
+/// processes recording choices at once do not lose one: an exclusive lock on a private file
+/// beside it (`.<name>.lock`), released when the returned file is dropped.
+pub fn lock_for_change(path: &Path) -> io::Result<fs::File> {
+    let (folder, name) = private_folder_and_name(path)?;
     let lock = private_file::open_append(&folder.join(format!(".{name}.lock")))?;
     crate::sys::lock_exclusive(&lock)?;
     Ok(lock)
@@ -242,15 +249,7 @@ pub fn lock_for_change(path: &Path) -> io::Result<fs::File> {
 
 /// Replaces `path` with `bytes` through a private temporary file in the same folder.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    private_file::create_folder(folder)?;
-    let name = path
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let (folder, name) = private_folder_and_name(path)?;
     let random = super::random_hex(8)?;
     let temp = folder.join(format!(".{name}.{}.{random}", std::process::id()));
     let written = private_file::create_new(&temp).and_then(|mut file| {
