@@ -3,27 +3,13 @@
 
 #[path = "../examples/support/collector.rs"]
 mod collector;
+#[path = "support/received.rs"]
+mod received;
 
-use std::time::Duration;
-
-use collector::Collector;
 use mycelium_telemetry::anonymize::limits::{MAX_NAME_BYTES, TRUNCATION_MARKER};
-use mycelium_telemetry::{Client, Config, ErrorDetail, ValueType};
+use mycelium_telemetry::{Config, ErrorDetail, ValueType};
+use received::received;
 use serde_json::{json, Value};
-
-const WAIT: Duration = Duration::from_secs(10);
-
-fn received(config: Config, track: impl FnOnce(&Client)) -> Vec<Value> {
-    let collector = Collector::start();
-    let mut config = config;
-    config.set_enabled(true);
-    config.set_endpoint(&collector.url()).unwrap();
-    config.set_salt("s").unwrap();
-    let client = Client::new(&config);
-    track(&client);
-    client.flush(WAIT).unwrap();
-    collector.events()
-}
 
 #[test]
 fn typed_keys_keep_right_typed_values_and_drop_the_rest() {

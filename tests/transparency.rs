@@ -3,18 +3,18 @@
 
 #[path = "../examples/support/collector.rs"]
 mod collector;
+#[path = "support/received.rs"]
+mod received;
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use collector::Collector;
 use mycelium_telemetry::anonymize::limits::{
     MAX_FIELDS, MAX_MESSAGE_BYTES, MAX_NAME_BYTES, MAX_STACK_TRACE_BYTES, TRUNCATION_MARKER,
 };
 use mycelium_telemetry::{Client, Config, LogLevel};
+use received::{received, WAIT};
 use serde_json::Value;
-
-const WAIT: Duration = Duration::from_secs(10);
 
 fn debug_lines(config: &mut Config) -> Arc<Mutex<Vec<String>>> {
     let lines = Arc::new(Mutex::new(Vec::new()));
@@ -102,18 +102,6 @@ fn local_only_mode_writes_the_bytes_that_would_be_sent_and_nothing_goes_out() {
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
     std::fs::remove_file(&path).unwrap();
-}
-
-fn received(config: Config, track: impl FnOnce(&Client)) -> Vec<Value> {
-    let collector = Collector::start();
-    let mut config = config;
-    config.set_enabled(true);
-    config.set_endpoint(&collector.url()).unwrap();
-    config.set_salt("s").unwrap();
-    let client = Client::new(&config);
-    track(&client);
-    client.flush(WAIT).unwrap();
-    collector.events()
 }
 
 #[test]
