@@ -92,6 +92,42 @@ typedef enum mt_consent {
 } mt_consent;
 
 /**
+ * Which rule of the order decided (`mt_consent_explain`). The numbers are stable and follow
+ * the order in which the rules are tried.
+ */
+typedef enum mt_consent_source {
+  /**
+   * Rule 1: `DO_NOT_TRACK` is set to anything but empty or `0`: off.
+   */
+  MT_CONSENT_SOURCE_DO_NOT_TRACK = 1,
+  /**
+   * Rule 2: `TELEMETRY_ENABLED` is set: its value, for this process only.
+   */
+  MT_CONSENT_SOURCE_TELEMETRY_ENABLED = 2,
+  /**
+   * Rule 3: the choice recorded for the config's application.
+   */
+  MT_CONSENT_SOURCE_APP_CHOICE = 3,
+  /**
+   * Rule 3: the global choice (the application has no entry of its own).
+   */
+  MT_CONSENT_SOURCE_GLOBAL_CHOICE = 4,
+  /**
+   * Rule 3: the consent file exists but cannot be read (a link, another user's file,
+   * malformed): off until it can be, since it may say off.
+   */
+  MT_CONSENT_SOURCE_UNREADABLE_CHOICE = 5,
+  /**
+   * Rule 4: nothing is recorded and the host called `mt_config_set_enabled(config, true)`.
+   */
+  MT_CONSENT_SOURCE_HOST = 6,
+  /**
+   * Rule 5: nothing decided: off.
+   */
+  MT_CONSENT_SOURCE_DEFAULT = 7,
+} mt_consent_source;
+
+/**
  * One counter, for `mt_client_counter`. Numbers are stable and never reused; new counters get
  * new numbers, and a library too old to know one returns `MT_ERR_INVALID_ARGUMENT`.
  */
@@ -632,8 +668,12 @@ enum mt_status mt_consent_get(const char *app_name, enum mt_consent *out);
  * the collector is asked, once, to delete what it received under the entry's installation
  * id (an empty batch with `"deletion_request": true`, to `TELEMETRY_ENDPOINT` or the
  * default), the local record and sent log are removed, and a later `on` gets a new id. A
- * request that cannot be delivered now is kept and retried by later calls; this call may
- * therefore wait for the network, up to 5 seconds per pending request.
+ * request that cannot be delivered now is kept and retried by later calls; one the
+ * collector refuses for good (a `4xx` other than `408` and `429`, a `3xx`) is dropped with
+ * one warning on stderr. This call may therefore wait for the network: at most 5 seconds in
+ * all, however many requests are pending (a collector that is down refuses at once; one
+ * that never answers costs the whole 5 seconds). Nothing is waited for under the file's
+ * lock.
  *
  * `level` is an `int` rather than `mt_consent` so that any value a C program holds is safe
  * to pass; an `mt_consent` converts implicitly.
@@ -643,6 +683,39 @@ enum mt_status mt_consent_get(const char *app_name, enum mt_consent *out);
  * `mt_consent`, or not a valid application name; nothing is changed) or `MT_ERR_IO`.
  */
 enum mt_status mt_consent_set(const char *app_name, int level);
+
+/**
+ * Explains what a client made from `config` would do now: `*level_out` is what it does
+ * (`MT_CONSENT_OFF`, `MT_CONSENT_LOCAL` or `MT_CONSENT_ON`, never undecided) and
+ * `*source_out` which rule of the order decided (docs/telemetry-configuration.md):
+ * `DO_NOT_TRACK`, `TELEMETRY_ENABLED`, the choice recorded for the config's application
+ * (`mt_config_set_app_name`, `TELEMETRY_APP` for `mt_config_from_env`), the global choice,
+ * the host's `mt_config_set_enabled`, or the default. This is the function `mt_client_new`
+ * and the `mycelium-telemetry status` command decide with, so the three always agree.
+ *
+ * `config`: NULL means "from the environment", as for `mt_client_new(NULL)`. Reads the
+ * environment and the consent file; never opens a socket, never changes a file. A consent
+ * file that cannot be read is not an error here: the answer is then `MT_CONSENT_OFF` with
+ * `MT_CONSENT_SOURCE_UNREADABLE_CHOICE`, which is what a client does (`mt_consent_get` says
+ * why the file cannot be read).
+ *
+ * Ownership: `config` is borrowed; both outputs are written only on success.
+ * Threads: any thread; one thread at a time per config.
+ * Returns `MT_OK` or `MT_ERR_NULL_ARGUMENT` (`level_out` or `source_out`).
+ */
+enum mt_status mt_consent_explain(const struct mt_config *config, enum mt_consent *level_out, enum mt_consent_source *source_out);
+
+/**
+ * The reason a source stands for, in words, as `mycelium-telemetry status` prints it after
+ * "because:" (for example "the choice recorded for this application (rule 3)").
+ *
+ * `source` is an `int` rather than `mt_consent_source` so that any value a C program holds
+ * is safe to pass: other values give "unknown source".
+ *
+ * Ownership: the returned string is static; do not free it. Never NULL.
+ * Threads: any thread, any time.
+ */
+const char *mt_consent_source_message(int source);
 
 /**
  * A short standard notice a host can show at first run, before asking for a choice: what is

@@ -3,13 +3,18 @@
 //! removes the local record and the sent log, and leaves the entry without an id, so that data
 //! after a later opt-in is not linked to the old. A request not delivered is kept in the
 //! consent file and retried by every later call, every run of the command and every client
-//! that starts collecting (on its sender thread), until the collector accepts it.
+//! that starts collecting (on its sender thread), until the collector accepts it, or refuses it
+//! with an answer that would not change (the batch rules of docs/protocol.md: any answer but
+//! `2xx`, `5xx`, `429` and `408`), after which it is dropped with one warning.
+//!
+//! One pass over the pending requests takes at most [`DELIVERY_BUDGET`], however many there are:
+//! `mt_consent_set` waits for it, so the wait a user can see is bounded.
 //!
 //! The request is an empty batch, `{"version":"1.0","timestamp":…,"installation_id":"…",
 //! "deletion_request":true,"events":[]}`, posted to the same endpoint as batches.
 
 use std::path::Path;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::config::DEFAULT_ENDPOINT;
 use crate::consent::records::{record_path, RecordKind};
@@ -17,8 +22,10 @@ use crate::consent::{self, Consent, ConsentError, ConsentFile, PendingDeletion};
 use crate::event::{unix_now, PROTOCOL_VERSION};
 use crate::transport::{normalize_endpoint, Delivery, HttpTransport};
 
-/// The longest a deletion request may take.
-const DELETION_TIMEOUT: Duration = Duration::from_secs(5);
+/// The longest one pass of deliveries may take, all pending requests together (each request
+/// gets what is left, in whole seconds: the transport's granularity). A collector that does not
+/// answer costs this much once; one that is down refuses the connection at once.
+pub const DELIVERY_BUDGET: Duration = Duration::from_secs(5);
 
 /// What recording a choice did besides recording it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -29,10 +36,25 @@ pub struct ChoiceOutcome {
     pub deletions_delivered: usize,
     /// Deletion requests still to deliver, retried next time.
     pub deletions_pending: usize,
+    /// Deletion requests the collector refused for good during this call (each warned once).
+    pub deletions_dropped: usize,
+}
+
+/// What one pass of deliveries did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Deliveries {
+    /// Accepted by the collector.
+    pub delivered: usize,
+    /// Refused for good and dropped, with one warning each.
+    pub dropped: usize,
+    /// Still pending, retried next time.
+    pub pending: usize,
 }
 
 /// Records `level` for `app` (`None`: the global default) in the environment's consent file,
-/// with an opt-out's deletion request and clean-up, then delivers pending deletion requests.
+/// with an opt-out's deletion request and clean-up, then delivers pending deletion requests
+/// (waiting at most [`DELIVERY_BUDGET`]; a refusal is warned about on stderr, as the library's
+/// warnings are without a log callback).
 pub fn set_choice(app: Option<&str>, level: Consent) -> Result<ChoiceOutcome, ConsentError> {
     if app.is_some_and(|name| !consent::is_valid_app_name(name)) {
         return Err(ConsentError::InvalidAppName);
@@ -59,25 +81,34 @@ pub fn set_choice(app: Option<&str>, level: Consent) -> Result<ChoiceOutcome, Co
     file.save(&path)?;
     // The network is not waited for under the lock.
     drop(lock);
-    let (delivered, pending) = deliver(&path, file)?;
-    outcome.deletions_delivered = delivered;
-    outcome.deletions_pending = pending;
+    let deliveries = deliver(&path, file, &warn_on_stderr)?;
+    outcome.deletions_delivered = deliveries.delivered;
+    outcome.deletions_pending = deliveries.pending;
+    outcome.deletions_dropped = deliveries.dropped;
     Ok(outcome)
 }
 
-/// Delivers the deletion requests still pending in the environment's consent file. Returns how
-/// many were delivered and how many remain.
-pub fn deliver_pending_deletions() -> Result<(usize, usize), ConsentError> {
-    deliver_pending_deletions_in(&consent::consent_path_from_env()?)
+fn warn_on_stderr(message: &str) {
+    crate::log::Logger::default().warn(message);
 }
 
-/// As [`deliver_pending_deletions`], for the consent file at `path` (a client's own).
-pub fn deliver_pending_deletions_in(path: &Path) -> Result<(usize, usize), ConsentError> {
+/// Delivers the deletion requests still pending in the environment's consent file (refusals
+/// are warned about on stderr).
+pub fn deliver_pending_deletions() -> Result<Deliveries, ConsentError> {
+    deliver_pending_deletions_in(&consent::consent_path_from_env()?, &warn_on_stderr)
+}
+
+/// As [`deliver_pending_deletions`], for the consent file at `path` (a client's own), warning
+/// through `warn`.
+pub fn deliver_pending_deletions_in(
+    path: &Path,
+    warn: &dyn Fn(&str),
+) -> Result<Deliveries, ConsentError> {
     let file = ConsentFile::load(path)?;
     if file.pending_deletions().is_empty() {
-        return Ok((0, 0));
+        return Ok(Deliveries::default());
     }
-    deliver(path, file)
+    deliver(path, file, warn)
 }
 
 /// The body of a deletion request for `installation_id`.
@@ -92,22 +123,49 @@ pub fn deletion_body(installation_id: &str) -> Vec<u8> {
     serde_json::to_vec(&body).unwrap_or_default()
 }
 
-fn deliver(path: &Path, mut file: ConsentFile) -> Result<(usize, usize), ConsentError> {
+/// Whether an answer settles a deletion request for good: accepted, or refused in a way that
+/// would repeat. Down, busy (`5xx`, `429`) or timed out (`408`, no answer): next time.
+fn settles(delivery: &Delivery) -> bool {
+    match delivery {
+        Delivery::Accepted => true,
+        Delivery::Rejected { status } => *status != 408,
+        Delivery::Retryable { .. } | Delivery::Refused { .. } => false,
+    }
+}
+
+fn deliver(
+    path: &Path,
+    mut file: ConsentFile,
+    warn: &dyn Fn(&str),
+) -> Result<Deliveries, ConsentError> {
     let pending = file.pending_deletions().to_vec();
-    let mut delivered = 0;
+    let mut outcome = Deliveries::default();
+    let deadline = Instant::now() + DELIVERY_BUDGET;
     for request in &pending {
+        // Whole seconds left; under one, the rest waits for the next pass.
+        let left =
+            Duration::from_secs(deadline.saturating_duration_since(Instant::now()).as_secs());
+        if left.is_zero() {
+            break;
+        }
         let transport = HttpTransport::new(request.endpoint.clone());
-        match transport.post(&deletion_body(&request.installation_id), DELETION_TIMEOUT) {
-            Delivery::Accepted => {
-                file.remove_pending_deletion(request);
-                delivered += 1;
+        let delivery = transport.post(&deletion_body(&request.installation_id), left);
+        if !settles(&delivery) {
+            continue;
+        }
+        file.remove_pending_deletion(request);
+        match delivery {
+            Delivery::Rejected { status } => {
+                outcome.dropped += 1;
+                warn(&format!(
+                    "the collector refused a deletion request with HTTP {status}; it is dropped, \
+                     not retried (the same request would be refused again)"
+                ));
             }
-            // Down, or busy: next time. A refusal (4xx) would be refused again, but the
-            // collector may be fixed; the request is small, so it is kept too.
-            Delivery::Retryable { .. } | Delivery::Rejected { .. } | Delivery::Refused { .. } => {}
+            _ => outcome.delivered += 1,
         }
     }
-    if delivered > 0 {
+    if outcome.delivered + outcome.dropped > 0 {
         // Re-read, so that a choice recorded meanwhile by another process is kept.
         let _lock = consent::lock_for_change(path)?;
         let mut fresh = consent::load_for_change(path)?;
@@ -119,7 +177,8 @@ fn deliver(path: &Path, mut file: ConsentFile) -> Result<(usize, usize), Consent
         fresh.save(path)?;
         file = fresh;
     }
-    Ok((delivered, file.pending_deletions().len()))
+    outcome.pending = file.pending_deletions().len();
+    Ok(outcome)
 }
 
 /// `TELEMETRY_ENDPOINT` as clients read it, else the default collector.

@@ -248,3 +248,82 @@ fn opting_out_asks_once_for_deletion_and_forgets_the_id() {
     home.ok_with(&["status"], &env);
     assert_eq!(collector.requests().len(), 2, "delivered once only");
 }
+
+/// Three opt-outs the collector could not hear, each with its own installation id.
+fn three_pending_deletions(home: &Home, collector: &collector::Collector) {
+    let env = [("TELEMETRY_ENDPOINT", collector.url())];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    collector.stop();
+    for _ in 0..3 {
+        home.ok_with(&["on", "--app", "tool"], &env);
+        let off = home.ok_with(&["off", "--app", "tool"], &env);
+        assert!(off.contains("not delivered yet"), "{off}");
+    }
+    collector.restart();
+}
+
+#[test]
+fn a_deletion_request_refused_for_good_is_dropped_with_one_warning() {
+    let home = Home::new("refused");
+    let collector = collector::Collector::start();
+    let endpoint = collector.url();
+    let env = [("TELEMETRY_ENDPOINT", endpoint.as_str())];
+    // A timeout answer (408) is worth another try, like a busy collector's 429.
+    collector.script([collector::Reply::Status(408)]);
+    home.ok_with(&["on", "--app", "tool"], &env);
+    let off = home.ok_with(&["off", "--app", "tool"], &env);
+    assert!(off.contains("not delivered yet"), "{off}");
+    // 400: the collector will never take it. Dropped, warned about once, never sent again.
+    collector.set_default_reply(collector::Reply::Status(400));
+    let output = home.run(&["status"], &env);
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr
+            .matches("refused a deletion request with HTTP 400")
+            .count(),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(collector.requests().len(), 2);
+    let file = std::fs::read_to_string(home.consent_file()).unwrap();
+    assert!(!file.contains("pending"), "{file}");
+    let again = home.run(&["status"], &env);
+    assert!(String::from_utf8_lossy(&again.stderr).is_empty());
+    assert_eq!(
+        collector.requests().len(),
+        2,
+        "a dropped request is not retried"
+    );
+}
+
+#[test]
+fn one_delivery_pass_waits_at_most_its_budget_however_many_requests_are_pending() {
+    let home = Home::new("budget");
+    let collector = collector::Collector::start();
+    three_pending_deletions(&home, &collector);
+    // A collector that reads each request and never answers: before the budget, each of the
+    // three requests waited its own 5 s.
+    collector.set_default_reply(collector::Reply::Hang);
+    let started = std::time::Instant::now();
+    let status = home.ok_with(&["status"], &[("TELEMETRY_ENDPOINT", &collector.url())]);
+    let waited = started.elapsed();
+    eprintln!("one pass over three pending requests to a silent collector: {waited:?}");
+    collector.hang_up();
+    let budget = mycelium_telemetry::opt_out::DELIVERY_BUDGET;
+    assert!(
+        waited < budget + std::time::Duration::from_secs(2),
+        "waited {waited:?}"
+    );
+    assert!(
+        status.contains("deletion requests not delivered yet (retried next time): 3"),
+        "{status}"
+    );
+    // The next pass, with the collector answering, delivers all three.
+    collector.set_default_reply(collector::Reply::Status(200));
+    let status = home.ok_with(&["status"], &[("TELEMETRY_ENDPOINT", &collector.url())]);
+    assert!(
+        status.contains("deletion requests delivered: 3"),
+        "{status}"
+    );
+}

@@ -164,7 +164,8 @@ fn small_enums_match_the_header() {
         ("value_types", "mt_value_type", "MT_VALUE_"),
         ("error_details", "mt_error_detail", "MT_ERROR_DETAIL_"),
         ("log_levels", "mt_log_level", "MT_LOG_"),
-        ("consent_levels", "mt_consent", "MT_CONSENT_"),
+        ("consent_levels", "mt_consent {", "MT_CONSENT_"),
+        ("consent_sources", "mt_consent_source", "MT_CONSENT_SOURCE_"),
     ] {
         let from_contract: BTreeMap<String, i64> = contract[key]
             .as_object()

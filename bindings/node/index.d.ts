@@ -155,9 +155,28 @@ export const version: string;
 export type ConsentLevel = 'undecided' | 'off' | 'local' | 'on';
 export const Consent: Readonly<{ UNDECIDED: 'undecided'; OFF: 'off'; LOCAL: 'local'; ON: 'on' }>;
 
+/** Which rule of the order decided, first to last (C mt_consent_source). */
+export type ConsentSourceName =
+  | 'do_not_track' | 'telemetry_enabled' | 'app_choice' | 'global_choice'
+  | 'unreadable_choice' | 'host' | 'default';
+export const ConsentSource: Readonly<{
+  DO_NOT_TRACK: 'do_not_track'; TELEMETRY_ENABLED: 'telemetry_enabled'; APP_CHOICE: 'app_choice';
+  GLOBAL_CHOICE: 'global_choice'; UNREADABLE_CHOICE: 'unreadable_choice'; HOST: 'host';
+  DEFAULT: 'default';
+}>;
+
+/** What a client made from a config does now, and why. */
+export interface ConsentExplanation {
+  readonly level: 'off' | 'local' | 'on';
+  readonly source: ConsentSourceName;
+  /** The rule in words, as `mycelium-telemetry status` prints it. */
+  readonly reason: string;
+}
+
 /** The user's recorded choice, per application with a global default (app omitted or null). */
 export const consent: Readonly<{
   Consent: typeof Consent;
+  ConsentSource: typeof ConsentSource;
   /** The short standard notice to show before asking for a choice. */
   notice: string;
   /** The level recorded for `app`; 'undecided' when nothing is. Throws TelemetryError (code
@@ -166,4 +185,7 @@ export const consent: Readonly<{
   /** Records `level` for `app`, decided now; rejects with RangeError for an unknown level or
    *  name, TelemetryError (code 'MT_ERR_IO') when the file cannot be written. */
   set(level: ConsentLevel, app?: string | null): Promise<void>;
+  /** What a client made from `config` (omitted: the environment) does now and which rule
+   *  decided; null only after an internal error (warned). */
+  explain(config?: Config | ConfigOptions | null): ConsentExplanation | null;
 }>;

@@ -774,11 +774,20 @@ function anonymizeStackTrace(trace) {
 // ---------------------------------------------------------------------------------------------
 // The user's recorded choice (consent.js)
 
-const consent = createConsent(lib, { check, optionalString });
+/** Runs `use` with the native config of `config` (a Config, or options for one), or NULL. */
+function withNativeConfig(config, use) {
+  if (config === undefined || config === null) return use(null);
+  const built = config instanceof Config ? config : new Config(config);
+  // Synchronous: a FinalizationRegistry callback (which frees the pointer) cannot run meanwhile.
+  return use(configPointer(built));
+}
+
+const consent = createConsent(lib, { check, optionalString, withNativeConfig });
 
 module.exports = {
   consent,
   Consent: consent.Consent,
+  ConsentSource: consent.ConsentSource,
   Config,
   Client,
   TelemetryError,

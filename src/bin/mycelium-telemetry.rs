@@ -146,11 +146,12 @@ fn status(app: Option<&str>) -> Result<(), String> {
     }
     let app = config.app_name().map(str::to_owned);
     // A later run delivers what an earlier opt-out could not.
-    if let Ok((delivered, pending)) = deliver_pending_deletions() {
+    if let Ok(deliveries) = deliver_pending_deletions() {
         report_deletions(&ChoiceOutcome {
             deletion_requested: false,
-            deletions_delivered: delivered,
-            deletions_pending: pending,
+            deletions_delivered: deliveries.delivered,
+            deletions_pending: deliveries.pending,
+            deletions_dropped: deliveries.dropped,
         });
     }
     let report = decide_for(&config);

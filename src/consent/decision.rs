@@ -6,6 +6,7 @@
 //! 4. The host's `set_enabled(true)` when nothing is recorded (the host asked its user itself).
 //! 5. Otherwise off. Undecided never uploads.
 
+use std::ffi::CStr;
 use std::time::SystemTime;
 
 use super::{Consent, ConsentEntry};
@@ -46,18 +47,35 @@ impl Rule {
         !matches!(self, Rule::DoNotTrack | Rule::EnvironmentVariable)
     }
 
-    /// The reason in words, for `mycelium-telemetry status`.
+    /// The reason in words, for `mycelium-telemetry status` and every binding's explanation.
     pub fn explain(self) -> &'static str {
+        // The texts are ASCII, written once as C strings for `mt_consent_source_message`.
+        self.explanation().to_str().unwrap_or_default()
+    }
+
+    /// [`Rule::explain`] as a static C string.
+    pub fn explanation(self) -> &'static CStr {
         match self {
-            Rule::DoNotTrack => "DO_NOT_TRACK is set (rule 1)",
-            Rule::EnvironmentVariable => "TELEMETRY_ENABLED is set for this process (rule 2)",
-            Rule::AppChoice => "the choice recorded for this application (rule 3)",
-            Rule::GlobalChoice => "the global choice recorded for every application (rule 3)",
-            Rule::Host => "the host program enabled it and nothing is recorded (rule 4)",
-            Rule::Default => "nothing decided: off by default (rule 5)",
-            Rule::UnreadableChoice => "the consent file cannot be read: off until it can (rule 3)",
+            Rule::DoNotTrack => c"DO_NOT_TRACK is set (rule 1)",
+            Rule::EnvironmentVariable => c"TELEMETRY_ENABLED is set for this process (rule 2)",
+            Rule::AppChoice => c"the choice recorded for this application (rule 3)",
+            Rule::GlobalChoice => c"the global choice recorded for every application (rule 3)",
+            Rule::Host => c"the host program enabled it and nothing is recorded (rule 4)",
+            Rule::Default => c"nothing decided: off by default (rule 5)",
+            Rule::UnreadableChoice => c"the consent file cannot be read: off until it can (rule 3)",
         }
     }
+
+    /// Every rule, in the order they are tried (the unreadable file stands in for rule 3).
+    pub const ALL: [Rule; 7] = [
+        Rule::DoNotTrack,
+        Rule::EnvironmentVariable,
+        Rule::AppChoice,
+        Rule::GlobalChoice,
+        Rule::UnreadableChoice,
+        Rule::Host,
+        Rule::Default,
+    ];
 }
 
 /// The answer: what to do, why, and (when a recorded `on` decided) from when events may leave.

@@ -1,6 +1,7 @@
 /* The recorded choice from C: levels round-trip through the consent file, unknown enum values
- * and bad application names are refused without changing anything, the file is private, and a
- * recorded choice decides over the host's own mt_config_set_enabled. */
+ * and bad application names are refused without changing anything, the file is private, a
+ * recorded choice decides over the host's own mt_config_set_enabled, and mt_consent_explain
+ * names the rule that decided, row by row, agreeing with what mt_client_new does. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "test_support.h"
@@ -65,7 +66,74 @@ static void refusals(void) {
   CHECK(notice == mt_consent_notice());
 }
 
-/* A link planted at the consent file's place is not written through, and not read. */
+/* What mt_consent_explain says for `config`; checks that a client made from it agrees. */
+static void check_explained(const mt_config *config, mt_consent level, mt_consent_source source) {
+  mt_consent level_out = (mt_consent)77;
+  mt_consent_source source_out = (mt_consent_source)77;
+  CHECK_STATUS(mt_consent_explain(config, &level_out, &source_out), MT_OK);
+  CHECK((int)level_out == (int)level);
+  CHECK((int)source_out == (int)source);
+  /* A client is enabled for on and local (local records on this machine), off otherwise. */
+  mt_client *client = mt_client_new(config);
+  CHECK(client != NULL);
+  CHECK(mt_client_is_enabled(client) == (level != MT_CONSENT_OFF));
+  mt_shutdown(client, 1000);
+}
+
+static void explained(void) {
+  CHECK_STATUS(mt_consent_set("tool", MT_CONSENT_UNDECIDED), MT_OK);
+  CHECK_STATUS(mt_consent_set(NULL, MT_CONSENT_UNDECIDED), MT_OK);
+  mt_config *config = mt_config_new();
+  CHECK(config != NULL);
+  CHECK_STATUS(mt_config_set_app_name(config, "tool"), MT_OK);
+  /* Closed port: a client that does start never reaches a collector. */
+  CHECK_STATUS(mt_config_set_endpoint(config, "http://127.0.0.1:9/v1/events"), MT_OK);
+
+  check_explained(NULL, MT_CONSENT_OFF, MT_CONSENT_SOURCE_DEFAULT);        /* rule 5 */
+  check_explained(config, MT_CONSENT_OFF, MT_CONSENT_SOURCE_DEFAULT);      /* rule 5 */
+  CHECK_STATUS(mt_config_set_enabled(config, true), MT_OK);
+  check_explained(config, MT_CONSENT_ON, MT_CONSENT_SOURCE_HOST);          /* rule 4 */
+  CHECK_STATUS(mt_consent_set(NULL, MT_CONSENT_LOCAL), MT_OK);
+  check_explained(config, MT_CONSENT_LOCAL, MT_CONSENT_SOURCE_GLOBAL_CHOICE); /* rule 3 */
+  CHECK_STATUS(mt_consent_set("tool", MT_CONSENT_OFF), MT_OK);
+  check_explained(config, MT_CONSENT_OFF, MT_CONSENT_SOURCE_APP_CHOICE);   /* rule 3 */
+  CHECK(setenv("TELEMETRY_ENABLED", "1", 1) == 0);
+  check_explained(config, MT_CONSENT_ON, MT_CONSENT_SOURCE_TELEMETRY_ENABLED); /* rule 2 */
+  CHECK(setenv("DO_NOT_TRACK", "1", 1) == 0);
+  check_explained(config, MT_CONSENT_OFF, MT_CONSENT_SOURCE_DO_NOT_TRACK); /* rule 1 */
+  CHECK(unsetenv("DO_NOT_TRACK") == 0);
+  CHECK(unsetenv("TELEMETRY_ENABLED") == 0);
+  /* NULL config is the environment alone: TELEMETRY_APP names the application. */
+  check_explained(NULL, MT_CONSENT_LOCAL, MT_CONSENT_SOURCE_GLOBAL_CHOICE);
+  CHECK(setenv("TELEMETRY_APP", "tool", 1) == 0);
+  check_explained(NULL, MT_CONSENT_OFF, MT_CONSENT_SOURCE_APP_CHOICE);
+  CHECK(unsetenv("TELEMETRY_APP") == 0);
+
+  /* Outputs are required, and nothing is written when one is missing. */
+  mt_consent level = (mt_consent)77;
+  mt_consent_source source = (mt_consent_source)77;
+  CHECK_STATUS(mt_consent_explain(config, NULL, &source), MT_ERR_NULL_ARGUMENT);
+  CHECK_STATUS(mt_consent_explain(config, &level, NULL), MT_ERR_NULL_ARGUMENT);
+  CHECK((int)level == 77 && (int)source == 77);
+  mt_config_free(config);
+
+  /* Each source has its own static message; other numbers are "unknown source". */
+  for (int first = MT_CONSENT_SOURCE_DO_NOT_TRACK; first <= MT_CONSENT_SOURCE_DEFAULT; first++) {
+    const char *message = mt_consent_source_message(first);
+    CHECK(message != NULL && strstr(message, "(rule ") != NULL);
+    CHECK(message == mt_consent_source_message(first));
+    for (int second = first + 1; second <= MT_CONSENT_SOURCE_DEFAULT; second++) {
+      CHECK(strcmp(message, mt_consent_source_message(second)) != 0);
+    }
+  }
+  CHECK(strstr(mt_consent_source_message(MT_CONSENT_SOURCE_APP_CHOICE), "this application"));
+  CHECK_STREQ(mt_consent_source_message(0), "unknown source");
+  CHECK_STREQ(mt_consent_source_message(8), "unknown source");
+  CHECK_STREQ(mt_consent_source_message(-1), "unknown source");
+}
+
+/* A link planted at the consent file's place is not written through, and not read: the client
+ * is off, and mt_consent_explain says why. */
 static void links(void) {
   char target[256];
   snprintf(target, sizeof target, "%s/elsewhere", consent_dir);
@@ -77,6 +145,11 @@ static void links(void) {
   CHECK(symlink(target, consent_file) == 0);
   mt_consent level = (mt_consent)77;
   CHECK_STATUS(mt_consent_get(NULL, &level), MT_ERR_IO);
+  mt_config *enabled = mt_config_new();
+  CHECK(enabled != NULL);
+  CHECK_STATUS(mt_config_set_enabled(enabled, true), MT_OK);
+  check_explained(enabled, MT_CONSENT_OFF, MT_CONSENT_SOURCE_UNREADABLE_CHOICE);
+  mt_config_free(enabled);
   CHECK_STATUS(mt_consent_set(NULL, MT_CONSENT_OFF), MT_OK);
   CHECK(recorded(NULL) == MT_CONSENT_OFF);
   char text[16] = {0};
@@ -147,6 +220,7 @@ int main(void) {
 
   round_trip();
   refusals();
+  explained();
   links();
   mt_test_collector *collector = collector_start();
   recorded_choice_decides(collector);

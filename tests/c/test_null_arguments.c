@@ -36,8 +36,10 @@
  *   mt_consent_get                  app_name                          the global default
  *                                   out                               MT_ERR_NULL_ARGUMENT
  *   mt_consent_set                  app_name                          the global default
+ *   mt_consent_explain              config                            from the environment
+ *                                   level_out, source_out             MT_ERR_NULL_ARGUMENT
  *   mt_global, mt_global_shutdown, mt_config_new, mt_config_from_env, mt_version,
- *   mt_status_message, mt_consent_notice
+ *   mt_status_message, mt_consent_notice, mt_consent_source_message
  *                                   no pointer parameter; the pointers they return are never NULL
  */
 #define _POSIX_C_SOURCE 200809L
@@ -178,6 +180,14 @@ static void process_functions(void) {
   CHECK_STATUS(mt_consent_get(NULL, NULL), MT_ERR_NULL_ARGUMENT);
   CHECK_STATUS(mt_consent_set(NULL, 99), MT_ERR_INVALID_ARGUMENT);
   CHECK(mt_consent_notice() != NULL);
+  /* A NULL config means the environment, as for mt_client_new; NULL outputs are mistakes. */
+  mt_consent level = MT_CONSENT_UNDECIDED;
+  mt_consent_source source = MT_CONSENT_SOURCE_DEFAULT;
+  CHECK_STATUS(mt_consent_explain(NULL, NULL, NULL), MT_ERR_NULL_ARGUMENT);
+  CHECK_STATUS(mt_consent_explain(NULL, &level, NULL), MT_ERR_NULL_ARGUMENT);
+  CHECK_STATUS(mt_consent_explain(NULL, NULL, &source), MT_ERR_NULL_ARGUMENT);
+  CHECK(level == MT_CONSENT_UNDECIDED);
+  CHECK(mt_consent_source_message(0) != NULL);
 }
 
 /* NULL config means "from the environment", not "disabled": with consent in the environment the

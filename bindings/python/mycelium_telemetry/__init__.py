@@ -17,7 +17,7 @@ from ._native import lib as _lib
 from .anonymization import DataAnonymizer
 from .client import TelemetryClient, TelemetryStats, get_telemetry_client, shutdown_telemetry_client
 from .config import ErrorDetail, TelemetryConfig, ValueType
-from .consent import Consent
+from .consent import Consent, ConsentSource
 
 __version__: str = _lib.mt_version().decode("ascii")
 
@@ -26,6 +26,7 @@ _lib.mt_set_runtime(f"python {_platform.python_version()}".encode("ascii", "repl
 
 __all__ = [
     "Consent",
+    "ConsentSource",
     "DataAnonymizer",
     "ErrorDetail",
     "TelemetryClient",

@@ -121,6 +121,11 @@ _SIGNATURES = {
     "mt_consent_get": (_c_status, [_c_text, ctypes.POINTER(ctypes.c_int)]),
     "mt_consent_set": (_c_status, [_c_text, ctypes.c_int]),
     "mt_consent_notice": (_c_text, []),
+    "mt_consent_explain": (
+        _c_status,
+        [_c_config, ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_int)],
+    ),
+    "mt_consent_source_message": (_c_text, [ctypes.c_int]),
     "mt_config_set_salt": (_c_status, [_c_config, _c_text]),
     "mt_config_set_salt_file": (_c_status, [_c_config, _c_text]),
     "mt_config_set_flush_interval_ms": (_c_status, [_c_config, ctypes.c_uint32]),

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_contract import STATUSES
+from test_contract import CONTRACT, STATUSES
 
-from mycelium_telemetry import Consent, TelemetryConfig, consent
+from mycelium_telemetry import Consent, ConsentSource, TelemetryClient, TelemetryConfig, consent
 
 
 @pytest.fixture
@@ -88,3 +88,61 @@ def test_app_name_is_a_config_option():
     assert TelemetryConfig(app_name="mytool").app_name == "mytool"
     with pytest.raises(ValueError):
         TelemetryConfig(app_name="not a name")
+
+
+def test_sources_are_the_contract_sources():
+    numbers = {source.value: number for number, source in enumerate(ConsentSource, start=1)}
+    assert numbers == CONTRACT["consent_sources"]
+
+
+def _explained(config, level, source):
+    """explain() says ``level`` because of ``source``, and a client from ``config`` agrees."""
+    explanation = consent.explain(config)
+    assert (explanation.level, explanation.source) == (level, source)
+    assert "(rule " in explanation.reason
+    client = TelemetryClient(config) if config is not None else TelemetryClient(TelemetryConfig.from_env())
+    try:
+        assert client.is_enabled() == (level is not Consent.OFF)
+    finally:
+        client.shutdown(timeout=1.0)
+    return explanation
+
+
+def test_explain_names_the_rule_that_decides_row_by_row(consent_file, monkeypatch):
+    for name in ("DO_NOT_TRACK", "TELEMETRY_ENABLED", "TELEMETRY_APP"):
+        monkeypatch.delenv(name, raising=False)
+    # A closed loopback port: a client that does start never reaches a collector.
+    config = TelemetryConfig(app_name="mytool", endpoint="http://127.0.0.1:9/v1/events")
+    _explained(None, Consent.OFF, ConsentSource.DEFAULT)  # 5
+    _explained(config, Consent.OFF, ConsentSource.DEFAULT)  # 5
+    host = TelemetryConfig(app_name="mytool", endpoint="http://127.0.0.1:9/v1/events", enabled=True)
+    _explained(host, Consent.ON, ConsentSource.HOST)  # 4
+    consent.set(Consent.LOCAL)
+    _explained(host, Consent.LOCAL, ConsentSource.GLOBAL_CHOICE)  # 3, global
+    consent.set(Consent.OFF, app="mytool")
+    off = _explained(host, Consent.OFF, ConsentSource.APP_CHOICE)  # 3, the app's own
+    assert off.reason == "the choice recorded for this application (rule 3)"
+    monkeypatch.setenv("TELEMETRY_ENABLED", "1")
+    _explained(host, Consent.ON, ConsentSource.TELEMETRY_ENABLED)  # 2
+    monkeypatch.setenv("DO_NOT_TRACK", "1")
+    _explained(host, Consent.OFF, ConsentSource.DO_NOT_TRACK)  # 1
+    monkeypatch.delenv("DO_NOT_TRACK")
+    monkeypatch.delenv("TELEMETRY_ENABLED")
+    # None is the environment alone, where TELEMETRY_APP names the application.
+    monkeypatch.setenv("TELEMETRY_APP", "mytool")
+    _explained(None, Consent.OFF, ConsentSource.APP_CHOICE)
+
+
+def test_explain_reports_an_unreadable_choice_as_off_without_raising(consent_file):
+    consent_file.write_text("not json", encoding="utf-8")
+    consent_file.chmod(0o600)
+    explanation = consent.explain(TelemetryConfig(enabled=True))
+    assert explanation == (Consent.OFF, ConsentSource.UNREADABLE_CHOICE, explanation.reason)
+    assert "cannot be read" in explanation.reason
+    with pytest.raises(OSError):
+        consent.get()  # which says why
+
+
+def test_explain_takes_a_config_or_nothing():
+    with pytest.raises(TypeError):
+        consent.explain("mytool")

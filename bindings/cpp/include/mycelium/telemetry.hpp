@@ -180,6 +180,9 @@ struct ConfigFree {
 };
 using ConfigHandle = std::unique_ptr<mt_config, ConfigFree>;
 
+/// Reaches Config's C config for the consent functions (consent.hpp).
+struct ConfigAccess;
+
 }  // namespace detail
 
 /// One metadata, tag or context value: null, bool, integer, floating point or string.
@@ -461,6 +464,7 @@ class Config {
 
  private:
   friend class Client;
+  friend struct detail::ConfigAccess;
 
   /// The C config these settings describe. Throws Error for a value out of range.
   detail::ConfigHandle to_native() const {

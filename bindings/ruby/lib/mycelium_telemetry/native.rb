@@ -122,6 +122,8 @@ module MyceliumTelemetry
     attach_function :mt_consent_get, %i[string pointer], :int
     attach_function :mt_consent_set, %i[string int], :int
     attach_function :mt_consent_notice, [], :string
+    attach_function :mt_consent_explain, %i[pointer pointer pointer], :int
+    attach_function :mt_consent_source_message, [:int], :string
 
     # Copies a string the library allocated into Ruby and frees the original.
     def self.take_string(pointer)
