@@ -98,7 +98,7 @@ fn deliver(path: &Path, mut file: ConsentFile) -> Result<(usize, usize), Consent
     for request in &pending {
         let transport = HttpTransport::new(request.endpoint.clone());
         match transport.post(&deletion_body(&request.installation_id), DELETION_TIMEOUT) {
-            Delivery::Accepted => {
+            Delivery::Accepted | Delivery::PartlyAccepted { .. } => {
                 file.remove_pending_deletion(request);
                 delivered += 1;
             }

@@ -26,6 +26,7 @@ pub mod client_lifecycle;
 pub mod config;
 pub mod consent;
 pub mod privacy;
+pub mod protocol;
 pub mod process;
 pub mod status;
 
