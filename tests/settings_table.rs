@@ -203,7 +203,11 @@ fn the_environment_reads_every_variable_of_the_table() {
         }
     };
     // The OpenTelemetry variables are checked only when they are used, for OTLP.
-    let otlp_only = [Setting::OtlpLogsEndpoint, Setting::OtlpEndpoint, Setting::OtlpHeaders];
+    let otlp_only = [
+        Setting::OtlpLogsEndpoint,
+        Setting::OtlpEndpoint,
+        Setting::OtlpHeaders,
+    ];
     let mut checked = 0;
     for row in SETTINGS {
         let (Some(var), Some(value)) = (row.env_var, invalid(row.setting)) else {

@@ -14,7 +14,9 @@ use crate::transport::Transport;
 pub(super) fn transport_for(config: &Config) -> Transport {
     let output_file = config.output_file().map(|path| path.as_path());
     match config.protocol() {
-        Protocol::Mycelium => Transport::new(config.endpoint(), config.private_roots(), output_file),
+        Protocol::Mycelium => {
+            Transport::new(config.endpoint(), config.private_roots(), output_file)
+        }
         Protocol::Otlp => Transport::otlp(
             config.endpoint(),
             config.otlp_headers(),

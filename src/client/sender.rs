@@ -198,7 +198,9 @@ impl Shared {
             };
         if delivered {
             let rejected = std::mem::take(&mut state.rejected).min(written);
-            self.counters.sent.fetch_add(written - rejected, Ordering::SeqCst);
+            self.counters
+                .sent
+                .fetch_add(written - rejected, Ordering::SeqCst);
             self.counters.failed.fetch_add(rejected, Ordering::SeqCst);
             self.counters.batches_sent.fetch_add(1, Ordering::SeqCst);
         } else {

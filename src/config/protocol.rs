@@ -83,7 +83,10 @@ impl Config {
             return Ok(());
         }
         // The signal-specific variable wins and is used as it is (no path appended).
-        let endpoint = match (&settings.logs_endpoint_variable, &settings.endpoint_variable) {
+        let endpoint = match (
+            &settings.logs_endpoint_variable,
+            &settings.endpoint_variable,
+        ) {
             (Some(url), _) => Some(normalize_endpoint(url).ok_or(ConfigError {
                 setting: Setting::OtlpLogsEndpoint,
             })?),
@@ -128,7 +131,10 @@ mod tests {
     #[test]
     fn endpoint_follows_the_specified_order() {
         let base = ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318/");
-        let logs = ("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "http://localhost:9/custom");
+        let logs = (
+            "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
+            "http://localhost:9/custom",
+        );
         let otlp = ("TELEMETRY_PROTOCOL", "OTLP");
         let own = ("TELEMETRY_ENDPOINT", "http://[::1]:7/x");
         let endpoint = |vars: &[(&str, &str)]| from(vars).unwrap().endpoint().to_owned();
@@ -142,12 +148,21 @@ mod tests {
 
     #[test]
     fn otel_variables_are_checked_only_for_otlp() {
-        let remote = ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector.example.com:4317");
+        let remote = (
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "http://collector.example.com:4317",
+        );
         let headers = ("OTEL_EXPORTER_OTLP_HEADERS", "no-equals-sign");
         assert!(from(&[remote, headers]).is_ok());
         let otlp = ("TELEMETRY_PROTOCOL", "otlp");
-        assert_eq!(from(&[otlp, remote]).unwrap_err().setting, Setting::OtlpEndpoint);
-        assert_eq!(from(&[otlp, headers]).unwrap_err().setting, Setting::OtlpHeaders);
+        assert_eq!(
+            from(&[otlp, remote]).unwrap_err().setting,
+            Setting::OtlpEndpoint
+        );
+        assert_eq!(
+            from(&[otlp, headers]).unwrap_err().setting,
+            Setting::OtlpHeaders
+        );
     }
 
     #[test]

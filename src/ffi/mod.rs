@@ -26,8 +26,8 @@ pub mod client_lifecycle;
 pub mod config;
 pub mod consent;
 pub mod privacy;
-pub mod protocol;
 pub mod process;
+pub mod protocol;
 pub mod status;
 
 pub use status::mt_status;

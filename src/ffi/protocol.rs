@@ -72,7 +72,10 @@ mod tests {
         }
         let config = super::super::config::mt_config_new();
         assert_eq!(mt_config_set_protocol(config, 1), mt_status::MT_OK);
-        assert_eq!(mt_config_set_protocol(config, 7), mt_status::MT_ERR_INVALID_ARGUMENT);
+        assert_eq!(
+            mt_config_set_protocol(config, 7),
+            mt_status::MT_ERR_INVALID_ARGUMENT
+        );
         assert_eq!(
             mt_config_set_protocol(std::ptr::null_mut(), 1),
             mt_status::MT_ERR_NULL_ARGUMENT

@@ -68,7 +68,10 @@ impl Encoder {
 fn log_record(event: &Value, sent_at: Option<f64>) -> Option<Value> {
     let event = event.as_object()?;
     let kind = event.get("event_type")?.as_str()?;
-    let tracked_at = event.get("timestamp").and_then(Value::as_f64).unwrap_or(0.0);
+    let tracked_at = event
+        .get("timestamp")
+        .and_then(Value::as_f64)
+        .unwrap_or(0.0);
     let mut attributes = Vec::new();
     for (field, value) in event {
         if field != "event_type" && field != "timestamp" {

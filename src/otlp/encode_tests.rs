@@ -47,7 +47,10 @@ fn one_resource_logs_per_batch_with_the_resource_attributes() {
     assert_eq!(text("telemetry.sdk.version"), crate::VERSION);
     assert_eq!(text("os.type"), "linux");
     assert!(!text("host.arch").is_empty());
-    assert_eq!(text("mycelium.installation_id"), "3f2a9c1e0b7d4f6a8c5e2d1b0a9f8e7d");
+    assert_eq!(
+        text("mycelium.installation_id"),
+        "3f2a9c1e0b7d4f6a8c5e2d1b0a9f8e7d"
+    );
     let scope = &resource_logs[0]["scopeLogs"][0];
     assert_eq!(scope["scope"]["name"], "mycelium-telemetry");
     assert_eq!(scope["logRecords"].as_array().map(Vec::len), Some(5));
@@ -57,10 +60,18 @@ fn one_resource_logs_per_batch_with_the_resource_attributes() {
 fn service_name_defaults_and_installation_id_only_when_the_batch_has_one() {
     let request = encoded(None, None);
     let resource = attributes(&request["resourceLogs"][0]["resource"]["attributes"]);
-    assert_eq!(resource["service.name"]["stringValue"], "mycelium-telemetry");
+    assert_eq!(
+        resource["service.name"]["stringValue"],
+        "mycelium-telemetry"
+    );
     assert_eq!(resource["telemetry.sdk.language"]["stringValue"], "c");
-    let without = BATCH.replace(r#""installation_id":"3f2a9c1e0b7d4f6a8c5e2d1b0a9f8e7d","#, "");
-    let body = Encoder::new(None).encode(without.as_bytes()).expect("encodes");
+    let without = BATCH.replace(
+        r#""installation_id":"3f2a9c1e0b7d4f6a8c5e2d1b0a9f8e7d","#,
+        "",
+    );
+    let body = Encoder::new(None)
+        .encode(without.as_bytes())
+        .expect("encodes");
     let request: Value = serde_json::from_slice(&body).expect("JSON");
     let resource = attributes(&request["resourceLogs"][0]["resource"]["attributes"]);
     assert!(!resource.contains_key("mycelium.installation_id"));
@@ -73,7 +84,10 @@ fn each_event_type_becomes_a_named_log_record() {
         .as_array()
         .expect("records")
         .clone();
-    let names: Vec<&str> = records.iter().filter_map(|r| r["eventName"].as_str()).collect();
+    let names: Vec<&str> = records
+        .iter()
+        .filter_map(|r| r["eventName"].as_str())
+        .collect();
     assert_eq!(
         names,
         [
@@ -93,26 +107,56 @@ fn each_event_type_becomes_a_named_log_record() {
     assert_eq!(records[2]["severityText"], "ERROR");
 
     let usage = attributes(&records[0]["attributes"]);
-    assert_eq!(usage["mycelium.agent_id_hash"], json!({"stringValue": "089d4a2c"}));
-    assert_eq!(usage["mycelium.operation"], json!({"stringValue": "summarize"}));
-    assert_eq!(usage["mycelium.metadata.duration_ms"], json!({"intValue": "812"}));
-    assert_eq!(usage["mycelium.metadata.success"], json!({"boolValue": true}));
-    assert_eq!(usage["mycelium.metadata.ratio"], json!({"doubleValue": 0.5}));
+    assert_eq!(
+        usage["mycelium.agent_id_hash"],
+        json!({"stringValue": "089d4a2c"})
+    );
+    assert_eq!(
+        usage["mycelium.operation"],
+        json!({"stringValue": "summarize"})
+    );
+    assert_eq!(
+        usage["mycelium.metadata.duration_ms"],
+        json!({"intValue": "812"})
+    );
+    assert_eq!(
+        usage["mycelium.metadata.success"],
+        json!({"boolValue": true})
+    );
+    assert_eq!(
+        usage["mycelium.metadata.ratio"],
+        json!({"doubleValue": 0.5})
+    );
 
     let performance = attributes(&records[1]["attributes"]);
-    assert_eq!(performance["mycelium.metric_name"], json!({"stringValue": "latency"}));
+    assert_eq!(
+        performance["mycelium.metric_name"],
+        json!({"stringValue": "latency"})
+    );
     assert_eq!(performance["mycelium.value"], json!({"doubleValue": 3.0}));
     assert_eq!(performance["mycelium.unit"], json!({"stringValue": "ms"}));
-    assert_eq!(performance["mycelium.tags.region"], json!({"stringValue": "eu"}));
+    assert_eq!(
+        performance["mycelium.tags.region"],
+        json!({"stringValue": "eu"})
+    );
 
     let error = attributes(&records[2]["attributes"]);
-    assert_eq!(error["exception.type"], json!({"stringValue": "ValueError"}));
+    assert_eq!(
+        error["exception.type"],
+        json!({"stringValue": "ValueError"})
+    );
     assert_eq!(
         error["exception.message"],
         json!({"stringValue": "bad input at <user>/x.py"})
     );
-    assert_eq!(error["exception.stacktrace"], json!({"stringValue": "x.py:3 in f"}));
-    assert_eq!(error["mycelium.context.retry_count"], json!({"intValue": "2"}));
+    assert_eq!(
+        error["exception.stacktrace"],
+        json!({"stringValue": "x.py:3 in f"})
+    );
+    assert_eq!(
+        error["mycelium.context.retry_count"],
+        json!({"intValue": "2"})
+    );
     // Below error detail `full` the message is empty on the wire: no attribute at all here.
     let bare = attributes(&records[3]["attributes"]);
     assert!(!bare.contains_key("exception.message"));
@@ -168,6 +212,8 @@ fn what_is_not_a_batch_is_refused() {
     assert!(encoder.encode(b"not json").is_none());
     assert!(encoder.encode(br#"{"version":"1.0"}"#).is_none());
     assert!(encoder.encode(br#"{"events":[{"no_type":1}]}"#).is_none());
-    let empty = encoder.encode(br#"{"events":[]}"#).expect("an empty batch encodes");
+    let empty = encoder
+        .encode(br#"{"events":[]}"#)
+        .expect("an empty batch encodes");
     assert!(String::from_utf8_lossy(&empty).contains("\"logRecords\":[]"));
 }

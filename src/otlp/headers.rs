@@ -137,17 +137,26 @@ mod tests {
         assert_eq!(ExportHeaders::parse("novalue"), Err(Malformed { entry: 0 }));
         assert_eq!(ExportHeaders::parse("a=1,=2"), Err(Malformed { entry: 1 }));
         assert_eq!(ExportHeaders::parse("a b=1"), Err(BadName { entry: 0 }));
-        assert_eq!(ExportHeaders::parse("a=x%0D%0AHost: evil"), Err(BadValue { entry: 0 }));
+        assert_eq!(
+            ExportHeaders::parse("a=x%0D%0AHost: evil"),
+            Err(BadValue { entry: 0 })
+        );
         assert_eq!(ExportHeaders::parse("a=%zz"), Err(BadValue { entry: 0 }));
         assert_eq!(ExportHeaders::parse("a=%4"), Err(BadValue { entry: 0 }));
-        assert_eq!(ExportHeaders::parse("Content-Length=1"), Err(Reserved { entry: 0 }));
+        assert_eq!(
+            ExportHeaders::parse("Content-Length=1"),
+            Err(Reserved { entry: 0 })
+        );
     }
 
     #[test]
     fn never_shows_a_value() {
         let headers = ExportHeaders::parse("authorization=Bearer%20planted-key-42").unwrap();
         let shown = format!("{headers:?}");
-        assert!(shown.contains("authorization") && !shown.contains("planted-key-42"), "{shown}");
+        assert!(
+            shown.contains("authorization") && !shown.contains("planted-key-42"),
+            "{shown}"
+        );
         let error = ExportHeaders::parse("authorization=planted-key-42%0A").unwrap_err();
         assert!(!error.to_string().contains("planted"), "{error}");
     }

@@ -41,7 +41,10 @@ mod tests {
     fn reads_partial_success() {
         let rejected = br#"{"partialSuccess":{"rejectedLogRecords":"3","errorMessage":"x"}}"#;
         assert_eq!(rejected_log_records(rejected), 3);
-        assert_eq!(rejected_log_records(br#"{"partialSuccess":{"rejectedLogRecords":2}}"#), 2);
+        assert_eq!(
+            rejected_log_records(br#"{"partialSuccess":{"rejectedLogRecords":2}}"#),
+            2
+        );
         assert_eq!(rejected_log_records(br#"{"partialSuccess":{}}"#), 0);
         assert_eq!(rejected_log_records(b"{}"), 0);
         assert_eq!(rejected_log_records(b""), 0);

@@ -52,7 +52,9 @@ impl OtlpTransport {
         if let Some(tls) = &self.extra_roots {
             if self.endpoint.starts_with("https://") {
                 return match https::exchange(&self.endpoint, tls, body, timeout, &headers) {
-                    Some(answer) => classify(answer.status, answer.retry_after.as_deref(), &answer.body),
+                    Some(answer) => {
+                        classify(answer.status, answer.retry_after.as_deref(), &answer.body)
+                    }
                     None => Delivery::Retryable { retry_after: None },
                 };
             }
@@ -110,7 +112,11 @@ mod tests {
         assert_eq!(classify(200, None, b"{}"), Delivery::Accepted);
         assert_eq!(classify(200, None, b""), Delivery::Accepted);
         assert_eq!(
-            classify(200, None, br#"{"partialSuccess":{"rejectedLogRecords":"2"}}"#),
+            classify(
+                200,
+                None,
+                br#"{"partialSuccess":{"rejectedLogRecords":"2"}}"#
+            ),
             Delivery::PartlyAccepted { rejected: 2 }
         );
         assert_eq!(
@@ -119,7 +125,10 @@ mod tests {
                 retry_after: Some(Duration::from_secs(4))
             }
         );
-        assert_eq!(classify(429, None, b""), Delivery::Retryable { retry_after: None });
+        assert_eq!(
+            classify(429, None, b""),
+            Delivery::Retryable { retry_after: None }
+        );
         // 500 and 501 are not in OTLP's list: the batch is dropped, not retried.
         for status in [400, 401, 403, 500, 501, 302] {
             assert_eq!(classify(status, None, b""), Delivery::Rejected { status });

@@ -27,7 +27,7 @@ stop_collector() {
         collector_pid=""
     fi
 }
-trap 'stop_collector; rm -rf "$work"' EXIT
+trap 'stop_collector; [ -n "${MT_OTEL_KEEP:-}" ] && cp "$work"/*.json "$MT_OTEL_KEEP"/; rm -rf "$work"' EXIT
 
 # The library's SONAME is libmycelium_telemetry.so.0, a name only an install creates: link
 # against a folder that has it, pointing at the release build.
