@@ -726,26 +726,6 @@ enum mt_status mt_config_set_error_detail(struct mt_config *config, int detail);
 char *mt_config_anonymize_event(const struct mt_config *config, const char *event_json);
 
 /**
- * Sets what batches are sent as (like `TELEMETRY_PROTOCOL`): `protocol` is an
- * `mt_protocol`. `MT_PROTOCOL_MYCELIUM` (the default) sends wire format 1.0 to the
- * endpoint; `MT_PROTOCOL_OTLP` sends the same scrubbed events as OTLP/HTTP JSON logs. With
- * OTLP, an endpoint left at the default is taken from `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`,
- * else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs`, else `http://localhost:4318/v1/logs`,
- * and `OTEL_EXPORTER_OTLP_HEADERS` is sent with each request, for a config from
- * `mt_config_from_env` that collects (a config from `mt_config_new` reads no variable).
- * Choosing a protocol never enables telemetry.
- *
- * `protocol` is an `int` rather than `mt_protocol` so that any value a C program holds is
- * safe to pass; an `mt_protocol` converts implicitly.
- *
- * Ownership: `config` is borrowed. Threads: one thread at a time per config.
- * Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_ARGUMENT` (`protocol` is not an
- * `mt_protocol`) or `MT_ERR_INVALID_CONFIG_VALUE` (an `OTEL_EXPORTER_OTLP_*` value the
- * environment gave breaks its rules); on an error the setting is left unchanged.
- */
-enum mt_status mt_config_set_protocol(struct mt_config *config, int protocol);
-
-/**
  * Hashes `identifier` with `salt`: lowercase hex SHA-256 of the identifier followed directly by
  * the salt, 64 characters (the same as the Python module's `hash_identifier`).
  *
@@ -808,6 +788,26 @@ enum mt_status mt_set_runtime(const char *runtime);
  * Ownership: static; do not free. Never NULL. Threads: any thread.
  */
 const char *mt_version(void);
+
+/**
+ * Sets what batches are sent as (like `TELEMETRY_PROTOCOL`): `protocol` is an
+ * `mt_protocol`. `MT_PROTOCOL_MYCELIUM` (the default) sends wire format 1.0 to the
+ * endpoint; `MT_PROTOCOL_OTLP` sends the same scrubbed events as OTLP/HTTP JSON logs. With
+ * OTLP, an endpoint left at the default is taken from `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`,
+ * else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs`, else `http://localhost:4318/v1/logs`,
+ * and `OTEL_EXPORTER_OTLP_HEADERS` is sent with each request, for a config from
+ * `mt_config_from_env` that collects (a config from `mt_config_new` reads no variable).
+ * Choosing a protocol never enables telemetry.
+ *
+ * `protocol` is an `int` rather than `mt_protocol` so that any value a C program holds is
+ * safe to pass; an `mt_protocol` converts implicitly.
+ *
+ * Ownership: `config` is borrowed. Threads: one thread at a time per config.
+ * Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_ARGUMENT` (`protocol` is not an
+ * `mt_protocol`) or `MT_ERR_INVALID_CONFIG_VALUE` (an `OTEL_EXPORTER_OTLP_*` value the
+ * environment gave breaks its rules); on an error the setting is left unchanged.
+ */
+enum mt_status mt_config_set_protocol(struct mt_config *config, int protocol);
 
 /**
  * A short English description of a status, for logs.

@@ -46,7 +46,10 @@ impl Shared {
     pub(super) fn encode_for_protocol<'a>(&self, wire: &'a [u8]) -> Option<Cow<'a, [u8]>> {
         match &self.encoder {
             None => Some(Cow::Borrowed(wire)),
-            Some(encoder) => encoder.encode(wire).map(Cow::Owned),
+            Some(encoder) => {
+                let runtime = crate::event::host_runtime();
+                encoder.encode(wire, runtime.as_deref()).map(Cow::Owned)
+            }
         }
     }
 

@@ -28,18 +28,10 @@ impl Encoder {
         }
     }
 
-    /// The OTLP request for one wire-format batch, with the host runtime named now. `None` if
-    /// `wire_batch` is not a batch (it always is when the sender built it).
-    pub fn encode(&self, wire_batch: &[u8]) -> Option<Vec<u8>> {
-        let runtime = crate::event::host_runtime();
-        self.encode_with_runtime(wire_batch, runtime.as_deref())
-    }
-
-    pub(super) fn encode_with_runtime(
-        &self,
-        wire_batch: &[u8],
-        runtime: Option<&str>,
-    ) -> Option<Vec<u8>> {
+    /// The OTLP request for one wire-format batch; `runtime` is what a binding gave
+    /// `mt_set_runtime`, for `telemetry.sdk.language`. `None` if `wire_batch` is not a batch (it
+    /// always is when the sender built it).
+    pub fn encode(&self, wire_batch: &[u8], runtime: Option<&str>) -> Option<Vec<u8>> {
         let batch: Map<String, Value> = serde_json::from_slice(wire_batch).ok()?;
         let sent_at = batch.get("timestamp").and_then(Value::as_f64);
         let installation_id = batch.get("installation_id").and_then(Value::as_str);

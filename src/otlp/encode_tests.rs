@@ -17,7 +17,7 @@ const BATCH: &str = r#"{"version":"1.0","timestamp":1795634411.5,"installation_i
 
 fn encoded(app: Option<&str>, runtime: Option<&str>) -> Value {
     let body = Encoder::new(app)
-        .encode_with_runtime(BATCH.as_bytes(), runtime)
+        .encode(BATCH.as_bytes(), runtime)
         .expect("a batch encodes");
     serde_json::from_slice(&body).expect("the encoding is JSON")
 }
@@ -70,7 +70,7 @@ fn service_name_defaults_and_installation_id_only_when_the_batch_has_one() {
         "",
     );
     let body = Encoder::new(None)
-        .encode(without.as_bytes())
+        .encode(without.as_bytes(), None)
         .expect("encodes");
     let request: Value = serde_json::from_slice(&body).expect("JSON");
     let resource = attributes(&request["resourceLogs"][0]["resource"]["attributes"]);
@@ -209,11 +209,13 @@ fn nanoseconds_keep_every_digit_of_the_seconds() {
 #[test]
 fn what_is_not_a_batch_is_refused() {
     let encoder = Encoder::new(None);
-    assert!(encoder.encode(b"not json").is_none());
-    assert!(encoder.encode(br#"{"version":"1.0"}"#).is_none());
-    assert!(encoder.encode(br#"{"events":[{"no_type":1}]}"#).is_none());
+    assert!(encoder.encode(b"not json", None).is_none());
+    assert!(encoder.encode(br#"{"version":"1.0"}"#, None).is_none());
+    assert!(encoder
+        .encode(br#"{"events":[{"no_type":1}]}"#, None)
+        .is_none());
     let empty = encoder
-        .encode(br#"{"events":[]}"#)
+        .encode(br#"{"events":[]}"#, None)
         .expect("an empty batch encodes");
     assert!(String::from_utf8_lossy(&empty).contains("\"logRecords\":[]"));
 }
