@@ -106,56 +106,45 @@ fn each_event_type_becomes_a_named_log_record() {
     assert_eq!(records[2]["severityNumber"], json!(17));
     assert_eq!(records[2]["severityText"], "ERROR");
 
-    let usage = attributes(&records[0]["attributes"]);
-    assert_eq!(
-        usage["mycelium.agent_id_hash"],
-        json!({"stringValue": "089d4a2c"})
+    let expect = |record: &Value, wanted: &[(&str, Value)]| {
+        let found = attributes(&record["attributes"]);
+        for (key, value) in wanted {
+            assert_eq!(found.get(*key), Some(value), "{key}");
+        }
+    };
+    expect(
+        &records[0],
+        &[
+            ("mycelium.agent_id_hash", json!({"stringValue": "089d4a2c"})),
+            ("mycelium.operation", json!({"stringValue": "summarize"})),
+            ("mycelium.metadata.duration_ms", json!({"intValue": "812"})),
+            ("mycelium.metadata.success", json!({"boolValue": true})),
+            ("mycelium.metadata.ratio", json!({"doubleValue": 0.5})),
+        ],
     );
-    assert_eq!(
-        usage["mycelium.operation"],
-        json!({"stringValue": "summarize"})
+    expect(
+        &records[1],
+        &[
+            ("mycelium.metric_name", json!({"stringValue": "latency"})),
+            ("mycelium.value", json!({"doubleValue": 3.0})),
+            ("mycelium.unit", json!({"stringValue": "ms"})),
+            ("mycelium.tags.region", json!({"stringValue": "eu"})),
+        ],
     );
-    assert_eq!(
-        usage["mycelium.metadata.duration_ms"],
-        json!({"intValue": "812"})
-    );
-    assert_eq!(
-        usage["mycelium.metadata.success"],
-        json!({"boolValue": true})
-    );
-    assert_eq!(
-        usage["mycelium.metadata.ratio"],
-        json!({"doubleValue": 0.5})
-    );
-
-    let performance = attributes(&records[1]["attributes"]);
-    assert_eq!(
-        performance["mycelium.metric_name"],
-        json!({"stringValue": "latency"})
-    );
-    assert_eq!(performance["mycelium.value"], json!({"doubleValue": 3.0}));
-    assert_eq!(performance["mycelium.unit"], json!({"stringValue": "ms"}));
-    assert_eq!(
-        performance["mycelium.tags.region"],
-        json!({"stringValue": "eu"})
-    );
-
-    let error = attributes(&records[2]["attributes"]);
-    assert_eq!(
-        error["exception.type"],
-        json!({"stringValue": "ValueError"})
-    );
-    assert_eq!(
-        error["exception.message"],
-        json!({"stringValue": "bad input at <user>/x.py"})
-    );
-    assert_eq!(
-        error["exception.stacktrace"],
-        json!({"stringValue": "x.py:3 in f"})
-    );
-    assert_eq!(
-        error["mycelium.context.retry_count"],
-        json!({"intValue": "2"})
+    expect(
+        &records[2],
+        &[
+            ("exception.type", json!({"stringValue": "ValueError"})),
+            (
+                "exception.message",
+                json!({"stringValue": "bad input at <user>/x.py"}),
+            ),
+            (
+                "exception.stacktrace",
+                json!({"stringValue": "x.py:3 in f"}),
+            ),
+            ("mycelium.context.retry_count", json!({"intValue": "2"})),
+        ],
     );
     // Below error detail `full` the message is empty on the wire: no attribute at all here.
     let bare = attributes(&records[3]["attributes"]);
