@@ -3,7 +3,10 @@ JSON ExportLogsServiceRequest per line. For each expected sender (by service.nam
 resource attributes, one log record of every event type with the documented event name,
 severity and attributes, and that nothing planted unscrubbed arrived anywhere.
 
-Usage: python3 check_records.py <records file> <service.name>=<sdk language> ... [--absent NAME ...]
+Usage: python3 check_records.py <records file> <service.name>=<sdk language> ...
+       [--installation-id NAME ...] [--absent NAME ...]
+A service named after --installation-id must carry mycelium.installation_id (32 hex digits);
+every other one must not.
 """
 
 import json
@@ -38,7 +41,7 @@ class Failures(list):
             self.append(message)
 
 
-def check_service(resource_logs, service, language, failures):
+def check_service(resource_logs, service, language, with_id, failures):
     mine = [rl for rl in resource_logs if text(attrs(rl["resource"].get("attributes")), "service.name") == service]
     failures.check(len(mine) == 1, f"{service}: {len(mine)} ResourceLogs, expected 1 (one batch)")
     if not mine:
@@ -50,6 +53,12 @@ def check_service(resource_logs, service, language, failures):
     failures.check(bool(text(resource, "telemetry.sdk.version")), f"{service}: telemetry.sdk.version")
     failures.check(text(resource, "os.type") == "linux", f"{service}: os.type {text(resource, 'os.type')!r}")
     failures.check(text(resource, "host.arch") in {"amd64", "arm64"}, f"{service}: host.arch {text(resource, 'host.arch')!r}")
+    installation_id = text(resource, "mycelium.installation_id")
+    if with_id:
+        failures.check(re.fullmatch(r"[0-9a-f]{32}", installation_id or "") is not None,
+                       f"{service}: mycelium.installation_id {installation_id!r}")
+    else:
+        failures.check(installation_id is None, f"{service}: an installation id without a recorded choice")
     records = [r for sl in mine[0].get("scopeLogs", []) for r in sl.get("logRecords", [])]
     by_name = {r.get("eventName"): r for r in records}
     failures.check(len(records) == 4 and set(by_name) == EVENT_NAMES,
@@ -98,6 +107,10 @@ def main(argv):
     if "--absent" in rest:
         at = rest.index("--absent")
         rest, absent = rest[:at], rest[at + 1 :]
+    with_id = []
+    if "--installation-id" in rest:
+        at = rest.index("--installation-id")
+        rest, with_id = rest[:at], rest[at + 1 :]
     with open(path, encoding="utf-8") as handle:
         raw = handle.read()
     resource_logs = [rl for line in raw.splitlines() if line.strip() for rl in json.loads(line).get("resourceLogs", [])]
@@ -105,7 +118,7 @@ def main(argv):
     total = 0
     for pair in rest:
         service, language = pair.split("=", 1)
-        total += check_service(resource_logs, service, language, failures)
+        total += check_service(resource_logs, service, language, service in with_id, failures)
     services = [text(attrs(rl["resource"].get("attributes")), "service.name") for rl in resource_logs]
     for service in absent:
         failures.check(service not in services, f"{service}: records arrived although the Collector should have refused them")

@@ -3,11 +3,16 @@
  * path planted where the scrubber must catch them. tests/otel/test.sh runs it against a real
  * OpenTelemetry Collector and checks what the Collector wrote.
  *
- * Usage: send_events <expected sent> <expected failed>
+ * Usage: send_events <expected sent> <expected failed> [record-on]
+ * With `record-on`, the user's choice `on` is recorded first (mt_consent_set, in the consent file
+ * under HOME), so that the choice decides and batches carry the installation id.
  * Prints the client's counters and exits 0 only when they are exactly as expected. */
+#define _POSIX_C_SOURCE 200809L
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "mycelium_telemetry.h"
 
@@ -20,12 +25,19 @@ static int check(enum mt_status status, const char *what) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: send_events <expected sent> <expected failed>\n");
+  if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "record-on") != 0)) {
+    fprintf(stderr, "usage: send_events <expected sent> <expected failed> [record-on]\n");
     return 2;
   }
   uint64_t want_sent = strtoull(argv[1], NULL, 10);
   uint64_t want_failed = strtoull(argv[2], NULL, 10);
+  if (argc == 4) {
+    if (check(mt_consent_set(NULL, MT_CONSENT_ON), "record on") != 0) return 1;
+    /* The choice is recorded to the second, and events tracked before it stay local: start
+     * tracking once that second has surely passed. */
+    struct timespec pause = {1, 500000000L};
+    nanosleep(&pause, NULL);
+  }
 
   struct mt_config *config = mt_config_from_env();
   if (config == NULL) return 1;

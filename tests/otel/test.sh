@@ -109,8 +109,14 @@ sender c TELEMETRY_APP=otel-c-test OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1
 sender python PYTHONPATH="$repo/bindings/python" \
     MYCELIUM_TELEMETRY_LIB="$repo/target/release/libmycelium_telemetry.so" \
     python3 "$here/send_events.py" "http://127.0.0.1:$port/v1/logs"
+# The user's recorded choice `on` decides (no TELEMETRY_ENABLED): batches carry the
+# installation id, as mycelium.installation_id.
+# (An empty TELEMETRY_ENABLED counts as unset.)
+sender recorded TELEMETRY_ENABLED= TELEMETRY_APP=otel-c-recorded \
+    OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$port" "$work/send_events" 4 0 record-on
 stop_collector
-python3 "$here/check_records.py" "$records" otel-c-test=c otel-python-test=python
+python3 "$here/check_records.py" "$records" otel-c-test=c otel-python-test=python otel-c-recorded=c \
+    --installation-id otel-c-recorded
 
 echo "==> run 2: the Collector requires a bearer token"
 token="otel-test-token-$(python3 -c 'import secrets; print(secrets.token_hex(8))')"
@@ -130,7 +136,7 @@ grep -q "refused a batch (HTTP 401)" "$work/wrong.stderr" ||
     { echo "otel: the wrong key's refusal was not reported:" >&2; cat "$work/wrong.stderr" >&2; exit 1; }
 grep -q "outgoing batch" "$work/right.stderr" ||
     { echo "otel: no debug output to check" >&2; exit 1; }
-for file in c python right wrong; do
+for file in c python recorded right wrong; do
     for secret in "$token" "$wrong"; do
         if grep -qF "$secret" "$work/$file.stderr"; then
             echo "otel: a header value appeared in the $file sender's output" >&2
@@ -138,4 +144,4 @@ for file in c python right wrong; do
         fi
     done
 done
-echo "otel: 3 passed, 0 failed"
+echo "otel: 4 passed, 0 failed"
