@@ -2,7 +2,7 @@
 # Installs what the test suites need and this machine lacks, and nothing else: on a machine that
 # has everything it installs nothing and says so. `bash .ci/setup.sh` prepares every suite;
 # `bash .ci/setup.sh python node` only those (each test.sh calls it for its own).
-# Parts: rust, fuzz, c, python, node, go, ruby.
+# Parts: rust, fuzz, c, python, node, go, ruby, otel.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 repo=$(mt_repo_root)
@@ -89,6 +89,15 @@ setup_go() {
     need_apt "command -v pkg-config" pkg-config
 }
 
+# tests/otel: Go builds the OpenTelemetry Collector (the Go that every machine of this project
+# has; Debian's golang-go is too old for the Collector and the build says so), cc builds the C
+# sender, python3 runs the binding's sender and the checks.
+setup_otel() {
+    setup_go
+    need_apt "command -v python3" python3
+    need_apt "command -v flock" util-linux
+}
+
 setup_ruby() {
     need_apt "command -v ruby" ruby
     need_apt "ruby -e 'require \"ffi\"'" ruby-ffi
@@ -96,11 +105,11 @@ setup_ruby() {
 }
 
 parts=("$@")
-((${#parts[@]})) || parts=(rust fuzz c python node go ruby)
+((${#parts[@]})) || parts=(rust fuzz c python node go ruby otel)
 for part in "${parts[@]}"; do
     case $part in
-        rust | fuzz | c | python | node | go | ruby) "setup_$part" ;;
-        *) echo "setup: unknown part '$part' (rust, fuzz, c, python, node, go, ruby)" >&2; exit 2 ;;
+        rust | fuzz | c | python | node | go | ruby | otel) "setup_$part" ;;
+        *) echo "setup: unknown part '$part' (rust, fuzz, c, python, node, go, ruby, otel)" >&2; exit 2 ;;
     esac
 done
 if ((${#installed[@]})); then

@@ -53,6 +53,9 @@ run_suite "fuzz: c_track" fuzz c_track -dict=fuzz/dictionaries/json.dict
 for suite in tests/c bindings/python bindings/node bindings/go bindings/ruby; do
     run_suite "$suite" bash "$suite/test.sh"
 done
+# OTLP against a real OpenTelemetry Collector, built with the Collector Builder on the first run
+# of a machine (about 10 minutes cold on 2 busy cores) and cached outside the repository.
+run_suite "tests/otel" bash tests/otel/test.sh
 
 echo
 echo "=== summary ==="

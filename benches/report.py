@@ -5,7 +5,7 @@
     python3 benches/report.py --quick    # short measurements: checks the harness, not the figures
     python3 benches/report.py --reuse    # no runs: rewrites the page from the last run's results
 
-It runs the Rust criterion benchmarks (scrub, track, pipeline, queue_baselines) and reads their
+It runs the Rust criterion benchmarks (scrub, track, pipeline, queue_baselines, otlp) and reads their
 estimates from target/criterion, the lifecycle program, then every other program listed in
 benches/README.md that exists here (C, Python, Node, Go, Ruby). Programs other than criterion print
 one JSON object per line with at least `name` and either `median_ns` (optionally `p99_ns`,
@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "performance.md"
-CRITERION_BENCHES = ["scrub", "track", "pipeline", "queue_baselines"]
+CRITERION_BENCHES = ["scrub", "track", "pipeline", "queue_baselines", "otlp"]
 # Below the harness's defaults but long enough for criterion to produce an estimate.
 QUICK_CRITERION_ARGS = ["--warm-up-time", "0.3", "--measurement-time", "0.5", "--sample-size", "10"]
 

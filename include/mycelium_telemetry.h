@@ -189,6 +189,20 @@ typedef enum mt_log_level {
 } mt_log_level;
 
 /**
+ * What batches are sent as (`mt_config_set_protocol`, `TELEMETRY_PROTOCOL`).
+ */
+typedef enum mt_protocol {
+  /**
+   * Wire format 1.0 (docs/protocol.md), for the reference collector (the default).
+   */
+  MT_PROTOCOL_MYCELIUM = 0,
+  /**
+   * OTLP/HTTP JSON logs, for an OpenTelemetry Collector (docs/opentelemetry.md).
+   */
+  MT_PROTOCOL_OTLP = 1,
+} mt_protocol;
+
+/**
  * The type an allowlisted metadata or context key accepts (`mt_config_allow_metadata_field`).
  * A value of another type is dropped, never converted.
  */
@@ -847,6 +861,26 @@ enum mt_status mt_set_runtime(const char *runtime);
  * Ownership: static; do not free. Never NULL. Threads: any thread.
  */
 const char *mt_version(void);
+
+/**
+ * Sets what batches are sent as (like `TELEMETRY_PROTOCOL`): `protocol` is an
+ * `mt_protocol`. `MT_PROTOCOL_MYCELIUM` (the default) sends wire format 1.0 to the
+ * endpoint; `MT_PROTOCOL_OTLP` sends the same scrubbed events as OTLP/HTTP JSON logs. With
+ * OTLP, an endpoint left at the default is taken from `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`,
+ * else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs`, else `http://localhost:4318/v1/logs`,
+ * and `OTEL_EXPORTER_OTLP_HEADERS` is sent with each request, for a config from
+ * `mt_config_from_env` that collects (a config from `mt_config_new` reads no variable).
+ * Choosing a protocol never enables telemetry.
+ *
+ * `protocol` is an `int` rather than `mt_protocol` so that any value a C program holds is
+ * safe to pass; an `mt_protocol` converts implicitly.
+ *
+ * Ownership: `config` is borrowed. Threads: one thread at a time per config.
+ * Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT`, `MT_ERR_INVALID_ARGUMENT` (`protocol` is not an
+ * `mt_protocol`) or `MT_ERR_INVALID_CONFIG_VALUE` (an `OTEL_EXPORTER_OTLP_*` value the
+ * environment gave breaks its rules); on an error the setting is left unchanged.
+ */
+enum mt_status mt_config_set_protocol(struct mt_config *config, int protocol);
 
 /**
  * A short English description of a status, for logs.

@@ -32,6 +32,7 @@ pub mod ffi;
 mod fork;
 mod log;
 pub mod opt_out;
+pub mod otlp;
 mod private_file;
 pub mod salt;
 mod sys;
@@ -42,6 +43,7 @@ pub use client::{Client, Counter, FlushError, Stats};
 pub use config::{Config, ConfigError, Setting};
 pub use event::{anonymize_event, set_host_runtime, AnonymizeEventError, TrackError};
 pub use log::LogLevel;
+pub use otlp::Protocol;
 
 /// This library's version, as in `Cargo.toml`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -127,7 +127,7 @@ pub fn deletion_body(installation_id: &str) -> Vec<u8> {
 /// would repeat. Down, busy (`5xx`, `429`) or timed out (`408`, no answer): next time.
 fn settles(delivery: &Delivery) -> bool {
     match delivery {
-        Delivery::Accepted => true,
+        Delivery::Accepted | Delivery::PartlyAccepted { .. } => true,
         Delivery::Rejected { status } => *status != 408,
         Delivery::Retryable { .. } | Delivery::Refused { .. } => false,
     }

@@ -163,6 +163,7 @@ fn small_enums_match_the_header() {
     for (key, enum_name, prefix) in [
         ("value_types", "mt_value_type", "MT_VALUE_"),
         ("error_details", "mt_error_detail", "MT_ERROR_DETAIL_"),
+        ("protocols", "mt_protocol", "MT_PROTOCOL_"),
         ("log_levels", "mt_log_level", "MT_LOG_"),
         ("consent_levels", "mt_consent {", "MT_CONSENT_"),
         ("consent_sources", "mt_consent_source", "MT_CONSENT_SOURCE_"),

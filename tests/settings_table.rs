@@ -103,6 +103,17 @@ fn from_env_with(var: &str, value: &str) -> Result<Config, mycelium_telemetry::C
     })
 }
 
+/// As `from_env_with`, with `TELEMETRY_PROTOCOL=otlp` too.
+fn from_env_with_otlp(var: &str, value: &str) -> Result<Config, mycelium_telemetry::ConfigError> {
+    let (var, value) = (var.to_owned(), value.to_owned());
+    Config::try_from_lookup(move |name| match name {
+        "TELEMETRY_ENABLED" => Some(OsString::from("1")),
+        "TELEMETRY_PROTOCOL" => Some(OsString::from("otlp")),
+        name if name == var => Some(OsString::from(&value)),
+        _ => None,
+    })
+}
+
 #[test]
 fn environment_and_setters_accept_exactly_the_range_of_the_table() {
     let mut checked = 0;
@@ -174,6 +185,7 @@ fn defaults_in_the_table_are_the_defaults() {
     assert_eq!(shown(Setting::Debug), config.debug().to_string());
     let detail = format!("{:?}", config.error_detail()).to_ascii_lowercase();
     assert_eq!(shown(Setting::ErrorDetail), detail);
+    assert_eq!(shown(Setting::Protocol), config.protocol().name());
 }
 
 #[test]
@@ -185,20 +197,32 @@ fn the_environment_reads_every_variable_of_the_table() {
             SettingKind::Choice(_) => Some("everything"),
             SettingKind::Path if setting == Setting::CaFile => Some("/nonexistent/ca.pem"),
             SettingKind::Text if setting == Setting::Output => Some("ftp:somewhere"),
+            SettingKind::Text if setting == Setting::OtlpHeaders => Some("api-key"),
             // Any value is valid: flags, salts, salt file paths.
             _ => None,
         }
     };
+    // The OpenTelemetry variables are checked only when they are used, for OTLP.
+    let otlp_only = [
+        Setting::OtlpLogsEndpoint,
+        Setting::OtlpEndpoint,
+        Setting::OtlpHeaders,
+    ];
     let mut checked = 0;
     for row in SETTINGS {
         let (Some(var), Some(value)) = (row.env_var, invalid(row.setting)) else {
             continue;
         };
-        let error = from_env_with(var, value).expect_err(var);
+        let error = if otlp_only.contains(&row.setting) {
+            assert!(from_env_with(var, value).is_ok(), "{var} without OTLP");
+            from_env_with_otlp(var, value).expect_err(var)
+        } else {
+            from_env_with(var, value).expect_err(var)
+        };
         assert_eq!(error.setting, row.setting, "{var}");
         checked += 1;
     }
-    assert_eq!(checked, 10, "variables with a value to refuse");
+    assert_eq!(checked, 14, "variables with a value to refuse");
 }
 
 /// The doc comment the header carries above `name(`.

@@ -6,6 +6,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -19,7 +20,10 @@ struct Pki {
 impl Pki {
     /// A CA, and a server certificate for localhost and 127.0.0.1 that it signed.
     fn make() -> Pki {
-        let dir = std::env::temp_dir().join(format!("mt-tls-{}", std::process::id()));
+        // One folder per Pki: tests run in parallel in one process.
+        static MADE: AtomicUsize = AtomicUsize::new(0);
+        let n = MADE.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("mt-tls-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let run = |args: &[&str]| {
             let status = Command::new("openssl")
@@ -105,16 +109,23 @@ impl Drop for Pki {
     }
 }
 
-/// An HTTPS collector: records each request body it could read and answers 200; counts
-/// connections whose TLS handshake failed.
+/// An HTTPS collector: records each request it could read (head, then body) and answers with
+/// `answer` (200 without a body by default); counts connections whose TLS handshake failed.
 struct HttpsCollector {
     port: u16,
     bodies: Arc<Mutex<Vec<String>>>,
+    heads: Arc<Mutex<Vec<String>>>,
     handshakes_refused: Arc<Mutex<usize>>,
 }
 
+const EMPTY_200: &str = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+
 impl HttpsCollector {
     fn start(pki: &Pki) -> Self {
+        Self::answering(pki, EMPTY_200.to_owned())
+    }
+
+    fn answering(pki: &Pki, answer: String) -> Self {
         let config = rustls::ServerConfig::builder()
             .with_safe_defaults()
             .with_no_client_auth()
@@ -127,19 +138,19 @@ impl HttpsCollector {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let bodies = Arc::new(Mutex::new(Vec::new()));
+        let heads = Arc::new(Mutex::new(Vec::new()));
         let handshakes_refused = Arc::new(Mutex::new(0));
-        let (b, h) = (bodies.clone(), handshakes_refused.clone());
+        let (b, hd, h) = (bodies.clone(), heads.clone(), handshakes_refused.clone());
         std::thread::spawn(move || {
             for tcp in listener.incoming().flatten() {
                 let _ = tcp.set_read_timeout(Some(Duration::from_secs(5)));
                 let connection = rustls::ServerConnection::new(config.clone()).unwrap();
                 let mut tls = rustls::StreamOwned::new(connection, tcp);
-                match read_body(&mut tls) {
-                    Some(body) => {
+                match read_request(&mut tls) {
+                    Some((head, body)) => {
+                        hd.lock().unwrap().push(head);
                         b.lock().unwrap().push(body);
-                        let _ = tls.write_all(
-                            b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                        );
+                        let _ = tls.write_all(answer.as_bytes());
                         let _ = tls.flush();
                     }
                     None => *h.lock().unwrap() += 1,
@@ -149,19 +160,23 @@ impl HttpsCollector {
         HttpsCollector {
             port,
             bodies,
+            heads,
             handshakes_refused,
         }
     }
 }
 
-fn read_body(stream: &mut impl Read) -> Option<String> {
+/// One request's head and body.
+fn read_request(stream: &mut impl Read) -> Option<(String, String)> {
     let mut reader = BufReader::new(stream);
     let mut length = 0;
+    let mut head = String::new();
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).ok()? == 0 {
             return None;
         }
+        head.push_str(&line);
         let line = line.trim_end();
         if line.is_empty() {
             break;
@@ -174,7 +189,7 @@ fn read_body(stream: &mut impl Read) -> Option<String> {
     }
     let mut body = vec![0; length];
     reader.read_exact(&mut body).ok()?;
-    String::from_utf8(body).ok()
+    Some((head, String::from_utf8(body).ok()?))
 }
 
 fn client_for(port: u16, ca_file: Option<&Path>) -> Client {
@@ -220,6 +235,54 @@ fn certificates_are_verified_and_a_private_ca_can_be_trusted() {
     let bodies = collector.bodies.lock().unwrap();
     assert_eq!(bodies.len(), 1);
     assert!(bodies[0].contains("\"operation\":\"accepted\""));
+}
+
+#[test]
+fn otlp_through_a_private_ca_sends_its_headers_and_reads_partial_success() {
+    let pki = Pki::make();
+    let body = r#"{"partialSuccess":{"rejectedLogRecords":"1"}}"#;
+    let answer = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let collector = HttpsCollector::answering(&pki, answer);
+    let mut config = Config::try_from_lookup(|name| match name {
+        "TELEMETRY_ENABLED" => Some("1".into()),
+        "TELEMETRY_PROTOCOL" => Some("otlp".into()),
+        "TELEMETRY_SALT" => Some("s".into()),
+        "TELEMETRY_FLUSH_INTERVAL_MS" => Some("60000".into()),
+        "OTEL_EXPORTER_OTLP_HEADERS" => Some("x-api-key=tls-key".into()),
+        _ => None,
+    })
+    .unwrap();
+    config
+        .set_endpoint(&format!("https://localhost:{}/v1/logs", collector.port))
+        .unwrap();
+    config.set_ca_file(pki.ca_file()).unwrap();
+    let client = Client::new(&config);
+    client.track_agent_usage("a", "first", None).unwrap();
+    client.track_agent_usage("a", "second", None).unwrap();
+    client.flush(Duration::from_secs(10)).unwrap();
+    let stats = client.stats();
+    assert_eq!(
+        (stats.sent, stats.failed, stats.retries),
+        (1, 1, 0),
+        "{stats:?}"
+    );
+    let heads = collector.heads.lock().unwrap();
+    assert_eq!(heads.len(), 1);
+    assert!(
+        heads[0].starts_with("POST /v1/logs HTTP/1.1\r\n"),
+        "{}",
+        heads[0]
+    );
+    assert!(
+        heads[0].contains("\r\nx-api-key: tls-key\r\n"),
+        "{}",
+        heads[0]
+    );
+    assert!(collector.bodies.lock().unwrap()[0].contains("\"resourceLogs\""));
 }
 
 #[test]

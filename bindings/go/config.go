@@ -56,6 +56,19 @@ const (
 	ErrorDetailType ErrorDetail = C.MT_ERROR_DETAIL_TYPE
 )
 
+// Protocol is what batches are sent as (Config.Protocol, TELEMETRY_PROTOCOL). The zero value
+// is the default, ProtocolMycelium.
+type Protocol int
+
+const (
+	// ProtocolMycelium sends wire format 1.0, for the reference collector.
+	ProtocolMycelium Protocol = C.MT_PROTOCOL_MYCELIUM
+	// ProtocolOTLP sends OTLP/HTTP JSON logs, for an OpenTelemetry Collector
+	// (docs/opentelemetry.md). Pass the Collector's logs URL as Endpoint; left empty, batches
+	// go to http://localhost:4318/v1/logs.
+	ProtocolOTLP Protocol = C.MT_PROTOCOL_OTLP
+)
+
 // NoRetries, as Config.RetryAttempts, gives up on a batch after its first failed attempt
 // (zero keeps the library's default).
 const NoRetries = -1
@@ -106,6 +119,8 @@ type Config struct {
 	MetadataFields map[string]ValueType
 	// ErrorDetail is how much of each error leaves; the zero value is ErrorDetailFull.
 	ErrorDetail ErrorDetail
+	// Protocol is what batches are sent as; the zero value is ProtocolMycelium.
+	Protocol Protocol
 	// Logger receives the library's warnings (refused batches, unreachable collector) instead of
 	// stderr. It is called from the library's sender thread.
 	Logger *slog.Logger
@@ -237,6 +252,11 @@ func (cfg *Config) apply(config *C.struct_mt_config, loggerID uintptr) error {
 	if cfg.ErrorDetail != ErrorDetailFull {
 		if C.mt_config_set_error_detail(config, C.int(cfg.ErrorDetail)) != C.MT_OK {
 			return invalidConfig("ErrorDetail", cfg.ErrorDetail, "must be ErrorDetailFull, ErrorDetailFrames or ErrorDetailType")
+		}
+	}
+	if cfg.Protocol != ProtocolMycelium {
+		if C.mt_config_set_protocol(config, C.int(cfg.Protocol)) != C.MT_OK {
+			return invalidConfig("Protocol", cfg.Protocol, "must be ProtocolMycelium or ProtocolOTLP")
 		}
 	}
 	if err := allowMetadataFields(config, cfg.MetadataFields); err != nil {

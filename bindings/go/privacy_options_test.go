@@ -1,11 +1,13 @@
 package telemetry_test
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	telemetry "github.com/mycelium-telemetry/mycelium-telemetry/bindings/go"
 )
@@ -103,4 +105,61 @@ func TestRefusedPrivacyOptionsNameTheField(t *testing.T) {
 		t.Fatalf("built-in keys with their own type or ValueAny: %v", err)
 	}
 	client.Close()
+}
+
+func TestProtocolOTLPSendsOTLPLogs(t *testing.T) {
+	collector := startCollector(t, http.StatusOK)
+	cfg := enabledConfig(strings.Replace(collector.url(), "/v1/events", "/v1/logs", 1))
+	cfg.Protocol = telemetry.ProtocolOTLP
+	cfg.AppName = "go-otlp"
+	cfg.FlushInterval = time.Minute
+	client := newClient(t, cfg)
+	must(t, client.TrackError("Panic", "bad input from alice@example.com", "", nil))
+	must(t, client.TrackSystemInfo())
+	flush(t, client)
+	requests := collector.received()
+	if len(requests) != 1 || requests[0].path != "/v1/logs" {
+		t.Fatalf("requests %+v, want one to /v1/logs", requests)
+	}
+	var body struct {
+		ResourceLogs []struct {
+			Resource struct {
+				Attributes []struct {
+					Key   string            `json:"key"`
+					Value map[string]string `json:"value"`
+				} `json:"attributes"`
+			} `json:"resource"`
+			ScopeLogs []struct {
+				LogRecords []struct {
+					EventName      string `json:"eventName"`
+					SeverityNumber int    `json:"severityNumber"`
+				} `json:"logRecords"`
+			} `json:"scopeLogs"`
+		} `json:"resourceLogs"`
+	}
+	if err := json.Unmarshal(requests[0].body, &body); err != nil || len(body.ResourceLogs) != 1 {
+		t.Fatalf("not one ResourceLogs (%v): %s", err, requests[0].body)
+	}
+	resource := map[string]string{}
+	for _, attribute := range body.ResourceLogs[0].Resource.Attributes {
+		resource[attribute.Key] = attribute.Value["stringValue"]
+	}
+	if resource["service.name"] != "go-otlp" || resource["telemetry.sdk.language"] != "go" {
+		t.Errorf("resource %v", resource)
+	}
+	records := body.ResourceLogs[0].ScopeLogs[0].LogRecords
+	if len(records) != 2 || records[0].EventName != "mycelium.error" || records[0].SeverityNumber != 17 ||
+		records[1].EventName != "mycelium.system_info" {
+		t.Errorf("records %+v", records)
+	}
+	if strings.Contains(string(requests[0].body), "alice") {
+		t.Errorf("unscrubbed: %s", requests[0].body)
+	}
+}
+
+func TestUnknownProtocolIsRefused(t *testing.T) {
+	_, err := telemetry.NewClient(&telemetry.Config{Protocol: telemetry.Protocol(7)})
+	if err == nil || !strings.Contains(err.Error(), "Protocol") {
+		t.Errorf("NewClient with Protocol(7): %v", err)
+	}
 }

@@ -51,6 +51,12 @@ export interface ConfigOptions {
   metadataFields?: Record<string, ValueType> | Map<string, ValueType>;
   /** How much of each error leaves (like TELEMETRY_ERROR_DETAIL); default 'full'. */
   errorDetail?: ErrorDetail;
+  /**
+   * What batches are sent as (like TELEMETRY_PROTOCOL); default 'mycelium' (wire format 1.0).
+   * 'otlp' sends OTLP/HTTP JSON logs to an OpenTelemetry Collector: pass its logs URL as
+   * `endpoint` (left at the default, http://localhost:4318/v1/logs).
+   */
+  protocol?: Protocol;
 }
 
 /**
@@ -64,6 +70,9 @@ export type ValueType = 'any' | 'boolean' | 'nonNegativeInteger' | 'nonNegativeN
  * message sent as "". 'type': the error type only.
  */
 export type ErrorDetail = 'full' | 'frames' | 'type';
+
+/** 'mycelium': wire format 1.0. 'otlp': OTLP/HTTP JSON logs (docs/opentelemetry.md). */
+export type Protocol = 'mycelium' | 'otlp';
 
 /** Client settings. Wrong types throw TypeError; out-of-range values throw RangeError. */
 export class Config {

@@ -145,6 +145,7 @@ const native = {
   config_set_debug: lib.func('int mt_config_set_debug(mt_config *config, bool debug)'),
   config_allow_metadata_field: lib.func('int mt_config_allow_metadata_field(mt_config *config, const char *key, int value_type)'),
   config_set_error_detail: lib.func('int mt_config_set_error_detail(mt_config *config, int detail)'),
+  config_set_protocol: lib.func('int mt_config_set_protocol(mt_config *config, int protocol)'),
   // user_data carries a number (see logCallbackNumber), so it is declared as one.
   config_set_log_callback: lib.func('int mt_config_set_log_callback(mt_config *config, mt_log_callback *callback, uintptr_t user_data)'),
   client_new: lib.func('mt_client *mt_client_new(const mt_config *config)'),
@@ -338,6 +339,9 @@ const VALUE_TYPES = Object.freeze({
 /** The levels `errorDetail` accepts, with the numbers of C's mt_error_detail. */
 const ERROR_DETAILS = Object.freeze({ full: 0, frames: 1, type: 2 });
 
+/** The protocols `protocol` accepts, with the numbers of C's mt_protocol. */
+const PROTOCOLS = Object.freeze({ mycelium: 0, otlp: 1 });
+
 function requireChoice(choices, name, value) {
   if (typeof value !== 'string') {
     throw new TypeError(`${name} must be a string, got ${describe(value)}`);
@@ -409,6 +413,7 @@ const CONFIG_SETTERS = {
   debug: [requireBoolean, native.config_set_debug],
   metadataFields: [requireFields, allowMetadataFields],
   errorDetail: [(name, value) => requireChoice(ERROR_DETAILS, name, value), native.config_set_error_detail],
+  protocol: [(name, value) => requireChoice(PROTOCOLS, name, value), native.config_set_protocol],
   logCallback: [requireFunction, setLogCallback],
 };
 

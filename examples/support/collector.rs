@@ -37,15 +37,18 @@ pub enum Reply {
         chunk: usize,
         pause: Duration,
     },
+    /// A status with a JSON body, as an OTLP receiver's `partialSuccess` answer.
+    Json(u16, String),
 }
 
 impl Reply {
     /// The status this reply sends, if it sends one.
     fn status(&self) -> Option<u16> {
         match *self {
-            Reply::Status(status) | Reply::RetryAfter(status, _) | Reply::Delay(_, status) => {
-                Some(status)
-            }
+            Reply::Status(status)
+            | Reply::RetryAfter(status, _)
+            | Reply::Delay(_, status)
+            | Reply::Json(status, _) => Some(status),
             Reply::SlowRead { .. } => Some(200),
             Reply::Hang | Reply::CloseMidRequest => None,
         }
@@ -322,7 +325,12 @@ fn serve(stream: TcpStream, state: &(Mutex<State>, Condvar)) {
         return;
     }
     let mut extra = String::new();
+    let mut content = String::new();
     match reply {
+        Reply::Json(_, ref body) => {
+            extra = "Content-Type: application/json\r\n".to_owned();
+            content = body.clone();
+        }
         Reply::Delay(delay, _) => std::thread::sleep(delay),
         Reply::RetryAfter(_, secs) => extra = format!("Retry-After: {secs}\r\n"),
         _ => {}
@@ -335,7 +343,8 @@ fn serve(stream: TcpStream, state: &(Mutex<State>, Condvar)) {
         }
     }
     let response = format!(
-        "HTTP/1.1 {status} Scripted\r\nContent-Length: 0\r\nConnection: close\r\n{extra}\r\n"
+        "HTTP/1.1 {status} Scripted\r\nContent-Length: {}\r\nConnection: close\r\n{extra}\r\n{content}",
+        content.len()
     );
     let mut stream = stream;
     let _ = stream.write_all(response.as_bytes());

@@ -25,6 +25,7 @@ use std::path::PathBuf;
 mod consent_watch;
 mod diversion;
 mod gate;
+mod protocol;
 mod quiet_panic;
 mod retry;
 mod sender;

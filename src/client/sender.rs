@@ -9,17 +9,17 @@ use std::sync::atomic::{fence, Ordering};
 use std::time::{Duration, Instant};
 
 use super::diversion::{unix_seconds, Destination};
+use super::protocol::partly_rejected_warning;
 use super::quiet_panic;
 use super::retry::Jitter;
 use super::shared::{
     lock, Counters, Shared, SENDER_IDLE, SENDER_RUNNING, SENDER_WAITING_FOR_BATCH,
 };
 use crate::anonymize::Memo;
-use crate::consent::records;
 use crate::consent::Effective;
 use crate::event::{BatchWriter, Event};
 use crate::log::LogLevel;
-use crate::transport::{Delivery, Transport};
+use crate::transport::Delivery;
 
 /// The queue-full warning is repeated at most this often while events keep being dropped.
 const DROP_WARNING_INTERVAL: Duration = Duration::from_secs(60);
@@ -32,6 +32,8 @@ struct SenderState {
     drop_warning: DropWarning,
     /// Whether an internal error has been reported: once per client is enough to show the bug.
     reported_internal_error: bool,
+    /// Records of the last delivered batch that an OTLP `partialSuccess` rejected.
+    rejected: u64,
 }
 
 impl Shared {
@@ -45,6 +47,7 @@ impl Shared {
             failures_in_a_row: 0,
             drop_warning: DropWarning::default(),
             reported_internal_error: false,
+            rejected: 0,
         };
         // An opt-out whose deletion request was not delivered yet is retried first, off the
         // caller's thread (a file that does not exist or lists none costs one failed open).
@@ -196,7 +199,11 @@ impl Shared {
                 Destination::LocalRecord(path) => self.append_record(path, &batch.finish()),
             };
         if delivered {
-            self.counters.sent.fetch_add(written, Ordering::SeqCst);
+            let rejected = std::mem::take(&mut state.rejected).min(written);
+            self.counters
+                .sent
+                .fetch_add(written - rejected, Ordering::SeqCst);
+            self.counters.failed.fetch_add(rejected, Ordering::SeqCst);
             self.counters.batches_sent.fetch_add(1, Ordering::SeqCst);
         } else {
             self.counters.failed.fetch_add(written, Ordering::SeqCst);
@@ -259,7 +266,13 @@ impl Shared {
     }
 
     /// Delivers one batch, retrying what is worth retrying. False when it was given up.
-    fn deliver(&self, body: &[u8], state: &mut SenderState) -> bool {
+    fn deliver(&self, wire: &[u8], state: &mut SenderState) -> bool {
+        // The batch in the configured protocol (OTLP re-encodes it: client/protocol.rs).
+        let Some(body) = self.encode_for_protocol(wire) else {
+            self.report_internal_error(state, "a batch was being encoded");
+            return false;
+        };
+        let body = &body[..];
         if self.debug {
             let text = String::from_utf8_lossy(body);
             self.log(LogLevel::Debug, &format!("outgoing batch: {text}"));
@@ -271,11 +284,13 @@ impl Shared {
             };
             match self.transport.deliver(body, timeout) {
                 Delivery::Accepted => {
-                    // What left, kept so that the user can see it; a failure here loses
-                    // nothing that was sent.
-                    if let (Some(path), Transport::Http(_)) = (&self.sent_log, &self.transport) {
-                        let _ = records::append_bounded(path, body, records::MAX_RECORD_BYTES);
-                    }
+                    self.keep_sent(wire);
+                    return true;
+                }
+                Delivery::PartlyAccepted { rejected } => {
+                    self.keep_sent(wire);
+                    state.rejected = rejected;
+                    self.log(LogLevel::Warn, &partly_rejected_warning(rejected));
                     return true;
                 }
                 Delivery::Rejected { status } => {

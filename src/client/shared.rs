@@ -15,6 +15,7 @@ use crate::anonymize::Anonymizer;
 use crate::consent::records::{self, RecordKind};
 use crate::event::Event;
 use crate::log::{LogLevel, Logger};
+use crate::otlp::Encoder;
 use crate::transport::Transport;
 use std::path::PathBuf;
 
@@ -107,6 +108,8 @@ pub(super) struct Shared {
     pub(super) retry: RetryPolicy,
     pub(super) anonymizer: Anonymizer,
     pub(super) transport: Transport,
+    /// Set for OTLP: re-encodes each wire-format batch before it is sent.
+    pub(super) encoder: Option<Encoder>,
     /// `TELEMETRY_DEBUG`: log each outgoing batch as sent.
     pub(super) debug: bool,
     /// Test-only: scrubbing an event whose first field is this panics (see
@@ -171,11 +174,8 @@ impl Shared {
             request_timeout: config.timeout(),
             retry: RetryPolicy::from_config(config),
             anonymizer: anonymizer.clone(),
-            transport: Transport::new(
-                config.endpoint(),
-                config.private_roots(),
-                config.output_file().map(|path| path.as_path()),
-            ),
+            transport: super::protocol::transport_for(config),
+            encoder: super::protocol::encoder_for(config),
             debug: config.debug(),
             scrub_panic_trigger: config.scrub_panic_trigger(),
             consent: Mutex::new(ConsentWatch::new(

@@ -118,6 +118,12 @@ impl Config {
                 self.set_debug(parse_yes(text));
                 Ok(())
             }
+            Setting::Protocol => {
+                self.set_protocol(crate::otlp::Protocol::parse(text).ok_or(refused)?)
+            }
+            Setting::OtlpLogsEndpoint | Setting::OtlpEndpoint | Setting::OtlpHeaders => {
+                self.set_otel_variable(setting, text)
+            }
             Setting::Output => match text.strip_prefix("file:") {
                 Some(path) => self.set_output_file(path.trim()),
                 None if text.eq_ignore_ascii_case("http") => Ok(()),

@@ -16,6 +16,7 @@ use crate::transport::{normalize_endpoint, PrivateRoots};
 
 mod app;
 mod env;
+mod protocol;
 mod setting;
 mod settings;
 
@@ -64,6 +65,7 @@ pub struct Config {
     app_name: Option<String>,
     consent_file: Option<PathBuf>,
     environment_rows: Option<EnvironmentRows>,
+    protocol: protocol::ProtocolSettings,
     pub(crate) logger: Logger,
 }
 
@@ -94,6 +96,7 @@ impl Default for Config {
             app_name: None,
             consent_file: None,
             environment_rows: None,
+            protocol: protocol::ProtocolSettings::default(),
             logger: Logger::default(),
         }
     }
@@ -120,6 +123,9 @@ impl fmt::Debug for Config {
             .field("ca_file", &self.ca_file)
             .field("app_name", &self.app_name)
             .field("consent_file", &self.consent_file)
+            // The OTLP headers are API keys: only the protocol and their names show.
+            .field("protocol", &self.protocol())
+            .field("otlp_headers", self.otlp_headers())
             .finish()
     }
 }
@@ -322,9 +328,6 @@ impl Config {
 
     pub fn enabled(&self) -> bool {
         self.enabled
-    }
-    pub fn endpoint(&self) -> &str {
-        &self.endpoint
     }
     pub fn timeout(&self) -> Duration {
         self.timeout

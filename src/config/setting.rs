@@ -28,16 +28,27 @@ pub enum Setting {
     App,
     /// `TELEMETRY_CONSENT_FILE`: where recorded choices are kept.
     ConsentFile,
+    /// `TELEMETRY_PROTOCOL`: wire format 1.0 or OTLP.
+    Protocol,
+    /// `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`, `OTEL_EXPORTER_OTLP_ENDPOINT` and
+    /// `OTEL_EXPORTER_OTLP_HEADERS`: read only for OTLP.
+    OtlpLogsEndpoint,
+    OtlpEndpoint,
+    OtlpHeaders,
 }
 
 impl Setting {
     /// Every setting, in the order of [`super::SETTINGS`].
-    pub const ALL: [Setting; 18] = [
+    pub const ALL: [Setting; 22] = [
         Setting::Enabled,
         Setting::DoNotTrack,
         Setting::App,
         Setting::ConsentFile,
         Setting::Endpoint,
+        Setting::Protocol,
+        Setting::OtlpLogsEndpoint,
+        Setting::OtlpEndpoint,
+        Setting::OtlpHeaders,
         Setting::Timeout,
         Setting::BatchSize,
         Setting::RetryAttempts,

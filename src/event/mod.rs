@@ -18,6 +18,7 @@ pub(crate) use json_check::check_json_object;
 pub use json_check::MAX_JSON_DEPTH;
 pub(crate) use packed::Event;
 pub use standalone::{anonymize_event, AnonymizeEventError};
+pub(crate) use system::host_runtime;
 pub use system::{set_host_runtime, MAX_RUNTIME_LEN};
 pub(crate) use wire::BatchWriter;
 

@@ -25,7 +25,7 @@ pub fn set_host_runtime(runtime: &str) -> Result<(), TrackError> {
     Ok(())
 }
 
-pub(super) fn host_runtime() -> Option<String> {
+pub(crate) fn host_runtime() -> Option<String> {
     HOST_RUNTIME
         .lock()
         .unwrap_or_else(PoisonError::into_inner)

@@ -27,6 +27,7 @@ pub mod config;
 pub mod consent;
 pub mod privacy;
 pub mod process;
+pub mod protocol;
 pub mod status;
 
 pub use status::mt_status;

@@ -82,28 +82,35 @@ pub fn post(
     body: &[u8],
     timeout: Duration,
 ) -> Delivery {
-    match exchange(url, tls, body, timeout) {
-        Some(status_and_retry_after) => {
-            let (status, retry_after) = status_and_retry_after;
-            classify(status, |name| {
-                name.eq_ignore_ascii_case("retry-after")
-                    .then_some(retry_after.as_deref())
-                    .flatten()
-            })
-        }
+    match exchange(url, tls, body, timeout, &[]) {
+        Some(answer) => classify(answer.status, |name| {
+            name.eq_ignore_ascii_case("retry-after")
+                .then_some(answer.retry_after.as_deref())
+                .flatten()
+        }),
         // Could not connect, handshake refused (an unknown issuer included), timed out: all
         // worth another attempt, as with any connection error.
         None => Delivery::Retryable { retry_after: None },
     }
 }
 
-/// The status and `Retry-After` of the answer, or `None` if there was no valid answer.
-fn exchange(
+/// What came back: the status, `Retry-After`, and (when asked for) the start of the body.
+pub(super) struct Answer {
+    pub(super) status: i32,
+    pub(super) retry_after: Option<String>,
+    pub(super) body: Vec<u8>,
+}
+
+/// The answer to one POST carrying `extra_headers` too, or `None` if there was no valid answer.
+/// With extra headers (OTLP) the body is read as well, up to the server closing the
+/// connection, [`MAX_RESPONSE_HEAD`] bytes or the deadline, for its `partialSuccess`.
+pub(super) fn exchange(
     url: &str,
     tls: &Arc<rustls::ClientConfig>,
     body: &[u8],
     timeout: Duration,
-) -> Option<(i32, Option<String>)> {
+    extra_headers: &[(&str, &str)],
+) -> Option<Answer> {
     let target = parse_https(url)?;
     let deadline = Instant::now() + timeout;
     let address = (target.host, target.port).to_socket_addrs().ok()?.next()?;
@@ -115,30 +122,50 @@ fn exchange(
     let connection = rustls::ClientConnection::new(tls.clone(), server_name).ok()?;
     let mut stream = rustls::StreamOwned::new(connection, tcp);
 
-    let head = format!(
+    let mut head = format!(
         "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
-         User-Agent: {USER_AGENT}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+         User-Agent: {USER_AGENT}\r\nContent-Length: {}\r\nConnection: close\r\n",
         target.path,
         target.authority,
         body.len()
     );
+    for (name, value) in extra_headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
     stream.write_all(head.as_bytes()).ok()?;
     stream.write_all(body).ok()?;
     stream.flush().ok()?;
 
+    let read_body = !extra_headers.is_empty();
     let mut answer = Vec::new();
     let mut chunk = [0u8; 1024];
-    while !answer.windows(4).any(|w| w == b"\r\n\r\n") {
-        if answer.len() > MAX_RESPONSE_HEAD || Instant::now() >= deadline {
-            return None;
-        }
-        let read = stream.read(&mut chunk).ok()?;
-        if read == 0 {
+    loop {
+        let head_end = answer.windows(4).position(|w| w == b"\r\n\r\n");
+        if head_end.is_some() && !read_body {
             break;
         }
-        answer.extend_from_slice(&chunk[..read]);
+        if answer.len() > MAX_RESPONSE_HEAD || Instant::now() >= deadline {
+            if head_end.is_some() {
+                break;
+            }
+            return None;
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(read) => answer.extend_from_slice(&chunk[..read]),
+            Err(_) if head_end.is_some() => break,
+            Err(_) => return None,
+        }
     }
-    parse_head(&String::from_utf8_lossy(&answer))
+    let head_end = answer.windows(4).position(|w| w == b"\r\n\r\n");
+    let (status, retry_after) = parse_head(&String::from_utf8_lossy(&answer))?;
+    let body = head_end.map_or_else(Vec::new, |end| answer[end + 4..].to_vec());
+    Some(Answer {
+        status,
+        retry_after,
+        body,
+    })
 }
 
 /// Status code and `Retry-After` from `HTTP/1.1 <code> <reason>\r\n<headers>\r\n\r\n`.

@@ -14,10 +14,12 @@ use crate::private_file;
 
 mod endpoint;
 mod https;
+mod otlp;
 pub mod pem;
 
 pub use endpoint::normalize_endpoint;
 pub use https::client_config as tls_config_with_extra_roots;
+pub use otlp::OtlpTransport;
 
 /// A self-hoster's private CA: certificates trusted besides the bundled Mozilla roots, already
 /// checked to be usable. Certificates are always verified; nothing here can turn that off.
@@ -49,6 +51,9 @@ pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 pub enum Delivery {
     /// Any 2xx.
     Accepted,
+    /// A 2xx whose OTLP `partialSuccess` says `rejected` records of the batch were refused: the
+    /// rest were taken; those are counted as failed and never retried.
+    PartlyAccepted { rejected: u64 },
     /// Connection errors, timeouts, 5xx and 429: worth another attempt, after `retry_after` if
     /// the collector asked for a delay.
     Retryable { retry_after: Option<Duration> },
@@ -63,6 +68,8 @@ pub enum Delivery {
 #[derive(Debug, Clone)]
 pub enum Transport {
     Http(HttpTransport),
+    /// OTLP/HTTP to an OpenTelemetry Collector (`TELEMETRY_PROTOCOL=otlp`).
+    Otlp(OtlpTransport),
     /// Local-only mode: no socket is ever opened.
     File(FileTransport),
 }
@@ -84,10 +91,34 @@ impl Transport {
         }
     }
 
+    /// OTLP/HTTP to `endpoint` (already normalized) with `headers`, trusting `private_roots`
+    /// too if given; local-only mode when `output_file` is given, as with [`Transport::new`].
+    pub fn otlp(
+        endpoint: &str,
+        headers: &crate::otlp::ExportHeaders,
+        private_roots: Option<&PrivateRoots>,
+        output_file: Option<&Path>,
+    ) -> Self {
+        match output_file {
+            Some(path) => Transport::File(FileTransport::new(path)),
+            None => Transport::Otlp(OtlpTransport::new(
+                endpoint,
+                headers,
+                private_roots.map(|roots| roots.0.clone()),
+            )),
+        }
+    }
+
+    /// Whether batches leave the machine (they do over HTTP and OTLP, not to an output file).
+    pub fn is_network(&self) -> bool {
+        !matches!(self, Transport::File(_))
+    }
+
     /// Delivers `body` once; `timeout` bounds a network exchange.
     pub fn deliver(&self, body: &[u8], timeout: Duration) -> Delivery {
         match self {
             Transport::Http(http) => http.post(body, timeout),
+            Transport::Otlp(otlp) => otlp.post(body, timeout),
             Transport::File(file) => file.append(body),
         }
     }

@@ -131,6 +131,8 @@ static void config_setters(void) {
   CHECK_STATUS(mt_config_allow_metadata_field(NULL, "model", 99), MT_ERR_NULL_ARGUMENT);
   CHECK_STATUS(mt_config_set_error_detail(NULL, MT_ERROR_DETAIL_FRAMES), MT_ERR_NULL_ARGUMENT);
   CHECK_STATUS(mt_config_set_error_detail(NULL, 99), MT_ERR_NULL_ARGUMENT);
+  CHECK_STATUS(mt_config_set_protocol(NULL, MT_PROTOCOL_OTLP), MT_ERR_NULL_ARGUMENT);
+  CHECK_STATUS(mt_config_set_protocol(NULL, 99), MT_ERR_NULL_ARGUMENT);
   CHECK_STATUS(mt_config_set_output_file(NULL, "/tmp/telemetry.jsonl"), MT_ERR_NULL_ARGUMENT);
   CHECK_STATUS(mt_config_set_debug(NULL, true), MT_ERR_NULL_ARGUMENT);
   CHECK_STATUS(mt_config_set_ca_file(NULL, "/etc/ssl/certs/ca-certificates.crt"),

@@ -183,6 +183,7 @@ TEST(Contract, EveryOptionIsAConfigMethod) {
       {"ca_file", [](auto& c) { c.ca_file("/nonexistent/ca.pem"); }},
       {"debug", [](auto& c) { c.debug(true); }},
       {"error_detail", [](auto& c) { c.error_detail(telemetry::ErrorDetail::type); }},
+      {"protocol", [](auto& c) { c.protocol(telemetry::Protocol::otlp); }},
       {"allow_metadata_field",
        [](auto& c) { c.allow_metadata_field("output_count", telemetry::ValueType::boolean); }},
       {"log_callback", [](auto& c) { c.log_callback([](telemetry::LogLevel, std::string_view) {}); }},

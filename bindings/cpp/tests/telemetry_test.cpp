@@ -182,6 +182,24 @@ TEST_F(CollectorTest, EachErrorDetailLevelChangesWhatArrives) {
   EXPECT_NOT_SENT("alice");
 }
 
+TEST_F(CollectorTest, ProtocolOtlpSendsOtlpLogs) {
+  telemetry::set_runtime();
+  telemetry::Client client(enabled_config()
+                               .protocol(telemetry::Protocol::otlp)
+                               .app_name("cpp-otlp")
+                               .flush_interval(60s));
+  client.track_error("E", "bad input from alice@example.com");
+  client.track_system_info();
+  ASSERT_TRUE(client.flush(10s));
+  ASSERT_EQ(collector_count(collector_), 1u);
+  EXPECT_SENT("{\"key\":\"service.name\",\"value\":{\"stringValue\":\"cpp-otlp\"}}");
+  EXPECT_SENT("{\"key\":\"telemetry.sdk.language\",\"value\":{\"stringValue\":\"cpp\"}}");
+  EXPECT_SENT("\"eventName\":\"mycelium.error\"");
+  EXPECT_SENT("\"eventName\":\"mycelium.system_info\"");
+  EXPECT_SENT("\"severityNumber\":17");
+  EXPECT_NOT_SENT("alice");
+}
+
 TEST_F(CollectorTest, FieldsCanBeBuiltFromAnyMapOfScalars) {
   const std::map<std::string, int> counters{{"retry_count", 3}, {"result_count", 7}};
   telemetry::Client client(enabled_config());

@@ -71,3 +71,29 @@ test('bad privacy options throw before anything is sent', () => {
   assert.doesNotThrow(() => new Config({ metadataFields: { status_code: 'httpStatusCode', duration_ms: 'any' } }));
   assert.doesNotThrow(() => new Config({ errorDetail: 'frames', metadataFields: {} }));
 });
+
+test("protocol 'otlp' sends OTLP logs", async (t) => {
+  const collector = await startCollector();
+  t.after(collector.close);
+  const endpoint = collector.endpoint.replace('/v1/events', '/v1/logs');
+  const client = new Client(enabledOptions(endpoint, { protocol: 'otlp', appName: 'node-otlp', flushIntervalMs: 60000 }));
+  client.trackError('TypeError', 'bad input from alice@example.com');
+  client.trackSystemInfo();
+  assert.equal(await client.flush(10000), true);
+  await client.shutdown(2000);
+  const [request] = await collector.requests();
+  assert.equal(request.path, '/v1/logs');
+  const [resourceLogs] = JSON.parse(request.body).resourceLogs;
+  const resource = Object.fromEntries(resourceLogs.resource.attributes.map((a) => [a.key, a.value]));
+  assert.deepEqual(resource['service.name'], { stringValue: 'node-otlp' });
+  assert.deepEqual(resource['telemetry.sdk.language'], { stringValue: 'nodejs' });
+  const records = resourceLogs.scopeLogs[0].logRecords;
+  assert.deepEqual(records.map((r) => r.eventName), ['mycelium.error', 'mycelium.system_info']);
+  assert.equal(records[0].severityNumber, 17);
+  assert.ok(!request.body.includes('alice'));
+});
+
+test('protocol accepts only its words', () => {
+  assert.throws(() => new Config({ protocol: 'zipkin' }), RangeError);
+  assert.throws(() => new Config({ protocol: 1 }), TypeError);
+});

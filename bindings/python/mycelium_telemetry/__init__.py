@@ -16,7 +16,7 @@ from . import consent
 from ._native import lib as _lib
 from .anonymization import DataAnonymizer
 from .client import TelemetryClient, TelemetryStats, get_telemetry_client, shutdown_telemetry_client
-from .config import ErrorDetail, TelemetryConfig, ValueType
+from .config import ErrorDetail, Protocol, TelemetryConfig, ValueType
 from .consent import Consent, ConsentSource
 
 __version__: str = _lib.mt_version().decode("ascii")
@@ -29,6 +29,7 @@ __all__ = [
     "ConsentSource",
     "DataAnonymizer",
     "ErrorDetail",
+    "Protocol",
     "TelemetryClient",
     "TelemetryConfig",
     "TelemetryStats",

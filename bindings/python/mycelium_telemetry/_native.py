@@ -135,6 +135,7 @@ _SIGNATURES = {
     "mt_config_set_debug": (_c_status, [_c_config, ctypes.c_bool]),
     "mt_config_allow_metadata_field": (_c_status, [_c_config, _c_text, ctypes.c_int]),
     "mt_config_set_error_detail": (_c_status, [_c_config, ctypes.c_int]),
+    "mt_config_set_protocol": (_c_status, [_c_config, ctypes.c_int]),
     "mt_config_set_log_callback": (_c_status, [_c_config, ctypes.c_void_p, ctypes.c_void_p]),
     "mt_hash_identifier": (_c_owned_text, [_c_text, _c_text]),
     "mt_anonymize_path": (_c_owned_text, [_c_text]),

@@ -46,6 +46,15 @@ class ErrorDetail(enum.Enum):
     """The error type only."""
 
 
+class Protocol(enum.Enum):
+    """What batches are sent as (``TELEMETRY_PROTOCOL``, ``mt_protocol``)."""
+
+    MYCELIUM = "mycelium"
+    """Wire format 1.0, for the reference collector (the default)."""
+    OTLP = "otlp"
+    """OTLP/HTTP JSON logs, for an OpenTelemetry Collector (docs/opentelemetry.md)."""
+
+
 # The numbers of the C enums, which are stable.
 _C_VALUE_TYPES = {
     ValueType.ANY: 0,
@@ -55,6 +64,7 @@ _C_VALUE_TYPES = {
     ValueType.HTTP_STATUS_CODE: 4,
 }
 _C_ERROR_DETAILS = {ErrorDetail.FULL: 0, ErrorDetail.FRAMES: 1, ErrorDetail.TYPE: 2}
+_C_PROTOCOLS = {Protocol.MYCELIUM: 0, Protocol.OTLP: 1}
 
 
 class TelemetryConfig:
@@ -93,6 +103,11 @@ class TelemetryConfig:
             types. At most 32; secret-looking keys are refused with ``ValueError``.
         error_detail: How much of each error leaves: :class:`ErrorDetail` ``FULL`` (default),
             ``FRAMES`` or ``TYPE`` (or ``"full"``, ``"frames"``, ``"type"``).
+        protocol: What batches are sent as: :class:`Protocol` ``MYCELIUM`` (default, wire
+            format 1.0) or ``OTLP`` (OTLP/HTTP JSON logs for an OpenTelemetry Collector; or
+            ``"mycelium"``, ``"otlp"``). With OTLP and ``endpoint`` left at its default, batches
+            go to ``http://localhost:4318/v1/logs``; pass the Collector's logs URL as
+            ``endpoint``. (``from_env`` also honours ``OTEL_EXPORTER_OTLP_*``.)
         log_callback: Receives the library's warnings instead of stderr, as
             ``log_callback(level, message)`` with a :mod:`logging` level (``logging.WARNING``...),
             so ``logging.getLogger("x").log`` fits as it is. It runs on the library's sender
@@ -119,6 +134,7 @@ class TelemetryConfig:
         debug: bool = False,
         metadata_fields: Optional[Mapping[str, Union[ValueType, str]]] = None,
         error_detail: Union[ErrorDetail, str] = ErrorDetail.FULL,
+        protocol: Union[Protocol, str] = Protocol.MYCELIUM,
         log_callback: Optional[LogCallback] = None,
     ) -> None:
         self.enabled = enabled
@@ -137,6 +153,7 @@ class TelemetryConfig:
         self.debug = debug
         self.metadata_fields = {} if metadata_fields is None else metadata_fields
         self.error_detail = error_detail
+        self.protocol = protocol
         self.log_callback = log_callback
         self._from_environment = False
         with self._native():
@@ -174,6 +191,7 @@ class TelemetryConfig:
             f"flush_interval_ms={self.flush_interval_ms!r}, queue_capacity={self.queue_capacity!r}, "
             f"output_file={self.output_file!r}, ca_file={self.ca_file!r}, debug={self.debug!r}, "
             f"metadata_fields={self.metadata_fields!r}, error_detail={self.error_detail!r}, "
+            f"protocol={self.protocol!r}, "
             f"log_callback={self.log_callback!r})"
         )
 
@@ -221,6 +239,8 @@ class TelemetryConfig:
         settings += [(name, setter, convert(value, name)) for name, setter, value, convert in optional if value is not None]
         detail = _C_ERROR_DETAILS[_member(ErrorDetail, self.error_detail, "error_detail")]
         settings.append(("error_detail", lib.mt_config_set_error_detail, detail))
+        protocol = _C_PROTOCOLS[_member(Protocol, self.protocol, "protocol")]
+        settings.append(("protocol", lib.mt_config_set_protocol, protocol))
         fields = [
             (_native.encode(key, "metadata_fields key"), _C_VALUE_TYPES[_member(ValueType, value_type, key)])
             for key, value_type in _mapping(self.metadata_fields, "metadata_fields").items()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import clean_environment, run_python
 from test_delivery import enabled_config
 
-from mycelium_telemetry import ErrorDetail, TelemetryClient, TelemetryConfig, ValueType
+from mycelium_telemetry import ErrorDetail, Protocol, TelemetryClient, TelemetryConfig, ValueType
 
 TRACE = (
     "Traceback (most recent call last):\n"
@@ -96,3 +98,28 @@ def test_error_detail_from_the_environment(collector):
     run_python(program, environment)
     (event,) = collector.events()
     assert (event["error_type"], event["error_message"], "stack_trace" in event) == ("ValueError", "", False)
+
+
+def test_protocol_otlp_sends_otlp_logs(collector):
+    url = collector.url.replace("/v1/events", "/v1/logs")
+    config = enabled_config(url, protocol=Protocol.OTLP, app_name="py-otlp", flush_interval_ms=60_000)
+    with TelemetryClient(config) as client:
+        client.track_error("ValueError", "bad input from alice@example.com")
+        client.track_system_info()
+        assert client.flush(timeout=10) is True
+    (request,) = collector.requests
+    assert request.path == "/v1/logs"
+    resource_logs = json.loads(request.body)["resourceLogs"]
+    attributes = {a["key"]: a["value"] for a in resource_logs[0]["resource"]["attributes"]}
+    assert attributes["service.name"] == {"stringValue": "py-otlp"}
+    assert attributes["telemetry.sdk.language"] == {"stringValue": "python"}
+    records = resource_logs[0]["scopeLogs"][0]["logRecords"]
+    assert [r["eventName"] for r in records] == ["mycelium.error", "mycelium.system_info"]
+    assert records[0]["severityText"] == "ERROR"
+    assert b"alice" not in request.body
+
+
+def test_protocol_is_checked_and_shown():
+    with pytest.raises(ValueError, match="protocol"):
+        TelemetryConfig(protocol="zipkin")
+    assert "protocol='otlp'" in repr(TelemetryConfig(protocol="otlp"))

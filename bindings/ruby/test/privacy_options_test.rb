@@ -62,4 +62,28 @@ class PrivacyOptionsTest < TelemetryTest
     MyceliumTelemetry::Config.new(metadata_fields: { status_code: :http_status_code, duration_ms: "any" },
                                   error_detail: "frames")
   end
+  def test_protocol_otlp_sends_otlp_logs
+    collector = start_collector
+    config = enabled_config(collector, endpoint: collector.url("/v1/logs"), protocol: :otlp, app_name: "ruby-otlp",
+                                       flush_interval_ms: 60_000)
+    client = MyceliumTelemetry::Client.new(config)
+    client.track_error("ArgumentError", "bad input from alice@example.com")
+    client.track_system_info
+    assert client.flush(timeout: 10)
+    client.shutdown
+    (request,) = collector.requests
+    assert_equal "/v1/logs", request.path
+    resource_logs = request.json.fetch("resourceLogs").first
+    resource = resource_logs["resource"]["attributes"].to_h { |a| [a["key"], a["value"]] }
+    assert_equal({ "stringValue" => "ruby-otlp" }, resource["service.name"])
+    assert_equal({ "stringValue" => "ruby" }, resource["telemetry.sdk.language"])
+    records = resource_logs["scopeLogs"].first["logRecords"]
+    assert_equal %w[mycelium.error mycelium.system_info], records.map { |r| r["eventName"] }
+    assert_equal 17, records.first["severityNumber"]
+    refute_includes request.body, "alice"
+  end
+
+  def test_protocol_accepts_only_its_words
+    assert_raises(ArgumentError) { MyceliumTelemetry::Config.new(protocol: :zipkin) }
+  end
 end

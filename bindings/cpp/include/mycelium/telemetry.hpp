@@ -347,6 +347,15 @@ enum class ErrorDetail : int {
   type = MT_ERROR_DETAIL_TYPE,
 };
 
+/// What batches are sent as (TELEMETRY_PROTOCOL).
+enum class Protocol : int {
+  /// Wire format 1.0, for the reference collector (the default).
+  mycelium = MT_PROTOCOL_MYCELIUM,
+  /// OTLP/HTTP JSON logs, for an OpenTelemetry Collector (docs/opentelemetry.md): pass its
+  /// logs URL as endpoint(); left at the default, http://localhost:4318/v1/logs.
+  otlp = MT_PROTOCOL_OTLP,
+};
+
 /// Severity of a message passed to a log callback.
 enum class LogLevel : int {
   error = MT_LOG_ERROR,
@@ -452,6 +461,8 @@ class Config {
   }
   /// How much of each error leaves: ErrorDetail::full (default), frames or type.
   Config& error_detail(ErrorDetail level) { return set(error_detail_, level); }
+  /// What batches are sent as: Protocol::mycelium (default) or Protocol::otlp.
+  Config& protocol(Protocol value) { return set(protocol_, value); }
   /// Sends the library's warnings (and, with debug(true), each outgoing batch) to `callback`
   /// instead of stderr. It runs on the library's sender thread (or the thread creating the
   /// Client), so it must be thread-safe and short; the message is only valid during the call,
@@ -519,6 +530,9 @@ class Config {
       detail::check(mt_config_set_error_detail(native, static_cast<int>(*error_detail_)),
                     "Config::error_detail");
     }
+    if (protocol_) {
+      detail::check(mt_config_set_protocol(native, static_cast<int>(*protocol_)), "Config::protocol");
+    }
     if (log_callback_) {
       detail::keep_forever(log_callback_);
       // The library only passes user_data back; the callback is never modified through it.
@@ -552,6 +566,7 @@ class Config {
   std::optional<bool> debug_;
   std::vector<std::pair<std::string, ValueType>> metadata_fields_;
   std::optional<ErrorDetail> error_detail_;
+  std::optional<Protocol> protocol_;
   std::shared_ptr<const LogCallback> log_callback_;
 };
 

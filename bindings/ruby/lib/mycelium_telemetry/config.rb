@@ -21,6 +21,11 @@ module MyceliumTelemetry
     # "file:line in function" per frame, :type the error type only.
     ERROR_DETAILS = { full: 0, frames: 1, type: 2 }.freeze
 
+    # The protocols +protocol+ accepts, with the numbers of C's mt_protocol: :mycelium (the
+    # default) sends wire format 1.0, :otlp OTLP/HTTP JSON logs to an OpenTelemetry Collector
+    # (pass its logs URL as +endpoint+; left at the default, http://localhost:4318/v1/logs).
+    PROTOCOLS = { mycelium: 0, otlp: 1 }.freeze
+
     # Builds a config from the library's defaults (telemetry disabled); each keyword left nil
     # keeps its default. Units: +timeout+ whole seconds (1..30), +flush_interval_ms+
     # milliseconds (10..3_600_000), +retry_backoff+ a factor (1.0..10.0).
@@ -33,6 +38,7 @@ module MyceliumTelemetry
     # +metadata_fields+ maps more keys that may leave in metadata and error context to their
     # type (a VALUE_TYPES symbol): <tt>{ output_count: :non_negative_integer }</tt>. The built-in
     # keys are typed already and cannot be retyped. +error_detail+ is :full, :frames or :type.
+    # +protocol+ is :mycelium or :otlp.
     def initialize(enabled: false, **settings)
       @pointer = self.class.send(:own, Native.mt_config_new)
       update(enabled: enabled, **settings)
@@ -50,7 +56,7 @@ module MyceliumTelemetry
     def update(enabled: nil, endpoint: nil, timeout: nil, batch_size: nil, retry_attempts: nil,
                retry_backoff: nil, salt: nil, salt_file: nil, flush_interval_ms: nil, queue_capacity: nil,
                app_name: nil, output_file: nil, ca_file: nil, debug: nil, metadata_fields: nil, error_detail: nil,
-               log_callback: nil)
+               protocol: nil, log_callback: nil)
       set(:enabled, enabled) { Native.mt_config_set_enabled(@pointer, enabled ? true : false) }
       set(:endpoint, endpoint) { Native.mt_config_set_endpoint(@pointer, Arguments.string(endpoint, "endpoint")) }
       set(:timeout, timeout) { Native.mt_config_set_timeout_secs(@pointer, Arguments.uint32(timeout, "timeout")) }
@@ -78,6 +84,7 @@ module MyceliumTelemetry
       set(:error_detail, error_detail) do
         Native.mt_config_set_error_detail(@pointer, choice(ERROR_DETAILS, error_detail, "error_detail"))
       end
+      set(:protocol, protocol) { Native.mt_config_set_protocol(@pointer, choice(PROTOCOLS, protocol, "protocol")) }
       allow_metadata_fields(metadata_fields) unless metadata_fields.nil?
       self.log_callback = log_callback unless log_callback.nil?
       self

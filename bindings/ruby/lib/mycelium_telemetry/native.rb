@@ -91,6 +91,7 @@ module MyceliumTelemetry
     attach_function :mt_config_set_debug, %i[pointer bool], :int
     attach_function :mt_config_allow_metadata_field, %i[pointer string int], :int
     attach_function :mt_config_set_error_detail, %i[pointer int], :int
+    attach_function :mt_config_set_protocol, %i[pointer int], :int
     # Reads the file, so it releases the GVL like the calls below.
     attach_function :mt_config_set_ca_file, %i[pointer string], :int, blocking: true
 
