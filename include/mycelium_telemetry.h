@@ -598,6 +598,19 @@ enum mt_status mt_config_set_debug(struct mt_config *config, bool debug);
 enum mt_status mt_config_set_ca_file(struct mt_config *config, const char *path);
 
 /**
+ * Sets a private collector's ingest token (like `TELEMETRY_TOKEN`), sent with every request
+ * to the endpoint as `Authorization: Bearer <token>`; NULL clears it. The endpoint rules
+ * keep it to https (or plain http on loopback). It is never logged, never in the debug
+ * output, and never written to the local record, the sent log or the spool.
+ *
+ * Ownership: both borrowed; `token` is copied. Threads: one thread at a time per config.
+ * Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` (for `config`), `MT_ERR_INVALID_UTF8` or
+ * `MT_ERR_INVALID_CONFIG_VALUE` (empty, over 4096 bytes, or a space or control character;
+ * the token is then unchanged).
+ */
+enum mt_status mt_config_set_token(struct mt_config *config, const char *token);
+
+/**
  * Names the application (like `TELEMETRY_APP`), so that the choice recorded for it applies,
  * else the global one. A name is 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting
  * with a letter or digit.

@@ -6,7 +6,10 @@
 //! that starts collecting (on its sender thread), until the collector accepts it.
 //!
 //! The request is an empty batch, `{"version":"1.0","timestamp":…,"installation_id":"…",
-//! "deletion_request":true,"events":[]}`, posted to the same endpoint as batches.
+//! "deletion_request":true,"events":[]}`, posted to the same endpoint as batches, with that
+//! endpoint's ingest token when one is configured. It carries no `batch_id`: deleting is
+//! idempotent, so a repeat needs no identity, and a collector must never skip a deletion as a
+//! duplicate.
 
 use std::path::Path;
 use std::time::{Duration, SystemTime};
@@ -15,7 +18,7 @@ use crate::config::DEFAULT_ENDPOINT;
 use crate::consent::records::{record_path, RecordKind};
 use crate::consent::{self, Consent, ConsentError, ConsentFile, PendingDeletion};
 use crate::event::{unix_now, PROTOCOL_VERSION};
-use crate::transport::{normalize_endpoint, Delivery, HttpTransport};
+use crate::transport::{normalize_endpoint, Delivery, HttpTransport, Token};
 
 /// The longest a deletion request may take.
 const DELETION_TIMEOUT: Duration = Duration::from_secs(5);
@@ -29,6 +32,39 @@ pub struct ChoiceOutcome {
     pub deletions_delivered: usize,
     /// Deletion requests still to deliver, retried next time.
     pub deletions_pending: usize,
+}
+
+/// The ingest token configured for one endpoint: sent with deletion requests to that endpoint
+/// only (a request recorded for another endpoint goes without it).
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    endpoint: String,
+    token: Option<Token>,
+}
+
+impl Credentials {
+    /// `token` for `endpoint` (already normalized).
+    pub fn new(endpoint: &str, token: Option<Token>) -> Self {
+        Credentials {
+            endpoint: endpoint.to_owned(),
+            token,
+        }
+    }
+
+    /// `TELEMETRY_ENDPOINT` and `TELEMETRY_TOKEN` as clients read them (an invalid token is
+    /// left out: the client would refuse it too).
+    pub fn from_env() -> Self {
+        let token = std::env::var("TELEMETRY_TOKEN")
+            .ok()
+            .and_then(|text| Token::parse(text.trim()));
+        Credentials::new(&endpoint_from_env(), token)
+    }
+
+    fn token_for(&self, endpoint: &str) -> Option<Token> {
+        (self.endpoint == endpoint)
+            .then(|| self.token.clone())
+            .flatten()
+    }
 }
 
 /// Records `level` for `app` (`None`: the global default) in the environment's consent file,
@@ -59,7 +95,7 @@ pub fn set_choice(app: Option<&str>, level: Consent) -> Result<ChoiceOutcome, Co
     file.save(&path)?;
     // The network is not waited for under the lock.
     drop(lock);
-    let (delivered, pending) = deliver(&path, file)?;
+    let (delivered, pending) = deliver(&path, file, &Credentials::from_env())?;
     outcome.deletions_delivered = delivered;
     outcome.deletions_pending = pending;
     Ok(outcome)
@@ -68,16 +104,21 @@ pub fn set_choice(app: Option<&str>, level: Consent) -> Result<ChoiceOutcome, Co
 /// Delivers the deletion requests still pending in the environment's consent file. Returns how
 /// many were delivered and how many remain.
 pub fn deliver_pending_deletions() -> Result<(usize, usize), ConsentError> {
-    deliver_pending_deletions_in(&consent::consent_path_from_env()?)
+    let path = consent::consent_path_from_env()?;
+    deliver_pending_deletions_in(&path, &Credentials::from_env())
 }
 
-/// As [`deliver_pending_deletions`], for the consent file at `path` (a client's own).
-pub fn deliver_pending_deletions_in(path: &Path) -> Result<(usize, usize), ConsentError> {
+/// As [`deliver_pending_deletions`], for the consent file at `path` (a client's own), with the
+/// client's own endpoint and token.
+pub fn deliver_pending_deletions_in(
+    path: &Path,
+    credentials: &Credentials,
+) -> Result<(usize, usize), ConsentError> {
     let file = ConsentFile::load(path)?;
     if file.pending_deletions().is_empty() {
         return Ok((0, 0));
     }
-    deliver(path, file)
+    deliver(path, file, credentials)
 }
 
 /// The body of a deletion request for `installation_id`.
@@ -92,11 +133,16 @@ pub fn deletion_body(installation_id: &str) -> Vec<u8> {
     serde_json::to_vec(&body).unwrap_or_default()
 }
 
-fn deliver(path: &Path, mut file: ConsentFile) -> Result<(usize, usize), ConsentError> {
+fn deliver(
+    path: &Path,
+    mut file: ConsentFile,
+    credentials: &Credentials,
+) -> Result<(usize, usize), ConsentError> {
     let pending = file.pending_deletions().to_vec();
     let mut delivered = 0;
     for request in &pending {
-        let transport = HttpTransport::new(request.endpoint.clone());
+        let transport = HttpTransport::new(request.endpoint.clone())
+            .with_token(credentials.token_for(&request.endpoint));
         match transport.post(&deletion_body(&request.installation_id), DELETION_TIMEOUT) {
             Delivery::Accepted => {
                 file.remove_pending_deletion(request);

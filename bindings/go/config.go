@@ -96,6 +96,10 @@ type Config struct {
 	// CAFile is a PEM file of CA certificates trusted, besides the bundled roots, for an https://
 	// Endpoint with a private CA. It is read by NewClient. Certificates are always verified.
 	CAFile string
+	// Token is a private collector's ingest token (like TELEMETRY_TOKEN), sent as
+	// "Authorization: Bearer <token>" to Endpoint only: 1 to 4096 visible ASCII characters.
+	// The library never logs it or writes it to a file.
+	Token string
 	// Debug logs each outgoing batch, exactly as sent, at slog.LevelDebug to Logger (or as a line
 	// on stderr when Logger is nil).
 	Debug bool
@@ -180,6 +184,13 @@ func (cfg *Config) apply(config *C.struct_mt_config, loggerID uintptr) error {
 	if cfg.CAFile != "" {
 		if err := setString(config, "CAFile", cfg.CAFile, func(value *C.char) C.enum_mt_status {
 			return C.mt_config_set_ca_file(config, value)
+		}); err != nil {
+			return err
+		}
+	}
+	if cfg.Token != "" {
+		if err := setString(config, "Token", cfg.Token, func(value *C.char) C.enum_mt_status {
+			return C.mt_config_set_token(config, value)
 		}); err != nil {
 			return err
 		}
@@ -286,7 +297,12 @@ func setString(config *C.struct_mt_config, field, value string, set func(*C.char
 	case C.MT_OK:
 		return nil
 	case C.MT_ERR_INVALID_CONFIG_VALUE:
-		return invalidConfig(field, fmt.Sprintf("%q", value), "refused by the library (see docs/telemetry-configuration.md)")
+		shown := fmt.Sprintf("%q", value)
+		if field == "Salt" || field == "Token" {
+			// Secrets never go into an error that may end up in a log.
+			shown = "<hidden>"
+		}
+		return invalidConfig(field, shown, "refused by the library (see docs/telemetry-configuration.md)")
 	default:
 		return statusError("Config."+field, status)
 	}

@@ -41,6 +41,11 @@ export interface ConfigOptions {
   outputFile?: string;
   /** A PEM file of CA certificates trusted besides the bundled roots (read when the Config is built). */
   caFile?: string;
+  /**
+   * A private collector's ingest token, sent as `Authorization: Bearer <token>` to the endpoint
+   * only (1 to 4096 visible ASCII characters). Never logged, never written to a file.
+   */
+  token?: string;
   /** Prints each outgoing batch, exactly as sent, on stderr. */
   debug?: boolean;
   /**

@@ -142,6 +142,7 @@ const native = {
   config_set_queue_capacity: lib.func('int mt_config_set_queue_capacity(mt_config *config, uint32_t capacity)'),
   config_set_output_file: lib.func('int mt_config_set_output_file(mt_config *config, const char *path)'),
   config_set_ca_file: lib.func('int mt_config_set_ca_file(mt_config *config, const char *path)'),
+  config_set_token: lib.func('int mt_config_set_token(mt_config *config, const char *token)'),
   config_set_debug: lib.func('int mt_config_set_debug(mt_config *config, bool debug)'),
   config_allow_metadata_field: lib.func('int mt_config_allow_metadata_field(mt_config *config, const char *key, int value_type)'),
   config_set_error_detail: lib.func('int mt_config_set_error_detail(mt_config *config, int detail)'),
@@ -406,6 +407,7 @@ const CONFIG_SETTERS = {
   queueCapacity: [requireUint32, native.config_set_queue_capacity],
   outputFile: [requireString, native.config_set_output_file],
   caFile: [requireString, native.config_set_ca_file],
+  token: [requireString, native.config_set_token],
   debug: [requireBoolean, native.config_set_debug],
   metadataFields: [requireFields, allowMetadataFields],
   errorDetail: [(name, value) => requireChoice(ERROR_DETAILS, name, value), native.config_set_error_detail],
@@ -446,8 +448,8 @@ class Config {
           throw new TypeError(`unknown config option "${name}"; known: ${Object.keys(CONFIG_SETTERS).join(', ')}`);
         }
         const [validate, apply] = setter;
-        // The salt is a secret and must not end up in an error message or a log.
-        const shown = name === 'salt' ? name : `${name} = ${JSON.stringify(value)}`;
+        // The salt and the token are secrets and must not end up in an error message or a log.
+        const shown = name === 'salt' || name === 'token' ? name : `${name} = ${JSON.stringify(value)}`;
         check(apply(pointer, validate(name, value)), `config option ${shown}`);
       }
     } catch (error) {

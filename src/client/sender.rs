@@ -50,7 +50,9 @@ impl Shared {
         // caller's thread (a file that does not exist or lists none costs one failed open).
         let consent_file = lock(&self.consent).consent_file();
         if let Some(path) = consent_file {
-            let _ = quiet_panic::catch(|| crate::opt_out::deliver_pending_deletions_in(&path));
+            let _ = quiet_panic::catch(|| {
+                crate::opt_out::deliver_pending_deletions_in(&path, &self.deletion_credentials)
+            });
         }
         // When the sender first saw the oldest event of the current partial batch.
         let mut batch_started: Option<Instant> = None;

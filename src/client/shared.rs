@@ -107,6 +107,8 @@ pub(super) struct Shared {
     pub(super) retry: RetryPolicy,
     pub(super) anonymizer: Anonymizer,
     pub(super) transport: Transport,
+    /// The endpoint and token pending deletion requests to that endpoint are sent with.
+    pub(super) deletion_credentials: crate::opt_out::Credentials,
     /// `TELEMETRY_DEBUG`: log each outgoing batch as sent.
     pub(super) debug: bool,
     /// Test-only: scrubbing an event whose first field is this panics (see
@@ -175,6 +177,11 @@ impl Shared {
                 config.endpoint(),
                 config.private_roots(),
                 config.output_file().map(|path| path.as_path()),
+            )
+            .with_token(config.token().cloned()),
+            deletion_credentials: crate::opt_out::Credentials::new(
+                config.endpoint(),
+                config.token().cloned(),
             ),
             debug: config.debug(),
             scrub_panic_trigger: config.scrub_panic_trigger(),

@@ -12,9 +12,10 @@ use std::time::Duration;
 
 use crate::anonymize::{built_in_type, is_secret_key, AllowedField, ErrorDetail, ValueType};
 use crate::log::Logger;
-use crate::transport::{normalize_endpoint, PrivateRoots};
+use crate::transport::{normalize_endpoint, PrivateRoots, Token};
 
 mod app;
+mod delivery;
 mod env;
 mod setting;
 mod settings;
@@ -60,6 +61,7 @@ pub struct Config {
     error_detail: ErrorDetail,
     ca_file: Option<PathBuf>,
     private_roots: Option<PrivateRoots>,
+    token: Option<Token>,
     scrub_panic_trigger: Option<Arc<str>>,
     app_name: Option<String>,
     consent_file: Option<PathBuf>,
@@ -90,6 +92,7 @@ impl Default for Config {
             error_detail: ErrorDetail::Full,
             ca_file: None,
             private_roots: None,
+            token: None,
             scrub_panic_trigger: None,
             app_name: None,
             consent_file: None,
@@ -118,6 +121,7 @@ impl fmt::Debug for Config {
             .field("extra_metadata_fields", &self.extra_metadata_fields)
             .field("error_detail", &self.error_detail)
             .field("ca_file", &self.ca_file)
+            .field("token", &self.token)
             .field("app_name", &self.app_name)
             .field("consent_file", &self.consent_file)
             .finish()

@@ -23,6 +23,8 @@ pub enum Setting {
     Output,
     MetadataKey,
     CaFile,
+    /// `TELEMETRY_TOKEN`: a private collector's ingest token.
+    Token,
     ErrorDetail,
     /// `TELEMETRY_APP`: whose recorded choice applies.
     App,
@@ -32,7 +34,7 @@ pub enum Setting {
 
 impl Setting {
     /// Every setting, in the order of [`super::SETTINGS`].
-    pub const ALL: [Setting; 18] = [
+    pub const ALL: [Setting; 19] = [
         Setting::Enabled,
         Setting::DoNotTrack,
         Setting::App,
@@ -47,6 +49,7 @@ impl Setting {
         Setting::Salt,
         Setting::SaltFile,
         Setting::CaFile,
+        Setting::Token,
         Setting::ErrorDetail,
         Setting::Debug,
         Setting::Output,

@@ -190,6 +190,16 @@ pub const SETTINGS: &[SettingInfo] = &[
         description: "CA certificates trusted besides the bundled Mozilla roots, for a self-hosted collector with a private CA; read when set",
     },
     SettingInfo {
+        setting: Setting::Token,
+        env_var: Some("TELEMETRY_TOKEN"),
+        c_setter: Some("mt_config_set_token"),
+        rust_setter: Some("set_token"),
+        kind: SettingKind::Text,
+        default: "unset",
+        valid_values: "1 to 4096 visible ASCII characters (no spaces)",
+        description: "a private collector's ingest token, sent as Authorization: Bearer <token> to the endpoint only; never logged or written to a file",
+    },
+    SettingInfo {
         setting: Setting::ErrorDetail,
         env_var: Some("TELEMETRY_ERROR_DETAIL"),
         c_setter: Some("mt_config_set_error_detail"),

@@ -100,6 +100,22 @@ TEST_F(CollectorTest, EventsArriveInTheWireFormatWithPersonalDataRemoved) {
   EXPECT_NOT_SENT("test-salt");
 }
 
+TEST_F(CollectorTest, ATokenIsSentAsABearerHeaderOnly) {
+  telemetry::Client client(enabled_config().token("ingest-7Hq.x"));
+  client.track_agent_usage("agent", "summarize");
+  ASSERT_TRUE(client.flush(10s));
+  ASSERT_EQ(collector_count(collector_), 1u);
+  EXPECT_STREQ(collector_authorization(collector_, 0), "Bearer ingest-7Hq.x");
+  EXPECT_NOT_SENT("ingest-7Hq.x");
+  try {
+    telemetry::Client refused(telemetry::Config().token("has space"));
+    ADD_FAILURE() << "a token with a space was accepted";
+  } catch (const telemetry::Error& error) {
+    EXPECT_NE(std::string(error.what()).find("Config::token"), std::string::npos) << error.what();
+    EXPECT_EQ(std::string(error.what()).find("has space"), std::string::npos) << error.what();
+  }
+}
+
 TEST_F(CollectorTest, InitializerListMetadataKeepsItsJsonTypes) {
   // Keys of any type, so that every JSON type can come back.
   telemetry::Client client(

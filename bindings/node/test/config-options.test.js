@@ -195,3 +195,21 @@ test('a client collected without shutdown() sends its queue from the library thr
     ['forgotten'],
   );
 });
+
+test('token is sent as a bearer header, never in the body, and a malformed one is refused', async (t) => {
+  const collector = await startCollector();
+  t.after(collector.close);
+  const client = new Client(enabledOptions(collector.endpoint, { token: 'ingest-7Hq.x' }));
+  client.trackAgentUsage('alice@example.com', 'summarize');
+  assert.equal(await client.flush(10000), true);
+  await client.shutdown(2000);
+  const [request] = await collector.requests();
+  assert.equal(request.headers.authorization, 'Bearer ingest-7Hq.x');
+  assert.ok(!request.body.includes('ingest-7Hq.x'));
+  for (const bad of ['', 'has space', 'line\nbreak']) {
+    assert.throws(
+      () => new Config({ token: bad }),
+      (error) => error instanceof RangeError && error.code === 'MT_ERR_INVALID_CONFIG_VALUE' && /token/.test(error.message),
+    );
+  }
+});

@@ -127,6 +127,7 @@ _SIGNATURES = {
     "mt_config_set_queue_capacity": (_c_status, [_c_config, ctypes.c_uint32]),
     "mt_config_set_output_file": (_c_status, [_c_config, _c_text]),
     "mt_config_set_ca_file": (_c_status, [_c_config, _c_text]),
+    "mt_config_set_token": (_c_status, [_c_config, _c_text]),
     "mt_config_set_debug": (_c_status, [_c_config, ctypes.c_bool]),
     "mt_config_allow_metadata_field": (_c_status, [_c_config, _c_text, ctypes.c_int]),
     "mt_config_set_error_detail": (_c_status, [_c_config, ctypes.c_int]),

@@ -43,6 +43,22 @@ class ConfigOptionsTest < TelemetryTest
     FileUtils.remove_entry(File.dirname(output)) if output
   end
 
+  def test_a_token_is_sent_as_a_bearer_header_and_never_shown
+    collector = start_collector
+    client = MyceliumTelemetry::Client.new(enabled_config(collector, token: "ingest-7Hq.x"))
+    client.track_agent_usage("alice@example.com", "summarize")
+    assert client.flush(timeout: 10)
+    client.shutdown
+    request = collector.requests.fetch(0)
+    assert_equal "Bearer ingest-7Hq.x", request.headers["authorization"]
+    refute_includes request.body, "ingest-7Hq.x"
+    ["", "has space", "line\nbreak"].each do |bad|
+      error = assert_raises(ArgumentError) { MyceliumTelemetry::Config.new(token: bad) }
+      assert_match(/token/, error.message)
+      refute_includes error.message, bad unless bad.empty?
+    end
+  end
+
   def test_output_file_takes_a_pathname_and_refuses_an_empty_one
     MyceliumTelemetry::Config.new(output_file: Pathname.new(Dir.tmpdir).join("mt-never-written.jsonl"))
     error = assert_raises(ArgumentError) { MyceliumTelemetry::Config.new(output_file: "") }

@@ -433,6 +433,11 @@ class Config {
   Config& ca_file(std::string_view path) {
     return set(ca_file_, detail::c_string(path, "Config::ca_file"));
   }
+  /// A private collector's ingest token, sent as "Authorization: Bearer <token>" to the
+  /// endpoint only: 1 to 4096 visible ASCII characters. Never logged or written to a file.
+  Config& token(std::string_view token) {
+    return set(token_, detail::c_string(token, "Config::token"));
+  }
   /// Prints each outgoing batch, exactly as sent, on stderr.
   Config& debug(bool on) { return set(debug_, on); }
   /// Lets metadata and error-context values under key leave when they have the given type;
@@ -506,6 +511,7 @@ class Config {
                     "Config::output_file");
     }
     if (ca_file_) detail::check(mt_config_set_ca_file(native, ca_file_->c_str()), "Config::ca_file");
+    if (token_) detail::check(mt_config_set_token(native, token_->c_str()), "Config::token");
     if (debug_) detail::check(mt_config_set_debug(native, *debug_), "Config::debug");
     for (const auto& [key, type] : metadata_fields_) {
       detail::check(mt_config_allow_metadata_field(native, key.c_str(), static_cast<int>(type)),
@@ -545,6 +551,7 @@ class Config {
   std::optional<std::uint32_t> queue_capacity_;
   std::optional<std::string> output_file_;
   std::optional<std::string> ca_file_;
+  std::optional<std::string> token_;
   std::optional<bool> debug_;
   std::vector<std::pair<std::string, ValueType>> metadata_fields_;
   std::optional<ErrorDetail> error_detail_;

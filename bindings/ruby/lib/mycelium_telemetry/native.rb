@@ -93,6 +93,7 @@ module MyceliumTelemetry
     attach_function :mt_config_set_error_detail, %i[pointer int], :int
     # Reads the file, so it releases the GVL like the calls below.
     attach_function :mt_config_set_ca_file, %i[pointer string], :int, blocking: true
+    attach_function :mt_config_set_token, %i[pointer string], :int, blocking: true
 
     attach_function :mt_client_new, [:pointer], :pointer
     attach_function :mt_client_is_enabled, [:pointer], :bool
