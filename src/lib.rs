@@ -34,6 +34,7 @@ mod log;
 pub mod opt_out;
 mod private_file;
 pub mod salt;
+pub mod spool;
 mod sys;
 pub mod transport;
 

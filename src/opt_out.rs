@@ -91,6 +91,7 @@ pub fn set_choice(app: Option<&str>, level: Consent) -> Result<ChoiceOutcome, Co
             outcome.deletion_requested = true;
         }
         remove_records(app);
+        remove_spools(app, &file);
     }
     file.save(&path)?;
     // The network is not waited for under the lock.
@@ -184,5 +185,24 @@ fn remove_records(app: Option<&str>) {
     };
     for kind in [RecordKind::Local, RecordKind::Sent] {
         let _ = std::fs::remove_file(record_path(&folder, app, kind));
+    }
+}
+
+/// Removes what the offline spool keeps for `app`: its batches were made while the choice was
+/// on and must not leave after it is off. The global default going off removes the spool of
+/// every application without a choice of its own.
+fn remove_spools(app: Option<&str>, file: &ConsentFile) {
+    let Some(folder) = consent::state_folder(|name| std::env::var_os(name)) else {
+        return;
+    };
+    match app {
+        Some(app) => crate::spool::remove(&folder, app),
+        None => {
+            for spooled in crate::spool::applications(&folder) {
+                if file.app(&spooled).is_none() {
+                    crate::spool::remove(&folder, &spooled);
+                }
+            }
+        }
     }
 }

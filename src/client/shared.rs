@@ -34,13 +34,18 @@ pub(super) struct Counters {
     pub(super) failed: AtomicU64,
     pub(super) retries: AtomicU64,
     pub(super) batches_sent: AtomicU64,
+    pub(super) spooled: AtomicU64,
+    pub(super) replayed: AtomicU64,
+    pub(super) spool_dropped: AtomicU64,
 }
 
 impl Counters {
+    /// Events this client is done with: sent, dropped, failed, or kept in the spool.
     pub(super) fn completed(&self) -> u64 {
         self.sent.load(Ordering::SeqCst)
             + self.dropped.load(Ordering::SeqCst)
             + self.failed.load(Ordering::SeqCst)
+            + self.spooled.load(Ordering::SeqCst)
     }
 
     pub(super) fn get(&self, counter: Counter) -> u64 {
@@ -51,6 +56,9 @@ impl Counters {
             Counter::Failed => &self.failed,
             Counter::Retries => &self.retries,
             Counter::BatchesSent => &self.batches_sent,
+            Counter::Spooled => &self.spooled,
+            Counter::Replayed => &self.replayed,
+            Counter::SpoolDropped => &self.spool_dropped,
         };
         cell.load(Ordering::SeqCst)
     }
@@ -107,6 +115,8 @@ pub(super) struct Shared {
     pub(super) retry: RetryPolicy,
     pub(super) anonymizer: Anonymizer,
     pub(super) transport: Transport,
+    /// The offline spool, and the batch being sent, shared with a closer that cannot wait.
+    pub(super) spooling: super::spooling::Spooling,
     /// The endpoint and token pending deletion requests to that endpoint are sent with.
     pub(super) deletion_credentials: crate::opt_out::Credentials,
     /// `TELEMETRY_DEBUG`: log each outgoing batch as sent.
@@ -173,6 +183,7 @@ impl Shared {
             request_timeout: config.timeout(),
             retry: RetryPolicy::from_config(config),
             anonymizer: anonymizer.clone(),
+            spooling: super::spooling::Spooling::new(blueprint),
             transport: Transport::new(
                 config.endpoint(),
                 config.private_roots(),
@@ -258,6 +269,9 @@ impl Shared {
         self.begin_closing(deadline);
         let finished =
             self.wait_for_progress(deadline, || self.sender_finished.load(Ordering::Acquire));
+        // Out of time (at once, for a zero timeout): what is left goes to the spool, from this
+        // thread, without touching the network, so the next run sends it.
+        let spooled_the_rest = !finished && self.spool_everything_now();
         if !finished {
             // The sender may still log when its request ends; the host must not hear of it.
             *lock(&self.silenced) = true;
@@ -268,7 +282,7 @@ impl Shared {
                 let _ = handle.join();
                 true
             }
-            Some(_) => false,
+            Some(_) => spooled_the_rest,
             // No sender ever ran: nothing was sent, nothing is pending on a thread.
             None => true,
         }

@@ -1,7 +1,7 @@
 //! The settings of how batches reach the collector beyond its URL: a private collector's ingest
-//! token.
+//! token, and the bounds of the offline spool that keeps what could not be delivered.
 
-use super::{Config, ConfigError, Setting};
+use super::{check_range, Config, ConfigError, Setting};
 use crate::transport::Token;
 
 impl Config {
@@ -25,5 +25,27 @@ impl Config {
 
     pub(crate) fn token(&self) -> Option<&Token> {
         self.token.as_ref()
+    }
+
+    /// The most the offline spool of this application keeps, in bytes (default 5 MiB); the
+    /// oldest batches are removed first. 0 turns the spool off.
+    pub fn set_spool_max_bytes(&mut self, bytes: u32) -> Result<(), ConfigError> {
+        self.spool_max_bytes = check_range(bytes, Setting::SpoolMaxBytes)?;
+        Ok(())
+    }
+
+    /// How long a spooled batch is kept, in days (default 7); older ones are removed unsent.
+    /// 0 turns the spool off.
+    pub fn set_spool_max_age_days(&mut self, days: u32) -> Result<(), ConfigError> {
+        self.spool_max_age_days = check_range(days, Setting::SpoolMaxAgeDays)?;
+        Ok(())
+    }
+
+    pub fn spool_max_bytes(&self) -> u32 {
+        self.spool_max_bytes
+    }
+
+    pub fn spool_max_age_days(&self) -> u32 {
+        self.spool_max_age_days
     }
 }

@@ -62,6 +62,8 @@ pub struct Config {
     ca_file: Option<PathBuf>,
     private_roots: Option<PrivateRoots>,
     token: Option<Token>,
+    spool_max_bytes: u32,
+    spool_max_age_days: u32,
     scrub_panic_trigger: Option<Arc<str>>,
     app_name: Option<String>,
     consent_file: Option<PathBuf>,
@@ -93,6 +95,8 @@ impl Default for Config {
             ca_file: None,
             private_roots: None,
             token: None,
+            spool_max_bytes: crate::spool::DEFAULT_MAX_BYTES,
+            spool_max_age_days: crate::spool::DEFAULT_MAX_AGE_DAYS,
             scrub_panic_trigger: None,
             app_name: None,
             consent_file: None,
@@ -122,6 +126,8 @@ impl fmt::Debug for Config {
             .field("error_detail", &self.error_detail)
             .field("ca_file", &self.ca_file)
             .field("token", &self.token)
+            .field("spool_max_bytes", &self.spool_max_bytes)
+            .field("spool_max_age_days", &self.spool_max_age_days)
             .field("app_name", &self.app_name)
             .field("consent_file", &self.consent_file)
             .finish()
@@ -379,7 +385,7 @@ impl Config {
 }
 
 /// `value` if it is within the range the table of settings gives `setting`.
-fn check_range(value: u32, setting: Setting) -> Result<u32, ConfigError> {
+pub(super) fn check_range(value: u32, setting: Setting) -> Result<u32, ConfigError> {
     if setting
         .info()
         .whole_range()

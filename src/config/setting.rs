@@ -25,6 +25,10 @@ pub enum Setting {
     CaFile,
     /// `TELEMETRY_TOKEN`: a private collector's ingest token.
     Token,
+    /// `TELEMETRY_SPOOL_MAX_BYTES`: the offline spool's bound in bytes (0: no spool).
+    SpoolMaxBytes,
+    /// `TELEMETRY_SPOOL_MAX_AGE_DAYS`: the offline spool's bound in days (0: no spool).
+    SpoolMaxAgeDays,
     ErrorDetail,
     /// `TELEMETRY_APP`: whose recorded choice applies.
     App,
@@ -34,7 +38,7 @@ pub enum Setting {
 
 impl Setting {
     /// Every setting, in the order of [`super::SETTINGS`].
-    pub const ALL: [Setting; 19] = [
+    pub const ALL: [Setting; 21] = [
         Setting::Enabled,
         Setting::DoNotTrack,
         Setting::App,
@@ -50,6 +54,8 @@ impl Setting {
         Setting::SaltFile,
         Setting::CaFile,
         Setting::Token,
+        Setting::SpoolMaxBytes,
+        Setting::SpoolMaxAgeDays,
         Setting::ErrorDetail,
         Setting::Debug,
         Setting::Output,

@@ -1,10 +1,12 @@
-//! The `mt_config` setters of how batches reach the collector beyond its URL: the ingest token.
+//! The `mt_config` setters of how batches reach the collector beyond its URL: the ingest token
+//! and the offline spool's bounds.
 
 use std::ffi::c_char;
 
 use super::config::mt_config;
 use super::handles::{borrow_mut, optional_str};
 use super::status::{mt_status, status_of};
+use crate::config::Config;
 
 ffi_fn! {
     /// Sets a private collector's ingest token (like `TELEMETRY_TOKEN`), sent with every request
@@ -22,5 +24,33 @@ ffi_fn! {
         // SAFETY: documented contract: NULL or a NUL-terminated string alive during the call.
         let token = try_arg!(unsafe { optional_str(token) });
         status_of(config.set_token(token))
+    }
+}
+
+ffi_fn! {
+    /// Sets the most the offline spool of this application keeps (like
+    /// `TELEMETRY_SPOOL_MAX_BYTES`), 0 to 1073741824 bytes (default 5242880); the oldest batches
+    /// are removed first. 0 turns the spool off. The spool is kept only for a client with an
+    /// application name (`mt_config_set_app_name`) whose decision is on.
+    ///
+    /// Ownership: `config` is borrowed. Threads: one thread at a time per config.
+    /// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_CONFIG_VALUE`.
+    fn mt_config_set_spool_max_bytes(config: *mut mt_config, bytes: u32) -> mt_status {
+        // SAFETY: documented contract: NULL or a live config used by this thread only.
+        let config = try_arg!(unsafe { borrow_mut(config) });
+        status_of(Config::set_spool_max_bytes(config, bytes))
+    }
+}
+
+ffi_fn! {
+    /// Sets how long a spooled batch is kept before it is removed unsent (like
+    /// `TELEMETRY_SPOOL_MAX_AGE_DAYS`), 0 to 365 days (default 7). 0 turns the spool off.
+    ///
+    /// Ownership: `config` is borrowed. Threads: one thread at a time per config.
+    /// Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_CONFIG_VALUE`.
+    fn mt_config_set_spool_max_age_days(config: *mut mt_config, days: u32) -> mt_status {
+        // SAFETY: documented contract: NULL or a live config used by this thread only.
+        let config = try_arg!(unsafe { borrow_mut(config) });
+        status_of(Config::set_spool_max_age_days(config, days))
     }
 }

@@ -135,6 +135,8 @@ static void config_setters(void) {
                MT_ERR_NULL_ARGUMENT);
   CHECK_STATUS(mt_config_set_app_name(NULL, "tool"), MT_ERR_NULL_ARGUMENT);
   CHECK_STATUS(mt_config_set_token(NULL, "token"), MT_ERR_NULL_ARGUMENT);
+  CHECK_STATUS(mt_config_set_spool_max_bytes(NULL, 1000), MT_ERR_NULL_ARGUMENT);
+  CHECK_STATUS(mt_config_set_spool_max_age_days(NULL, 1), MT_ERR_NULL_ARGUMENT);
   mt_config_free(NULL);
 
   mt_config *config = mt_config_new();

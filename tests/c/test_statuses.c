@@ -135,6 +135,12 @@ static void config_ranges(void) {
   CHECK_STATUS(mt_config_set_token(config, "two words"), MT_ERR_INVALID_CONFIG_VALUE);
   CHECK_STATUS(mt_config_set_token(config, "line\r\nX-Injected: 1"), MT_ERR_INVALID_CONFIG_VALUE);
   CHECK_STATUS(mt_config_set_token(config, "ingest-7Hq.x"), MT_OK);
+  CHECK_STATUS(mt_config_set_spool_max_bytes(config, 0), MT_OK);
+  CHECK_STATUS(mt_config_set_spool_max_bytes(config, 1073741824), MT_OK);
+  CHECK_STATUS(mt_config_set_spool_max_bytes(config, 1073741825), MT_ERR_INVALID_CONFIG_VALUE);
+  CHECK_STATUS(mt_config_set_spool_max_age_days(config, 0), MT_OK);
+  CHECK_STATUS(mt_config_set_spool_max_age_days(config, 365), MT_OK);
+  CHECK_STATUS(mt_config_set_spool_max_age_days(config, 366), MT_ERR_INVALID_CONFIG_VALUE);
 
   static const char *const refused_endpoints[] = {
       "http://example.com/v1/events",    /* plain http off loopback */

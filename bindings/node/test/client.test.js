@@ -86,7 +86,7 @@ test('events with PII reach a real collector anonymized', async (t) => {
     runtime: `node ${process.versions.node}`,
   });
 
-  assert.deepEqual(client.stats(), { enqueued: 4, sent: 4, dropped: 0, failed: 0, retries: 0, batchesSent: (await collector.requests()).length });
+  assert.deepEqual(client.stats(), { enqueued: 4, sent: 4, dropped: 0, failed: 0, retries: 0, batchesSent: (await collector.requests()).length, spooled: 0, replayed: 0, spoolDropped: 0 });
   await client.shutdown(2000);
 });
 
@@ -249,7 +249,7 @@ test('a disabled client returns before serializing anything', async () => {
   client.trackError('E', 'message', undefined, metadata);
   client.trackSystemInfo();
   assert.equal(serialized, false);
-  assert.deepEqual(client.stats(), { enqueued: 0, sent: 0, dropped: 0, failed: 0, retries: 0, batchesSent: 0 });
+  assert.deepEqual(client.stats(), { enqueued: 0, sent: 0, dropped: 0, failed: 0, retries: 0, batchesSent: 0, spooled: 0, replayed: 0, spoolDropped: 0 });
   assert.equal(await client.flush(100), true);
   await client.shutdown(100);
 });

@@ -71,7 +71,7 @@ test('outputFile writes each batch as one JSON line and sends nothing', async (t
     assert.ok(!text.includes(secret), `"${secret}" is in the output file`);
   }
   assert.equal(fs.statSync(output).mode & 0o777, 0o600);
-  assert.deepEqual(client.stats(), { enqueued: 3, sent: 3, dropped: 0, failed: 0, retries: 0, batchesSent: 2 });
+  assert.deepEqual(client.stats(), { enqueued: 3, sent: 3, dropped: 0, failed: 0, retries: 0, batchesSent: 2, spooled: 0, replayed: 0, spoolDropped: 0 });
   await new Promise((resolve) => setTimeout(resolve, 200)); // anything sent would have arrived
   assert.equal((await collector.requests()).length, 0);
 

@@ -36,7 +36,7 @@ class ConfigOptionsTest < TelemetryTest
     ], events
     ["alice", "hunter2", "secret prompt", SALT].each { |secret| refute_includes lines.join("\n"), secret }
     assert_equal 0o600, File.stat(output).mode & 0o777
-    assert_equal({ enqueued: 3, sent: 3, dropped: 0, failed: 0, retries: 0, batches_sent: 2 }, client.stats.to_h)
+    assert_equal({ enqueued: 3, sent: 3, dropped: 0, failed: 0, retries: 0, batches_sent: 2, spooled: 0, replayed: 0, spool_dropped: 0 }, client.stats.to_h)
     sleep 0.2 # anything sent would have arrived by now
     assert_empty collector.requests
   ensure

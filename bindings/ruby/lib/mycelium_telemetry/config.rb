@@ -29,7 +29,9 @@ module MyceliumTelemetry
     # exactly as it would have been sent, and no socket is ever opened. +ca_file+ names a PEM
     # file of CA certificates trusted besides the bundled roots (read at once). +token+ is a
     # private collector's ingest token, sent as "Authorization: Bearer <token>" to the endpoint
-    # only, never logged or written to a file. +debug+ prints each outgoing batch to stderr.
+    # only, never logged or written to a file. +spool_max_bytes+ (0..1_073_741_824, default 5 MiB)
+    # and +spool_max_age_days+ (0..365, default 7) bound the offline spool; 0 turns it off.
+    # +debug+ prints each outgoing batch to stderr.
     #
     # +metadata_fields+ maps more keys that may leave in metadata and error context to their
     # type (a VALUE_TYPES symbol): <tt>{ output_count: :non_negative_integer }</tt>. The built-in
@@ -50,8 +52,8 @@ module MyceliumTelemetry
     # Changes the given settings, leaving the others as they are. Returns self.
     def update(enabled: nil, endpoint: nil, timeout: nil, batch_size: nil, retry_attempts: nil,
                retry_backoff: nil, salt: nil, salt_file: nil, flush_interval_ms: nil, queue_capacity: nil,
-               app_name: nil, output_file: nil, ca_file: nil, token: nil, debug: nil, metadata_fields: nil,
-               error_detail: nil, log_callback: nil)
+               app_name: nil, output_file: nil, ca_file: nil, token: nil, spool_max_bytes: nil,
+               spool_max_age_days: nil, debug: nil, metadata_fields: nil, error_detail: nil, log_callback: nil)
       set(:enabled, enabled) { Native.mt_config_set_enabled(@pointer, enabled ? true : false) }
       set(:endpoint, endpoint) { Native.mt_config_set_endpoint(@pointer, Arguments.string(endpoint, "endpoint")) }
       set(:timeout, timeout) { Native.mt_config_set_timeout_secs(@pointer, Arguments.uint32(timeout, "timeout")) }
@@ -76,6 +78,12 @@ module MyceliumTelemetry
       end
       set(:ca_file, ca_file) { Native.mt_config_set_ca_file(@pointer, Arguments.path(ca_file, "ca_file")) }
       set(:token, token) { Native.mt_config_set_token(@pointer, Arguments.string(token, "token")) }
+      set(:spool_max_bytes, spool_max_bytes) do
+        Native.mt_config_set_spool_max_bytes(@pointer, Arguments.uint32(spool_max_bytes, "spool_max_bytes"))
+      end
+      set(:spool_max_age_days, spool_max_age_days) do
+        Native.mt_config_set_spool_max_age_days(@pointer, Arguments.uint32(spool_max_age_days, "spool_max_age_days"))
+      end
       set(:debug, debug) { Native.mt_config_set_debug(@pointer, debug ? true : false) }
       set(:error_detail, error_detail) do
         Native.mt_config_set_error_detail(@pointer, choice(ERROR_DETAILS, error_detail, "error_detail"))
