@@ -110,6 +110,12 @@ fn run(mut command: Command) -> Vec<Value> {
     lines_of(command.spawn().unwrap())
 }
 
+/// One process spooling `rounds` batches of 10 events, one client per round.
+fn spool_rounds(home: &Home, collector: &Collector, rounds: u32) -> Vec<Value> {
+    let rounds = [("MT_SPOOL_ROUNDS", rounds.to_string())];
+    run(home.child("spool", &collector.url(), &rounds))
+}
+
 /// A collector that is down: its port refuses connections until `restart`.
 fn down_collector() -> Collector {
     let collector = Collector::start();
@@ -268,17 +274,13 @@ fn the_spool_stays_within_its_size_bound_dropping_the_oldest() {
 fn a_batch_past_the_age_bound_is_removed_unsent_and_counted() {
     let home = Home::new("age");
     let collector = down_collector();
-    run(home.child(
-        "spool",
-        &collector.url(),
-        &[("MT_SPOOL_ROUNDS", "2".into())],
-    ));
+    spool_rounds(&home, &collector, 2);
     // Make the first batch eight days old (its name says when it was spooled).
     let old = &home.batches()[0];
     let name = old.file_name().unwrap().to_str().unwrap().to_owned();
-    let (millis, rest) = name.split_at(13);
-    let aged: u64 = millis.parse::<u64>().unwrap() - 8 * 86_400_000;
-    std::fs::rename(old, home.spool().join(format!("{aged:013}{rest}"))).unwrap();
+    let (micros, rest) = name.split_at(16);
+    let aged: u64 = micros.parse::<u64>().unwrap() - 8 * 86_400_000_000;
+    std::fs::rename(old, home.spool().join(format!("{aged:016}{rest}"))).unwrap();
 
     collector.restart();
     let replay = run(home.child(
@@ -365,11 +367,7 @@ fn a_link_planted_in_the_spool_is_never_followed() {
 fn two_processes_replaying_at_once_send_each_batch_once() {
     let home = Home::new("two");
     let collector = down_collector();
-    run(home.child(
-        "spool",
-        &collector.url(),
-        &[("MT_SPOOL_ROUNDS", "30".into())],
-    ));
+    spool_rounds(&home, &collector, 30);
     assert_eq!(home.batches().len(), 30);
     collector.restart();
     let children: Vec<Child> = (0..2)

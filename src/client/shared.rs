@@ -265,13 +265,20 @@ impl Shared {
     /// Sends what is left and stops the sender, waiting until `timeout` at most. True when the
     /// sender finished in time (it is then joined); otherwise it is left to finish its request.
     pub(super) fn close(&self, timeout: Duration) -> bool {
+        // No time at all: what is left goes to the spool first, from this thread, without
+        // touching the network, before the sender is woken to contend for the queue.
+        let spooling_now = timeout.is_zero() && self.may_spool();
+        let spooled_first = spooling_now && self.spool_everything_now();
         let deadline = Instant::now() + timeout;
         self.begin_closing(deadline);
         let finished =
             self.wait_for_progress(deadline, || self.sender_finished.load(Ordering::Acquire));
-        // Out of time (at once, for a zero timeout): what is left goes to the spool, from this
-        // thread, without touching the network, so the next run sends it.
-        let spooled_the_rest = !finished && self.spool_everything_now();
+        // Out of time: what the deadline cut off goes to the spool too, so the next run sends it.
+        let spooled_the_rest = if spooling_now {
+            spooled_first
+        } else {
+            !finished && self.spool_everything_now()
+        };
         if !finished {
             // The sender may still log when its request ends; the host must not hear of it.
             *lock(&self.silenced) = true;
@@ -280,7 +287,8 @@ impl Shared {
         match handle {
             Some(handle) if finished => {
                 let _ = handle.join();
-                true
+                // With no time, "done" means kept: a spool that could not be written loses it.
+                !spooling_now || spooled_first
             }
             Some(_) => spooled_the_rest,
             // No sender ever ran: nothing was sent, nothing is pending on a thread.

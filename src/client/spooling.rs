@@ -193,7 +193,7 @@ impl Shared {
         }
         let since = decision.upload_since.map(|at| {
             at.duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |elapsed| elapsed.as_millis() as u64)
+                .map_or(0, |elapsed| elapsed.as_micros() as u64)
         });
         let claim = spool.claim_oldest(since);
         self.count_spool_dropped(claim.dropped_events);

@@ -10,7 +10,7 @@ use std::io::Read;
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
 
-use super::store::{is_batch, now_millis};
+use super::store::{is_batch, now_micros};
 use super::Spool;
 use crate::private_file::{self, Refusal};
 
@@ -47,17 +47,17 @@ pub(crate) struct Claim {
 
 impl Spool {
     /// Claims the oldest batch for this spool's endpoint that no other process holds. Files
-    /// spooled before `since_millis` (when the user's current `on` was chosen) are removed
+    /// spooled before `since_micros` (when the user's current `on` was chosen) are removed
     /// unsent, as are files past the age bound and files that are not batches.
-    pub(crate) fn claim_oldest(&self, since_millis: Option<u64>) -> Claim {
+    pub(crate) fn claim_oldest(&self, since_micros: Option<u64>) -> Claim {
         let mut claim = Claim::default();
-        let now = now_millis();
+        let now = now_micros();
         for entry in self.entries() {
             if entry.name.tag != self.tag {
                 continue;
             }
-            let stale = self.too_old(entry.name.millis, now)
-                || since_millis.is_some_and(|since| entry.name.millis < since);
+            let stale = self.too_old(entry.name.micros, now)
+                || since_micros.is_some_and(|since| entry.name.micros < since);
             if stale {
                 if fs::remove_file(&entry.path).is_ok() {
                     claim.dropped_events += entry.name.events;

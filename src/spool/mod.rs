@@ -11,7 +11,7 @@
 //! when writing and when a client starts. This module knows files, never the network: the
 //! client's sender decides what to spool and replays what it claims (`replay.rs` paces it).
 //!
-//! File names: `<unix ms, 13 digits>-<endpoint tag>-<events>-<batch_id>.json`. The endpoint tag
+//! File names: `<unix µs, 16 digits>-<endpoint tag>-<events>-<batch_id>.json`. The endpoint tag
 //! (8 hex digits of the endpoint's SHA-256) keeps a batch for the collector it was made for: a
 //! later run pointed elsewhere leaves it (and it ages out). The event count lets counters count
 //! events without reading the file.

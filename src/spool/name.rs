@@ -12,8 +12,9 @@ pub(super) const LOCK_NAME: &str = ".lock";
 /// What a final name says about its batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct FileName {
-    /// When it was spooled, Unix milliseconds.
-    pub(super) millis: u64,
+    /// When it was spooled, Unix microseconds (fine enough that batches one process spools in
+    /// a row keep their order).
+    pub(super) micros: u64,
     pub(super) tag: String,
     pub(super) events: u64,
     pub(super) batch_id: String,
@@ -22,8 +23,8 @@ pub(super) struct FileName {
 impl FileName {
     pub(super) fn text(&self) -> String {
         format!(
-            "{:013}-{}-{}-{}{SUFFIX}",
-            self.millis, self.tag, self.events, self.batch_id
+            "{:016}-{}-{}-{}{SUFFIX}",
+            self.micros, self.tag, self.events, self.batch_id
         )
     }
 
@@ -31,9 +32,9 @@ impl FileName {
     pub(super) fn parse(name: &str) -> Option<FileName> {
         let stem = name.strip_suffix(SUFFIX)?;
         let mut parts = stem.split('-');
-        let millis = parts
+        let micros = parts
             .next()
-            .filter(|p| is_digits(p, 13..=20))?
+            .filter(|p| is_digits(p, 16..=20))?
             .parse()
             .ok()?;
         let tag = parts.next().filter(|p| is_hex(p, 8))?.to_owned();
@@ -43,7 +44,7 @@ impl FileName {
             return None;
         }
         Some(FileName {
-            millis,
+            micros,
             tag,
             events,
             batch_id,
@@ -78,20 +79,20 @@ mod tests {
     #[test]
     fn names_round_trip_and_others_are_refused() {
         let name = FileName {
-            millis: 1_795_634_410_120,
+            micros: 1_795_634_410_120_000,
             tag: endpoint_tag("http://127.0.0.1:1/v1/events"),
             events: 10,
             batch_id: "0f".repeat(16),
         };
         assert_eq!(FileName::parse(&name.text()), Some(name.clone()));
-        assert!(name.text().starts_with("1795634410120-"));
+        assert!(name.text().starts_with("1795634410120000-"));
         for bad in [
             "x.json",
             ".tmp-1-2",
             ".lock",
-            "1795634410120-0000000g-1-0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f.json",
-            "1795634410120-00000000-1-0f0f.json",
-            "1795634410120-00000000-1-0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f.json.tmp",
+            "1795634410120000-0000000g-1-0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f.json",
+            "1795634410120000-00000000-1-0f0f.json",
+            "1795634410120000-00000000-1-0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f.json.tmp",
         ] {
             assert_eq!(FileName::parse(bad), None, "{bad}");
         }

@@ -52,10 +52,10 @@ impl Spool {
         }
         private_file::create_folder(&self.folder)?;
         let _lock = self.lock()?;
-        let now = now_millis();
+        let now = now_micros();
         let evicted_events = self.enforce_bounds(size, now);
         let name = FileName {
-            millis: now,
+            micros: now,
             tag: self.tag.clone(),
             events,
             batch_id: batch_id.to_owned(),
@@ -110,7 +110,7 @@ impl Spool {
                 cleaned.dropped_events += parsed.events;
             }
         }
-        cleaned.dropped_events += self.enforce_bounds(0, now_millis());
+        cleaned.dropped_events += self.enforce_bounds(0, now_micros());
         Ok(cleaned)
     }
 
@@ -132,13 +132,13 @@ impl Spool {
                 })
             })
             .collect();
-        entries.sort_by(|a, b| (a.name.millis, &a.path).cmp(&(b.name.millis, &b.path)));
+        entries.sort_by(|a, b| (a.name.micros, &a.path).cmp(&(b.name.micros, &b.path)));
         entries
     }
 
-    /// Whether a batch spooled at `millis` is past the age bound at `now`.
-    pub(super) fn too_old(&self, millis: u64, now: u64) -> bool {
-        now.saturating_sub(millis) > self.max_age.as_millis() as u64
+    /// Whether a batch spooled at `micros` is past the age bound at `now`.
+    pub(super) fn too_old(&self, micros: u64, now: u64) -> bool {
+        now.saturating_sub(micros) > self.max_age.as_micros() as u64
     }
 
     /// Removes files past the age bound, then the oldest until `extra` more bytes fit within
@@ -147,7 +147,7 @@ impl Spool {
         let mut dropped = 0;
         let mut kept = Vec::new();
         for entry in self.entries() {
-            if self.too_old(entry.name.millis, now) {
+            if self.too_old(entry.name.micros, now) {
                 if fs::remove_file(&entry.path).is_ok() {
                     dropped += entry.name.events;
                 }
@@ -209,8 +209,8 @@ pub(super) fn is_batch(body: &[u8], batch_id: &str) -> bool {
     value["batch_id"] == batch_id && value["events"].as_array().is_some_and(|e| !e.is_empty())
 }
 
-pub(super) fn now_millis() -> u64 {
+pub(super) fn now_micros() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_millis() as u64)
+        .map_or(0, |elapsed| elapsed.as_micros() as u64)
 }

@@ -172,7 +172,7 @@ test('after shutdown, calls do nothing (never throw) and stats are final', async
   assert.equal(await flushing, true);
   await closing;
   // Read from the closed native client, after its final delivery.
-  const final = { enqueued: 1, sent: 1, dropped: 0, failed: 0, retries: 0, batchesSent: 1 };
+  const final = { enqueued: 1, sent: 1, dropped: 0, failed: 0, retries: 0, batchesSent: 1, spooled: 0, replayed: 0, spoolDropped: 0 };
   assert.deepEqual(client.stats(), final);
 
   for (const call of [
