@@ -391,6 +391,11 @@ fn opting_out_removes_the_spool_and_a_spool_is_not_sent_once_the_choice_is_not_o
         // keeps whole seconds, rounded up) and are never uploaded, so never spooled.
         std::thread::sleep(Duration::from_millis(1100));
     };
+    // A client of the recorded choice that runs half a second, sending what it may.
+    let replay_briefly = || {
+        let vars = [("MT_SPOOL_WAIT_MS", "500".to_owned()), recorded[0].clone()];
+        run(home.child("replay", &collector.url(), &vars))
+    };
     choose("on");
     run(home.child("spool", &collector.url(), &recorded));
     assert_eq!(home.batches().len(), 1, "spooled under a recorded on");
@@ -398,14 +403,7 @@ fn opting_out_removes_the_spool_and_a_spool_is_not_sent_once_the_choice_is_not_o
     // Local: the spool stays, and is not sent.
     choose("local");
     collector.restart();
-    let local = run(home.child(
-        "replay",
-        &collector.url(),
-        &[("MT_SPOOL_WAIT_MS", "500".into())]
-            .into_iter()
-            .chain(recorded.clone())
-            .collect::<Vec<_>>(),
-    ));
+    let local = replay_briefly();
     assert_eq!(total(&local, "replayed"), 0);
     assert!(collector.requests().is_empty(), "nothing sent under local");
     assert_eq!(home.batches().len(), 1);
@@ -418,14 +416,7 @@ fn opting_out_removes_the_spool_and_a_spool_is_not_sent_once_the_choice_is_not_o
         std::time::SystemTime::now(),
     );
     file.save(&home.consent_file()).unwrap();
-    let off = run(home.child(
-        "replay",
-        &collector.url(),
-        &[("MT_SPOOL_WAIT_MS", "500".into())]
-            .into_iter()
-            .chain(recorded.clone())
-            .collect::<Vec<_>>(),
-    ));
+    let off = replay_briefly();
     assert_eq!(off[0]["enabled"], false);
     assert!(collector.requests().is_empty(), "nothing sent under off");
 
