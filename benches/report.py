@@ -4,6 +4,8 @@
     python3 benches/report.py            # the real run, about 3 minutes on 2 cores
     python3 benches/report.py --quick    # short measurements: checks the harness, not the figures
     python3 benches/report.py --reuse    # no runs: rewrites the page from the last run's results
+    python3 benches/report.py --add spool_exit  # runs one JSON-lines benchmark and puts its
+                                                # rows into the page, leaving the other figures
 
 It runs the Rust criterion benchmarks (scrub, track, pipeline, queue_baselines, otlp) and reads their
 estimates from target/criterion, the lifecycle program, then every other program listed in
@@ -27,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "performance.md"
 CRITERION_BENCHES = ["scrub", "track", "pipeline", "queue_baselines", "otlp"]
+# Benchmarks that print JSON lines (not criterion), each run by `cargo bench --bench NAME`.
+JSON_BENCHES = ["lifecycle", "spool_exit"]
 # Below the harness's defaults but long enough for criterion to produce an estimate.
 QUICK_CRITERION_ARGS = ["--warm-up-time", "0.3", "--measurement-time", "0.5", "--sample-size", "10"]
 
@@ -152,6 +156,17 @@ PROGRAMS = [
 ]
 
 
+def json_bench(bench, env, not_measured):
+    """The records of one JSON-lines benchmark (`benches/<bench>.rs`)."""
+    status, lines = run(["cargo", "bench", "--bench", bench], env=env)
+    if status:
+        not_measured.append((f"benches/{bench}.rs", status))
+    records = json_records(lines)
+    for record in records:
+        record["source"] = "rust"
+    return records
+
+
 def measure(quick):
     results = {"records": [], "not_measured": []}
     records = results["records"]
@@ -173,12 +188,8 @@ def measure(quick):
         record["source"] = "rust"
     records += found
 
-    status, lines = run(["cargo", "bench", "--bench", "lifecycle"], env=env)
-    if status:
-        not_measured.append(("benches/lifecycle.rs", status))
-    for record in json_records(lines):
-        record["source"] = "rust"
-        records.append(record)
+    for bench in JSON_BENCHES:
+        records += json_bench(bench, env, not_measured)
 
     present = [program for program in PROGRAMS if (ROOT / program.needs).exists()]
     if present:
@@ -455,6 +466,11 @@ SECTIONS = [
         Row("lifecycle/shutdown_empty_queue", "shutdown with an empty queue", "≤ 5 ms",
             at_most_ns(5e6), "up to 5 s (join)"),
     ]),
+    ("Exit without waiting", [
+        Row("spool/shutdown_zero_100_events",
+            "`shutdown(0)` with 100 queued events, collector down: spooled, no network",
+            "p99 ≤ 1 ms", at_most_ns(1e6, p99_limit=1e6), "the shutdown timeout (5 s), or lost"),
+    ]),
 ]
 
 
@@ -520,31 +536,37 @@ def table(results):
     others = [Row(record["name"], f"{record['source']}: `{record['name']}`")
               for record in records if record["name"] not in known]
     for title, rows in SECTIONS + [("Other figures", others)]:
-        shown = [row for row in rows if row.name in by_name]
-        if not shown:
-            continue
-        lines.append(f"| **{cell(title)}** | | | | | |")
-        for row in shown:
-            record = by_name[row.name]
-            met = row.check(record, by_name) if row.check else None
-            ratio = row.old_ratio(record) if row.old_ratio else None
-            if row.old_ratio and ratio is None:
-                ratio_text = "none now"
-            else:
-                ratio_text = f"{ratio:,.0f}×" if ratio and ratio >= 10 else (
-                    f"{ratio:.1f}×" if ratio else "")
-            label = row.label
-            if row in others and record.get("detail"):
-                label += f" ({record['detail']})"
-            lines.append("| " + " | ".join(cell(part) for part in [
-                label,
-                figure_text(record),
-                row.target or "—",
-                {True: "yes", False: "**no**", None: "—"}[met],
-                row.old or "—",
-                ratio_text or "—",
-            ]) + " |")
+        lines += section_lines(title, rows, by_name, with_detail=rows is others)
     return "\n".join(lines)
+
+
+def section_lines(title, rows, by_name, with_detail=False):
+    """The table rows of one section: its heading, then each of its figures that was measured."""
+    shown = [row for row in rows if row.name in by_name]
+    if not shown:
+        return []
+    lines = [f"| **{cell(title)}** | | | | | |"]
+    for row in shown:
+        record = by_name[row.name]
+        met = row.check(record, by_name) if row.check else None
+        ratio = row.old_ratio(record) if row.old_ratio else None
+        if row.old_ratio and ratio is None:
+            ratio_text = "none now"
+        else:
+            ratio_text = f"{ratio:,.0f}×" if ratio and ratio >= 10 else (
+                f"{ratio:.1f}×" if ratio else "")
+        label = row.label
+        if with_detail and record.get("detail"):
+            label += f" ({record['detail']})"
+        lines.append("| " + " | ".join(cell(part) for part in [
+            label,
+            figure_text(record),
+            row.target or "—",
+            {True: "yes", False: "**no**", None: "—"}[met],
+            row.old or "—",
+            ratio_text or "—",
+        ]) + " |")
+    return lines
 
 
 def queue_matrix(results):
@@ -592,7 +614,8 @@ give the 99th percentile where they measure it. On a shared machine the spread i
 interval, not the last digit.
 
 **Rerun everything and rewrite this page:** `python3 benches/report.py` (about 3 minutes;
-`--quick` for a smoke run; `--reuse` rewrites the page from the last run's results).
+`--quick` for a smoke run; `--reuse` rewrites the page from the last run's results;
+`--add spool_exit` reruns that one benchmark and replaces only its rows).
 {warning}
 ## Machine
 
@@ -648,6 +671,13 @@ interval, not the last digit.
   default settings (except a fixed salt and output to a local file), tracking 11 events and
   flushing them; shutdown is `Client::shutdown` (what `mt_shutdown` calls, through
   `mt_client_close`) on 50 idle clients, each asleep 20 ms first.
+- **Exit without waiting** (`benches/spool_exit.rs`, JSON lines): 500 fresh clients of an
+  application with a spool (a temporary `XDG_STATE_HOME`) and a collector that is down, each
+  given 100 mixed events (usage with metadata, performance with tags, errors with a message and
+  a 1.3 KiB traceback) and 5 ms for its sender to fall asleep, then a timed `Client::shutdown(0)`
+  (what `mt_shutdown(client, 0)` calls): the events are scrubbed and written to the spool on
+  the caller's thread (a temporary file renamed into place, not fsynced). The spool is emptied
+  between exits, untimed.
 
 ## Queue choice
 
@@ -700,7 +730,13 @@ def main():
                         help="short measurements, to check that every benchmark runs")
     parser.add_argument("--reuse", action="store_true",
                         help="rewrite the page from the last run's results, running nothing")
+    parser.add_argument("--add", metavar="BENCH", choices=JSON_BENCHES,
+                        help="run one JSON-lines benchmark and put its section into the page "
+                             "as it stands, leaving every other figure unchanged")
     args = parser.parse_args()
+    if args.add:
+        add_section(args.add)
+        return
     saved = target_dir() / "bench-report" / "results.json"
     if args.reuse:
         try:
@@ -722,6 +758,39 @@ def main():
         for what, why in results["not_measured"]:
             print(f"report.py: not measured: {what}: {why}", file=sys.stderr)
         sys.exit(1)
+
+
+def add_section(bench):
+    """Runs `benches/<bench>.rs` and replaces (or appends) the rows of the sections its figures
+    belong to in the page's figure table; nothing else on the page changes."""
+    not_measured = []
+    records = json_bench(bench, program_env(), not_measured)
+    if not_measured or not records:
+        sys.exit(f"report.py: benches/{bench}.rs did not run: {not_measured}")
+    by_name = {record["name"]: record for record in records}
+    lines = PAGE.read_text().split("\n")
+    start = lines.index("## Figures") + 2
+    end = start
+    while end < len(lines) and lines[end].startswith("|"):
+        end += 1
+    for title, rows in SECTIONS:
+        new = section_lines(title, rows, by_name)
+        if not new:
+            continue
+        heading = f"| **{cell(title)}** | | | | | |"
+        if heading in lines[start:end]:
+            at = lines.index(heading, start)
+            stop = at + 1
+            while stop < end and not lines[stop].startswith("| **"):
+                stop += 1
+            lines[at:stop] = new
+        else:
+            lines[end:end] = new
+        end = start
+        while end < len(lines) and lines[end].startswith("|"):
+            end += 1
+    PAGE.write_text("\n".join(lines))
+    print(f"report.py: put benches/{bench}.rs into {PAGE.relative_to(ROOT)}", file=sys.stderr)
 
 
 if __name__ == "__main__":

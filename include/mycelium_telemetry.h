@@ -156,6 +156,23 @@ typedef enum mt_counter {
    * `mt_stats.batches_sent`.
    */
   MT_COUNTER_BATCHES_SENT = 6,
+  /**
+   * Events this client wrote to the offline spool instead of sending them (the collector
+   * unreachable, retries exhausted, the shutdown deadline first, or a zero shutdown timeout).
+   * Not in `mt_stats`: `enqueued = sent + dropped + failed + spooled + pending`.
+   */
+  MT_COUNTER_SPOOLED = 7,
+  /**
+   * Events this client sent from the spool (written there by an earlier run or another
+   * process of the same application) and the collector accepted.
+   */
+  MT_COUNTER_REPLAYED = 8,
+  /**
+   * Events the spool let go of unsent: removed for its size or age bound, in files that did
+   * not parse, refused for good by the collector on replay, or not written at all (a full
+   * disk, a read-only folder; those are counted as failed too).
+   */
+  MT_COUNTER_SPOOL_DROPPED = 9,
 } mt_counter;
 
 /**
@@ -646,6 +663,39 @@ enum mt_status mt_config_set_debug(struct mt_config *config, bool debug);
  * `MT_ERR_INVALID_CONFIG_VALUE` (unreadable, or no usable certificate in it).
  */
 enum mt_status mt_config_set_ca_file(struct mt_config *config, const char *path);
+
+/**
+ * Sets a private collector's ingest token (like `TELEMETRY_TOKEN`), sent with every request
+ * to the endpoint as `Authorization: Bearer <token>`; NULL clears it. The endpoint rules
+ * keep it to https (or plain http on loopback). It is never logged, never in the debug
+ * output, and never written to the local record, the sent log or the spool.
+ *
+ * Ownership: both borrowed; `token` is copied. Threads: one thread at a time per config.
+ * Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` (for `config`), `MT_ERR_INVALID_UTF8` or
+ * `MT_ERR_INVALID_CONFIG_VALUE` (empty, over 4096 bytes, or a space or control character;
+ * the token is then unchanged).
+ */
+enum mt_status mt_config_set_token(struct mt_config *config, const char *token);
+
+/**
+ * Sets the most the offline spool of this application keeps (like
+ * `TELEMETRY_SPOOL_MAX_BYTES`), 0 to 1073741824 bytes (default 5242880); the oldest batches
+ * are removed first. 0 turns the spool off. The spool is kept only for a client with an
+ * application name (`mt_config_set_app_name`) whose decision is on.
+ *
+ * Ownership: `config` is borrowed. Threads: one thread at a time per config.
+ * Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_CONFIG_VALUE`.
+ */
+enum mt_status mt_config_set_spool_max_bytes(struct mt_config *config, uint32_t bytes);
+
+/**
+ * Sets how long a spooled batch is kept before it is removed unsent (like
+ * `TELEMETRY_SPOOL_MAX_AGE_DAYS`), 0 to 365 days (default 7). 0 turns the spool off.
+ *
+ * Ownership: `config` is borrowed. Threads: one thread at a time per config.
+ * Returns `MT_OK`, `MT_ERR_NULL_ARGUMENT` or `MT_ERR_INVALID_CONFIG_VALUE`.
+ */
+enum mt_status mt_config_set_spool_max_age_days(struct mt_config *config, uint32_t days);
 
 /**
  * Names the application (like `TELEMETRY_APP`), so that the choice recorded for it applies,

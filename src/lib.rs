@@ -35,6 +35,7 @@ pub mod opt_out;
 pub mod otlp;
 mod private_file;
 pub mod salt;
+pub mod spool;
 mod sys;
 pub mod transport;
 

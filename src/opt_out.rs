@@ -11,7 +11,10 @@
 //! `mt_consent_set` waits for it, so the wait a user can see is bounded.
 //!
 //! The request is an empty batch, `{"version":"1.0","timestamp":…,"installation_id":"…",
-//! "deletion_request":true,"events":[]}`, posted to the same endpoint as batches.
+//! "deletion_request":true,"events":[]}`, posted to the same endpoint as batches, with that
+//! endpoint's ingest token when one is configured. It carries no `batch_id`: deleting is
+//! idempotent, so a repeat needs no identity, and a collector must never skip a deletion as a
+//! duplicate.
 
 use std::path::Path;
 use std::time::{Duration, Instant, SystemTime};
@@ -20,7 +23,7 @@ use crate::config::DEFAULT_ENDPOINT;
 use crate::consent::records::{record_path, RecordKind};
 use crate::consent::{self, Consent, ConsentError, ConsentFile, PendingDeletion};
 use crate::event::{unix_now, PROTOCOL_VERSION};
-use crate::transport::{normalize_endpoint, Delivery, HttpTransport};
+use crate::transport::{normalize_endpoint, Delivery, HttpTransport, Token};
 
 /// The longest one pass of deliveries may take, all pending requests together (each request
 /// gets what is left, in whole seconds: the transport's granularity). A collector that does not
@@ -51,6 +54,39 @@ pub struct Deliveries {
     pub pending: usize,
 }
 
+/// The ingest token configured for one endpoint: sent with deletion requests to that endpoint
+/// only (a request recorded for another endpoint goes without it).
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    endpoint: String,
+    token: Option<Token>,
+}
+
+impl Credentials {
+    /// `token` for `endpoint` (already normalized).
+    pub fn new(endpoint: &str, token: Option<Token>) -> Self {
+        Credentials {
+            endpoint: endpoint.to_owned(),
+            token,
+        }
+    }
+
+    /// `TELEMETRY_ENDPOINT` and `TELEMETRY_TOKEN` as clients read them (an invalid token is
+    /// left out: the client would refuse it too).
+    pub fn from_env() -> Self {
+        let token = std::env::var("TELEMETRY_TOKEN")
+            .ok()
+            .and_then(|text| Token::parse(text.trim()));
+        Credentials::new(&endpoint_from_env(), token)
+    }
+
+    fn token_for(&self, endpoint: &str) -> Option<Token> {
+        (self.endpoint == endpoint)
+            .then(|| self.token.clone())
+            .flatten()
+    }
+}
+
 /// Records `level` for `app` (`None`: the global default) in the environment's consent file,
 /// with an opt-out's deletion request and clean-up, then delivers pending deletion requests
 /// (waiting at most [`DELIVERY_BUDGET`]; a refusal is warned about on stderr, as the library's
@@ -77,11 +113,12 @@ pub fn set_choice(app: Option<&str>, level: Consent) -> Result<ChoiceOutcome, Co
             outcome.deletion_requested = true;
         }
         remove_records(app);
+        remove_spools(app, &file);
     }
     file.save(&path)?;
     // The network is not waited for under the lock.
     drop(lock);
-    let deliveries = deliver(&path, file, &warn_on_stderr)?;
+    let deliveries = deliver(&path, file, &Credentials::from_env(), &warn_on_stderr)?;
     outcome.deletions_delivered = deliveries.delivered;
     outcome.deletions_pending = deliveries.pending;
     outcome.deletions_dropped = deliveries.dropped;
@@ -95,20 +132,25 @@ fn warn_on_stderr(message: &str) {
 /// Delivers the deletion requests still pending in the environment's consent file (refusals
 /// are warned about on stderr).
 pub fn deliver_pending_deletions() -> Result<Deliveries, ConsentError> {
-    deliver_pending_deletions_in(&consent::consent_path_from_env()?, &warn_on_stderr)
+    deliver_pending_deletions_in(
+        &consent::consent_path_from_env()?,
+        &Credentials::from_env(),
+        &warn_on_stderr,
+    )
 }
 
-/// As [`deliver_pending_deletions`], for the consent file at `path` (a client's own), warning
-/// through `warn`.
+/// As [`deliver_pending_deletions`], for the consent file at `path` (a client's own), with the
+/// client's own endpoint and token, warning through `warn`.
 pub fn deliver_pending_deletions_in(
     path: &Path,
+    credentials: &Credentials,
     warn: &dyn Fn(&str),
 ) -> Result<Deliveries, ConsentError> {
     let file = ConsentFile::load(path)?;
     if file.pending_deletions().is_empty() {
         return Ok(Deliveries::default());
     }
-    deliver(path, file, warn)
+    deliver(path, file, credentials, warn)
 }
 
 /// The body of a deletion request for `installation_id`.
@@ -136,6 +178,7 @@ fn settles(delivery: &Delivery) -> bool {
 fn deliver(
     path: &Path,
     mut file: ConsentFile,
+    credentials: &Credentials,
     warn: &dyn Fn(&str),
 ) -> Result<Deliveries, ConsentError> {
     let pending = file.pending_deletions().to_vec();
@@ -148,7 +191,8 @@ fn deliver(
         if left.is_zero() {
             break;
         }
-        let transport = HttpTransport::new(request.endpoint.clone());
+        let transport = HttpTransport::new(request.endpoint.clone())
+            .with_token(credentials.token_for(&request.endpoint));
         let delivery = transport.post(&deletion_body(&request.installation_id), left);
         if !settles(&delivery) {
             continue;
@@ -197,5 +241,24 @@ fn remove_records(app: Option<&str>) {
     };
     for kind in [RecordKind::Local, RecordKind::Sent] {
         let _ = std::fs::remove_file(record_path(&folder, app, kind));
+    }
+}
+
+/// Removes what the offline spool keeps for `app`: its batches were made while the choice was
+/// on and must not leave after it is off. The global default going off removes the spool of
+/// every application without a choice of its own.
+fn remove_spools(app: Option<&str>, file: &ConsentFile) {
+    let Some(folder) = consent::state_folder(|name| std::env::var_os(name)) else {
+        return;
+    };
+    match app {
+        Some(app) => crate::spool::remove(&folder, app),
+        None => {
+            for spooled in crate::spool::applications(&folder) {
+                if file.app(&spooled).is_none() {
+                    crate::spool::remove(&folder, &spooled);
+                }
+            }
+        }
     }
 }

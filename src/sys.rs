@@ -75,3 +75,35 @@ pub(crate) fn lock_exclusive(file: &std::fs::File) -> io::Result<()> {
         }
     }
 }
+
+/// Takes an exclusive advisory lock on `file` if no one holds one: `Ok(false)` when another
+/// open file (in this process or another) holds it. Released when the file is closed, also
+/// when the process dies.
+pub(crate) fn try_lock_exclusive(file: &std::fs::File) -> io::Result<bool> {
+    use std::os::unix::io::AsRawFd;
+    loop {
+        // SAFETY: flock only reads the descriptor, which `file` keeps open during the call.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+            return Ok(true);
+        }
+        let error = io::Error::last_os_error();
+        match error.raw_os_error() {
+            Some(libc::EINTR) => continue,
+            Some(libc::EWOULDBLOCK) => return Ok(false),
+            _ => return Err(error),
+        }
+    }
+}
+
+/// Whether a process with this id exists (kill(2) with signal 0, which sends nothing). A
+/// process of another user counts as alive.
+pub(crate) fn process_alive(pid: i32) -> bool {
+    if pid <= 0 {
+        return false;
+    }
+    // SAFETY: signal 0 only checks that the process exists and may be signalled.
+    if unsafe { libc::kill(pid, 0) } == 0 {
+        return true;
+    }
+    io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}

@@ -207,6 +207,12 @@ fn c_setter_status(setter: &str, value: f64) -> ffi::mt_status {
             ffi::config::mt_config_set_flush_interval_ms(config, whole)
         }
         "mt_config_set_queue_capacity" => ffi::config::mt_config_set_queue_capacity(config, whole),
+        "mt_config_set_spool_max_bytes" => {
+            ffi::config_delivery::mt_config_set_spool_max_bytes(config, whole)
+        }
+        "mt_config_set_spool_max_age_days" => {
+            ffi::config_delivery::mt_config_set_spool_max_age_days(config, whole)
+        }
         other => panic!("no numeric C setter named {other}: add it to this test"),
     };
     ffi::config::mt_config_free(config);
@@ -267,6 +273,8 @@ fn numeric_options_have_the_range_and_default_the_library_enforces() {
             "mt_config_set_retry_backoff" => defaults.retry_backoff(),
             "mt_config_set_flush_interval_ms" => defaults.flush_interval().as_secs_f64() * 1000.0,
             "mt_config_set_queue_capacity" => f64::from(defaults.queue_capacity()),
+            "mt_config_set_spool_max_bytes" => f64::from(defaults.spool_max_bytes()),
+            "mt_config_set_spool_max_age_days" => f64::from(defaults.spool_max_age_days()),
             other => panic!("no default getter for {other}: add it to this test"),
         };
         assert!(

@@ -135,7 +135,7 @@ fn environment_and_setters_accept_exactly_the_range_of_the_table() {
         }
         checked += 1;
     }
-    assert_eq!(checked, 5, "whole-number settings checked");
+    assert_eq!(checked, 7, "whole-number settings checked");
     let backoff = Setting::RetryBackoff.info().number_range().unwrap();
     let mut config = Config::new();
     assert!(config.set_retry_backoff(*backoff.start()).is_ok());
@@ -183,6 +183,14 @@ fn defaults_in_the_table_are_the_defaults() {
         config.queue_capacity().to_string()
     );
     assert_eq!(shown(Setting::Debug), config.debug().to_string());
+    assert_eq!(
+        shown(Setting::SpoolMaxBytes),
+        config.spool_max_bytes().to_string()
+    );
+    assert_eq!(
+        shown(Setting::SpoolMaxAgeDays),
+        config.spool_max_age_days().to_string()
+    );
     let detail = format!("{:?}", config.error_detail()).to_ascii_lowercase();
     assert_eq!(shown(Setting::ErrorDetail), detail);
     assert_eq!(shown(Setting::Protocol), config.protocol().name());
@@ -198,6 +206,7 @@ fn the_environment_reads_every_variable_of_the_table() {
             SettingKind::Path if setting == Setting::CaFile => Some("/nonexistent/ca.pem"),
             SettingKind::Text if setting == Setting::Output => Some("ftp:somewhere"),
             SettingKind::Text if setting == Setting::OtlpHeaders => Some("api-key"),
+            SettingKind::Text if setting == Setting::Token => Some("two words"),
             // Any value is valid: flags, salts, salt file paths.
             _ => None,
         }
@@ -222,7 +231,7 @@ fn the_environment_reads_every_variable_of_the_table() {
         assert_eq!(error.setting, row.setting, "{var}");
         checked += 1;
     }
-    assert_eq!(checked, 14, "variables with a value to refuse");
+    assert_eq!(checked, 17, "variables with a value to refuse");
 }
 
 /// The doc comment the header carries above `name(`.
@@ -252,5 +261,5 @@ fn the_c_setters_document_the_ranges_and_defaults_of_the_table() {
         assert!(doc.contains(&default), "{setter}: no `{default}` in {doc}");
         checked += 1;
     }
-    assert_eq!(checked, 6, "numeric settings with a C setter");
+    assert_eq!(checked, 8, "numeric settings with a C setter");
 }

@@ -32,6 +32,10 @@ type Stats struct {
 	Failed      uint64 // events refused by the collector, out of retries or out of shutdown time
 	Retries     uint64 // repeated delivery attempts
 	BatchesSent uint64 // batches the collector accepted
+	// Beyond mt_stats, read with mt_client_counter:
+	Spooled      uint64 // events kept in the offline spool for a later run
+	Replayed     uint64 // events sent from the spool (left by an earlier run or another process)
+	SpoolDropped uint64 // events the spool let go of unsent (bounds, unreadable, refused, unwritable)
 }
 
 // Client sends events to a collector from a background thread of the native library. It is
@@ -252,13 +256,23 @@ func statsOf(handle *C.struct_mt_client) Stats {
 	if C.mt_client_stats(handle, &out) != C.MT_OK {
 		return Stats{}
 	}
+	counter := func(which C.int) uint64 {
+		var value C.uint64_t
+		if C.mt_client_counter(handle, which, &value) != C.MT_OK {
+			return 0
+		}
+		return uint64(value)
+	}
 	return Stats{
-		Enqueued:    uint64(out.enqueued),
-		Sent:        uint64(out.sent),
-		Dropped:     uint64(out.dropped),
-		Failed:      uint64(out.failed),
-		Retries:     uint64(out.retries),
-		BatchesSent: uint64(out.batches_sent),
+		Enqueued:     uint64(out.enqueued),
+		Sent:         uint64(out.sent),
+		Dropped:      uint64(out.dropped),
+		Failed:       uint64(out.failed),
+		Retries:      uint64(out.retries),
+		BatchesSent:  uint64(out.batches_sent),
+		Spooled:      counter(C.MT_COUNTER_SPOOLED),
+		Replayed:     counter(C.MT_COUNTER_REPLAYED),
+		SpoolDropped: counter(C.MT_COUNTER_SPOOL_DROPPED),
 	}
 }
 
@@ -268,6 +282,15 @@ func statsOf(handle *C.struct_mt_client) Stats {
 // for. It always returns nil.
 func (c *Client) Close() error {
 	c.shutdown(DefaultShutdownTimeout)
+	return nil
+}
+
+// CloseNow stops the client without touching the network: what is still queued is written to
+// the offline spool (for a client with an AppName whose choice is on) and the next run of the
+// application sends it. Use it at the end of a short-lived command so that it exits at once
+// (a Shutdown whose context is already done does the same). It always returns nil.
+func (c *Client) CloseNow() error {
+	c.shutdown(0)
 	return nil
 }
 

@@ -15,8 +15,8 @@ import (
 
 // received is one POST as the collector saw it.
 type received struct {
-	method, path, contentType, userAgent string
-	body                                 []byte
+	method, path, contentType, userAgent, authorization string
+	body                                                []byte
 }
 
 // collector is the repository's one test collector (tests/tools/fault_collector), started as a
@@ -103,7 +103,8 @@ func (c *collector) received() []received {
 	}
 	var all []received
 	for _, r := range answer.Requests {
-		all = append(all, received{r.Method, r.Path, r.Headers["content-type"], r.Headers["user-agent"], []byte(r.Body)})
+		all = append(all, received{r.Method, r.Path, r.Headers["content-type"], r.Headers["user-agent"],
+			r.Headers["authorization"], []byte(r.Body)})
 	}
 	return all
 }

@@ -73,6 +73,10 @@ const (
 // (zero keeps the library's default).
 const NoRetries = -1
 
+// NoSpool, as Config.SpoolMaxBytes or Config.SpoolMaxAgeDays, turns the offline spool off (zero
+// keeps the library's default).
+const NoSpool = -1
+
 // Config holds client settings. Zero values keep the library's defaults (documented in
 // docs/telemetry-configuration.md); a value the library refuses makes NewClient return an error
 // that matches ErrInvalidConfig and names the field.
@@ -109,6 +113,18 @@ type Config struct {
 	// CAFile is a PEM file of CA certificates trusted, besides the bundled roots, for an https://
 	// Endpoint with a private CA. It is read by NewClient. Certificates are always verified.
 	CAFile string
+	// Token is a private collector's ingest token (like TELEMETRY_TOKEN), sent as
+	// "Authorization: Bearer <token>" to Endpoint only: 1 to 4096 visible ASCII characters.
+	// The library never logs it or writes it to a file.
+	Token string
+	// SpoolMaxBytes is the most the offline spool of this application keeps, 1 to 1073741824
+	// bytes (zero: the default, 5 MiB), or NoSpool; the oldest batches are removed first. The
+	// spool keeps what could not be delivered (and what CloseNow leaves) for the next run, for
+	// a client with an AppName whose choice is on.
+	SpoolMaxBytes int
+	// SpoolMaxAgeDays is how long a spooled batch is kept, 1 to 365 days (zero: the default,
+	// 7), or NoSpool.
+	SpoolMaxAgeDays int
 	// Debug logs each outgoing batch, exactly as sent, at slog.LevelDebug to Logger (or as a line
 	// on stderr when Logger is nil).
 	Debug bool
@@ -199,6 +215,13 @@ func (cfg *Config) apply(config *C.struct_mt_config, loggerID uintptr) error {
 			return err
 		}
 	}
+	if cfg.Token != "" {
+		if err := setString(config, "Token", cfg.Token, func(value *C.char) C.enum_mt_status {
+			return C.mt_config_set_token(config, value)
+		}); err != nil {
+			return err
+		}
+	}
 	if cfg.Debug {
 		C.mt_config_set_debug(config, true)
 	}
@@ -233,6 +256,20 @@ func (cfg *Config) apply(config *C.struct_mt_config, loggerID uintptr) error {
 		attempts := max(cfg.RetryAttempts, 0)
 		if err := setUint32("RetryAttempts", cfg.RetryAttempts, int64(attempts), func(value C.uint32_t) C.enum_mt_status {
 			return C.mt_config_set_retry_attempts(config, value)
+		}); err != nil {
+			return err
+		}
+	}
+	if cfg.SpoolMaxBytes != 0 {
+		if err := setUint32("SpoolMaxBytes", cfg.SpoolMaxBytes, int64(max(cfg.SpoolMaxBytes, 0)), func(value C.uint32_t) C.enum_mt_status {
+			return C.mt_config_set_spool_max_bytes(config, value)
+		}); err != nil {
+			return err
+		}
+	}
+	if cfg.SpoolMaxAgeDays != 0 {
+		if err := setUint32("SpoolMaxAgeDays", cfg.SpoolMaxAgeDays, int64(max(cfg.SpoolMaxAgeDays, 0)), func(value C.uint32_t) C.enum_mt_status {
+			return C.mt_config_set_spool_max_age_days(config, value)
 		}); err != nil {
 			return err
 		}
@@ -306,7 +343,12 @@ func setString(config *C.struct_mt_config, field, value string, set func(*C.char
 	case C.MT_OK:
 		return nil
 	case C.MT_ERR_INVALID_CONFIG_VALUE:
-		return invalidConfig(field, fmt.Sprintf("%q", value), "refused by the library (see docs/telemetry-configuration.md)")
+		shown := fmt.Sprintf("%q", value)
+		if field == "Salt" || field == "Token" {
+			// Secrets never go into an error that may end up in a log.
+			shown = "<hidden>"
+		}
+		return invalidConfig(field, shown, "refused by the library (see docs/telemetry-configuration.md)")
 	default:
 		return statusError("Config."+field, status)
 	}

@@ -157,3 +157,27 @@ func selfSignedCA(t *testing.T) []byte {
 	must(t, err)
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 }
+
+func TestTokenIsSentAsABearerHeaderAndNeverShown(t *testing.T) {
+	collector := startCollector(t, http.StatusOK)
+	cfg := enabledConfig(collector.url())
+	cfg.Token = "ingest-7Hq.x"
+	client := newClient(t, cfg)
+	must(t, client.TrackAgentUsage("alice@example.com", "summarize", nil))
+	flush(t, client)
+	must(t, client.Close())
+	requests := collector.received()
+	if len(requests) != 1 || requests[0].authorization != "Bearer ingest-7Hq.x" {
+		t.Fatalf("requests = %+v, want one with the bearer token", requests)
+	}
+	if bytes.Contains(requests[0].body, []byte("ingest-7Hq.x")) {
+		t.Error("the token is in the batch body")
+	}
+	for _, bad := range []string{"has space", "line\nbreak"} {
+		_, err := telemetry.NewClient(&telemetry.Config{Token: bad})
+		if !errors.Is(err, telemetry.ErrInvalidConfig) || !strings.Contains(err.Error(), "Token") ||
+			strings.Contains(err.Error(), bad) {
+			t.Errorf("Token %q: NewClient = %v, want ErrInvalidConfig naming Token, not its value", bad, err)
+		}
+	}
+}

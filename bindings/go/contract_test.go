@@ -127,6 +127,9 @@ func TestNumericOptionsTakeTheContractRange(t *testing.T) {
 			if value == 0 && name == "RetryAttempts" {
 				value = telemetry.NoRetries
 			}
+			if value == 0 && (name == "SpoolMaxBytes" || name == "SpoolMaxAgeDays") {
+				value = telemetry.NoSpool
+			}
 			config := telemetry.Config{}
 			field := reflect.ValueOf(&config).Elem().FieldByName(name)
 			switch field.Interface().(type) {

@@ -562,6 +562,8 @@ func TestMain(m *testing.M) {
 		os.Exit(m.Run())
 	case "global":
 		os.Exit(globalClientScenario())
+	case "spool-track", "spool-replay":
+		os.Exit(spoolScenario(os.Getenv(helperEnv)))
 	default:
 		os.Exit(2)
 	}

@@ -41,6 +41,15 @@ export interface ConfigOptions {
   outputFile?: string;
   /** A PEM file of CA certificates trusted besides the bundled roots (read when the Config is built). */
   caFile?: string;
+  /**
+   * A private collector's ingest token, sent as `Authorization: Bearer <token>` to the endpoint
+   * only (1 to 4096 visible ASCII characters). Never logged, never written to a file.
+   */
+  token?: string;
+  /** The most the offline spool of this application keeps, 0 to 1073741824 bytes (default 5 MiB); 0 turns it off. */
+  spoolMaxBytes?: number;
+  /** How long a spooled batch is kept, 0 to 365 days (default 7); 0 turns the spool off. */
+  spoolMaxAgeDays?: number;
   /** Prints each outgoing batch, exactly as sent, on stderr. */
   debug?: boolean;
   /**
@@ -99,6 +108,12 @@ export interface Stats {
   retries: number;
   /** Batches the collector accepted. */
   batchesSent: number;
+  /** Events kept in the offline spool for a later run. */
+  spooled: number;
+  /** Events sent from the spool (kept by an earlier run or another process of the app). */
+  replayed: number;
+  /** Events the spool let go of unsent (its bounds, unreadable files, refused, not writable). */
+  spoolDropped: number;
 }
 
 export class Client {

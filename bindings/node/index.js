@@ -142,6 +142,9 @@ const native = {
   config_set_queue_capacity: lib.func('int mt_config_set_queue_capacity(mt_config *config, uint32_t capacity)'),
   config_set_output_file: lib.func('int mt_config_set_output_file(mt_config *config, const char *path)'),
   config_set_ca_file: lib.func('int mt_config_set_ca_file(mt_config *config, const char *path)'),
+  config_set_token: lib.func('int mt_config_set_token(mt_config *config, const char *token)'),
+  config_set_spool_max_bytes: lib.func('int mt_config_set_spool_max_bytes(mt_config *config, uint32_t bytes)'),
+  config_set_spool_max_age_days: lib.func('int mt_config_set_spool_max_age_days(mt_config *config, uint32_t days)'),
   config_set_debug: lib.func('int mt_config_set_debug(mt_config *config, bool debug)'),
   config_allow_metadata_field: lib.func('int mt_config_allow_metadata_field(mt_config *config, const char *key, int value_type)'),
   config_set_error_detail: lib.func('int mt_config_set_error_detail(mt_config *config, int detail)'),
@@ -151,6 +154,7 @@ const native = {
   client_new: lib.func('mt_client *mt_client_new(const mt_config *config)'),
   client_is_enabled: lib.func('bool mt_client_is_enabled(const mt_client *client)'),
   client_stats: lib.func('int mt_client_stats(const mt_client *client, _Out_ mt_stats *out)'),
+  client_counter: lib.func('int mt_client_counter(const mt_client *client, int counter, _Out_ uint64_t *out)'),
   track_agent_usage: lib.func('int mt_track_agent_usage(mt_client *client, const char *agent_id, const char *operation, const char *metadata_json)'),
   track_performance: lib.func('int mt_track_performance(mt_client *client, const char *metric_name, double value, const char *unit, const char *tags_json)'),
   track_error: lib.func('int mt_track_error(mt_client *client, const char *error_type, const char *error_message, const char *stack_trace, const char *context_json)'),
@@ -410,6 +414,9 @@ const CONFIG_SETTERS = {
   queueCapacity: [requireUint32, native.config_set_queue_capacity],
   outputFile: [requireString, native.config_set_output_file],
   caFile: [requireString, native.config_set_ca_file],
+  token: [requireString, native.config_set_token],
+  spoolMaxBytes: [requireUint32, native.config_set_spool_max_bytes],
+  spoolMaxAgeDays: [requireUint32, native.config_set_spool_max_age_days],
   debug: [requireBoolean, native.config_set_debug],
   metadataFields: [requireFields, allowMetadataFields],
   errorDetail: [(name, value) => requireChoice(ERROR_DETAILS, name, value), native.config_set_error_detail],
@@ -451,8 +458,8 @@ class Config {
           throw new TypeError(`unknown config option "${name}"; known: ${Object.keys(CONFIG_SETTERS).join(', ')}`);
         }
         const [validate, apply] = setter;
-        // The salt is a secret and must not end up in an error message or a log.
-        const shown = name === 'salt' ? name : `${name} = ${JSON.stringify(value)}`;
+        // The salt and the token are secrets and must not end up in an error message or a log.
+        const shown = name === 'salt' || name === 'token' ? name : `${name} = ${JSON.stringify(value)}`;
         check(apply(pointer, validate(name, value)), `config option ${shown}`);
       }
     } catch (error) {
@@ -649,6 +656,12 @@ class Client {
   stats() {
     const out = {};
     check(native.client_stats(this.#handle, out), 'stats');
+    // Counters beyond mt_stats, one at a time (mt_counter numbers).
+    const counter = (number) => {
+      const value = [0];
+      check(native.client_counter(this.#handle, number, value), 'stats');
+      return Number(value[0]);
+    };
     return {
       enqueued: Number(out.enqueued),
       sent: Number(out.sent),
@@ -656,11 +669,17 @@ class Client {
       failed: Number(out.failed),
       retries: Number(out.retries),
       batchesSent: Number(out.batches_sent),
+      spooled: counter(7),
+      replayed: counter(8),
+      spoolDropped: counter(9),
     };
   }
 
   /**
    * Sends what is queued and stops the sender, on a worker thread, within about `timeoutMs`.
+   * `shutdown(0)` never touches the network: what is still queued goes to the offline spool (for
+   * a client with an `appName` whose choice is on) and the next run sends it; use it at the end
+   * of a short-lived command so that it exits at once.
    * From the moment it is called, track calls do nothing (never throw); calls already running are
    * not waited for and end safely. Calling it again returns the same Promise. Never rejects for
    * network trouble.

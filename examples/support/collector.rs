@@ -207,6 +207,24 @@ impl Collector {
             .collect()
     }
 
+    /// How many times the collector accepted (answered 2xx to a complete batch) each
+    /// `batch_id`, and how many events that batch held: a collector that deduplicates stores a
+    /// batch once however often it arrives, so "stored exactly once" is one entry per batch.
+    /// Batches without an id are left out.
+    pub fn accepted_batch_ids(&self) -> std::collections::BTreeMap<String, (usize, usize)> {
+        let mut batches = std::collections::BTreeMap::new();
+        for request in self.requests().iter().filter(|request| request.accepted()) {
+            let body = request.json();
+            let Some(id) = body["batch_id"].as_str() else {
+                continue;
+            };
+            let events = body["events"].as_array().map_or(0, Vec::len);
+            let entry = batches.entry(id.to_owned()).or_insert((0, events));
+            entry.0 += 1;
+        }
+        batches
+    }
+
     /// Closes every connection left hanging, as a crashing collector would: the clients see the
     /// connection drop instead of waiting for their timeout.
     pub fn hang_up(&self) {

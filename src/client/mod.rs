@@ -22,6 +22,7 @@ use crate::event::{Event, TrackError};
 use crate::fork::ForkSlot;
 use std::path::PathBuf;
 
+mod batching;
 mod consent_watch;
 mod diversion;
 mod gate;
@@ -30,6 +31,7 @@ mod quiet_panic;
 mod retry;
 mod sender;
 mod shared;
+mod spooling;
 mod stats;
 
 pub use gate::{decide_for, DecisionReport};

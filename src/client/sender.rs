@@ -8,7 +8,7 @@
 use std::sync::atomic::{fence, Ordering};
 use std::time::{Duration, Instant};
 
-use super::diversion::{unix_seconds, Destination};
+use super::diversion::Destination;
 use super::protocol::partly_rejected_warning;
 use super::quiet_panic;
 use super::retry::Jitter;
@@ -17,23 +17,48 @@ use super::shared::{
 };
 use crate::anonymize::Memo;
 use crate::consent::Effective;
-use crate::event::{BatchWriter, Event};
 use crate::log::LogLevel;
 use crate::transport::Delivery;
 
 /// The queue-full warning is repeated at most this often while events keep being dropped.
 const DROP_WARNING_INTERVAL: Duration = Duration::from_secs(60);
 
-/// State the sender thread keeps between batches.
-struct SenderState {
-    jitter: Jitter,
-    memo: Memo,
+/// State the sender thread keeps between batches (a closer spooling the queue makes its own).
+pub(super) struct SenderState {
+    pub(super) jitter: Jitter,
+    pub(super) memo: Memo,
     failures_in_a_row: u32,
     drop_warning: DropWarning,
     /// Whether an internal error has been reported: once per client is enough to show the bug.
     reported_internal_error: bool,
     /// Records of the last delivered batch that an OTLP `partialSuccess` rejected.
     rejected: u64,
+    /// When the next spooled batch may be replayed.
+    pub(super) pacer: crate::spool::Pacer,
+}
+
+impl SenderState {
+    pub(super) fn new() -> Self {
+        SenderState {
+            jitter: Jitter::new(),
+            memo: Memo::default(),
+            failures_in_a_row: 0,
+            drop_warning: DropWarning::default(),
+            reported_internal_error: false,
+            rejected: 0,
+            pacer: crate::spool::Pacer::default(),
+        }
+    }
+}
+
+/// What delivering one batch came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Outcome {
+    Accepted,
+    /// Out of retries on retryable answers, or out of time: worth keeping in the spool.
+    Undelivered,
+    /// The collector will never take it (another 4xx, 3xx), or a bug stopped it.
+    Refused,
 }
 
 impl Shared {
@@ -41,22 +66,21 @@ impl Shared {
         // Marks the sender finished however the loop ends, a panic that escaped every catch
         // included, so that close never waits for a thread that is gone.
         let _finished = FinishedOnExit(self);
-        let mut state = SenderState {
-            jitter: Jitter::new(),
-            memo: Memo::default(),
-            failures_in_a_row: 0,
-            drop_warning: DropWarning::default(),
-            reported_internal_error: false,
-            rejected: 0,
-        };
+        let mut state = SenderState::new();
         // An opt-out whose deletion request was not delivered yet is retried first, off the
         // caller's thread (a file that does not exist or lists none costs one failed open).
         let consent_file = lock(&self.consent).consent_file();
         if let Some(path) = consent_file {
             let warn = |message: &str| self.log(LogLevel::Warn, message);
-            let _ =
-                quiet_panic::catch(|| crate::opt_out::deliver_pending_deletions_in(&path, &warn));
+            let _ = quiet_panic::catch(|| {
+                crate::opt_out::deliver_pending_deletions_in(
+                    &path,
+                    &self.deletion_credentials,
+                    &warn,
+                )
+            });
         }
+        let _ = quiet_panic::catch(|| self.clean_spool());
         // When the sender first saw the oldest event of the current partial batch.
         let mut batch_started: Option<Instant> = None;
         loop {
@@ -69,7 +93,9 @@ impl Shared {
                 if closing.is_some() {
                     break;
                 }
-                self.sleep(SENDER_IDLE, None);
+                // An idle queue is when spooled batches of earlier runs go, paced.
+                let look_again = quiet_panic::catch(|| self.replay_when_idle(&mut state));
+                self.sleep(SENDER_IDLE, look_again.ok().flatten());
                 continue;
             }
             let started = *batch_started.get_or_insert_with(Instant::now);
@@ -141,11 +167,7 @@ impl Shared {
     /// Sends the next batch where the user's current choice says; true when it was accepted
     /// (or nothing was left to send).
     fn send_one_batch(&self, state: &mut SenderState) -> bool {
-        let (decision, installation_id) = {
-            let mut watch = lock(&self.consent);
-            let decision = watch.current();
-            (decision, watch.installation_id().map(str::to_owned))
-        };
+        let (decision, installation_id) = self.current_decision();
         let destination = match (decision.effective, &self.local_record) {
             (Effective::On, _) => Destination::Collector,
             (Effective::Local, Some(path)) => Destination::LocalRecord(path),
@@ -156,48 +178,58 @@ impl Shared {
                 return true;
             }
         };
-        // Events tracked before the user chose `on` are never uploaded: they stay local.
-        let upload_since = decision.upload_since.map(unix_seconds);
         let deadline = self.closing_deadline();
         let out_of_time = deadline.is_some_and(|deadline| Instant::now() >= deadline);
-        // The installation id is sent only to the collector, never kept in the local record.
-        let mut batch = match destination {
-            Destination::Collector => BatchWriter::for_installation(installation_id.as_deref()),
-            Destination::LocalRecord(_) => BatchWriter::new(),
-        };
-        let mut held_back = BatchWriter::new();
-        let (mut written, mut lost, mut kept_local) = (0u64, 0u64, 0u64);
-        while written + lost < self.batch_size as u64 {
-            let Some(event) = self.queue.pop() else {
-                break;
-            };
-            if upload_since.is_some_and(|since| event.timestamp() < since) {
-                if self.add_to_batch(&mut held_back, &event, state) {
-                    kept_local += 1;
-                } else {
-                    lost += 1;
+        let spooling = matches!(destination, Destination::Collector) && self.spooling.active();
+        // Held while taking events, so that a closer spooling the queue never misses a batch.
+        let building = lock(&self.spooling.batch_lock);
+        // Past the shutdown deadline nothing more can be sent: skip the scrubbing, unless the
+        // batch can still be kept in the spool.
+        let scrub = !out_of_time || spooling;
+        let taken = self.take_batch(state, scrub, decision, installation_id.as_deref());
+        if taken.written == 0 {
+            self.signal_progress();
+            return true;
+        }
+        let written = taken.written;
+        let delivered = match destination {
+            Destination::LocalRecord(path) => self.append_record(path, &taken.into_flight().body),
+            Destination::Collector => {
+                let flight = taken.into_flight();
+                if out_of_time {
+                    // Written before the batch lock is let go: a closer of `shutdown(0)` waits
+                    // for it, so the process cannot exit with this batch half written.
+                    if spooling {
+                        self.spool_batch(&flight);
+                    } else {
+                        self.counters.failed.fetch_add(written, Ordering::SeqCst);
+                    }
+                    drop(building);
+                    self.signal_progress();
+                    return false;
                 }
-                continue;
+                let body = flight.body.clone();
+                self.spooling.publish(flight);
+                drop(building);
+                let outcome = self.deliver_guarded(&body, state);
+                let Some(flight) = self.spooling.take() else {
+                    // A closer with no time to wait took it and spooled it.
+                    self.signal_progress();
+                    return outcome == Outcome::Accepted;
+                };
+                if outcome == Outcome::Undelivered && self.may_spool() {
+                    let kept = self.spool_batch(&flight);
+                    if kept {
+                        state
+                            .pacer
+                            .spooled(Instant::now(), self.retry.delay(1, &mut state.jitter));
+                    }
+                    self.signal_progress();
+                    return false;
+                }
+                outcome == Outcome::Accepted
             }
-            // Past the shutdown deadline nothing more can be sent: skip the scrubbing.
-            if out_of_time || self.add_to_batch(&mut batch, &event, state) {
-                written += 1;
-            } else {
-                lost += 1;
-            }
-        }
-        if kept_local > 0 {
-            self.keep_locally(held_back.finish(), kept_local);
-        }
-        if lost > 0 {
-            self.counters.failed.fetch_add(lost, Ordering::SeqCst);
-        }
-        let delivered = written > 0
-            && !out_of_time
-            && match destination {
-                Destination::Collector => self.deliver_guarded(batch.finish(), state),
-                Destination::LocalRecord(path) => self.append_record(path, &batch.finish()),
-            };
+        };
         if delivered {
             let rejected = std::mem::take(&mut state.rejected).min(written);
             self.counters
@@ -209,50 +241,22 @@ impl Shared {
             self.counters.failed.fetch_add(written, Ordering::SeqCst);
         }
         self.signal_progress();
-        delivered || written == 0
-    }
-
-    /// Scrubs `event` into `batch`. False when scrubbing panicked: the batch is then as it was
-    /// before, the memo is started afresh (a panic may have left it half-updated), and the event
-    /// is lost, which the caller counts.
-    fn add_to_batch(
-        &self,
-        batch: &mut BatchWriter,
-        event: &Event,
-        state: &mut SenderState,
-    ) -> bool {
-        let mark = batch.mark();
-        let memo = &mut state.memo;
-        let added = quiet_panic::catch(|| {
-            if let Some(trigger) = &self.scrub_panic_trigger {
-                if event.first_field() == Some(&**trigger) {
-                    panic!("injected scrubber panic on {trigger}");
-                }
-            }
-            batch.add(event, &self.anonymizer, memo);
-        });
-        if added.is_ok() {
-            return true;
-        }
-        batch.rewind(mark);
-        state.memo = Memo::default();
-        self.report_internal_error(state, "an event was being scrubbed (it was lost)");
-        false
+        delivered
     }
 
     /// [`Shared::deliver`], with a panic there (a bug, in this crate or one it uses) turned into
     /// a batch given up: its events are then counted as failed like any other.
-    fn deliver_guarded(&self, body: Vec<u8>, state: &mut SenderState) -> bool {
-        let delivered = quiet_panic::catch(|| self.deliver(&body, state));
+    pub(super) fn deliver_guarded(&self, body: &[u8], state: &mut SenderState) -> Outcome {
+        let delivered = quiet_panic::catch(|| self.deliver(body, state));
         delivered.unwrap_or_else(|()| {
             self.report_internal_error(state, "a batch was being sent");
-            false
+            Outcome::Refused
         })
     }
 
     /// Logs an internal error once per client: once is enough to show the bug, and the message
     /// says nothing of the data involved.
-    fn report_internal_error(&self, state: &mut SenderState, while_doing: &str) {
+    pub(super) fn report_internal_error(&self, state: &mut SenderState, while_doing: &str) {
         if !std::mem::replace(&mut state.reported_internal_error, true) {
             self.log(
                 LogLevel::Error,
@@ -265,12 +269,12 @@ impl Shared {
         }
     }
 
-    /// Delivers one batch, retrying what is worth retrying. False when it was given up.
-    fn deliver(&self, wire: &[u8], state: &mut SenderState) -> bool {
+    /// Delivers one batch, retrying what is worth retrying.
+    fn deliver(&self, wire: &[u8], state: &mut SenderState) -> Outcome {
         // The batch in the configured protocol (OTLP re-encodes it: client/protocol.rs).
         let Some(body) = self.encode_for_protocol(wire) else {
             self.report_internal_error(state, "a batch was being encoded");
-            return false;
+            return Outcome::Refused;
         };
         let body = &body[..];
         if self.debug {
@@ -280,43 +284,48 @@ impl Shared {
         let mut attempt = 0;
         loop {
             let Some(timeout) = self.time_left(self.request_timeout) else {
-                return false;
+                return Outcome::Undelivered;
             };
             match self.transport.deliver(body, timeout) {
                 Delivery::Accepted => {
                     self.keep_sent(wire);
-                    return true;
+                    return Outcome::Accepted;
                 }
                 Delivery::PartlyAccepted { rejected } => {
                     self.keep_sent(wire);
                     state.rejected = rejected;
                     self.log(LogLevel::Warn, &partly_rejected_warning(rejected));
-                    return true;
+                    return Outcome::Accepted;
                 }
                 Delivery::Rejected { status } => {
                     self.log(
                         LogLevel::Warn,
                         &format!("the collector refused a batch (HTTP {status}); it was discarded"),
                     );
-                    return false;
+                    return Outcome::Refused;
                 }
                 Delivery::Refused { warning } => {
                     if let Some(warning) = warning {
                         self.log(LogLevel::Warn, &warning);
                     }
-                    return false;
+                    return Outcome::Refused;
                 }
                 Delivery::Retryable { retry_after } => {
                     if !self.retry.may_retry(attempt) {
                         let tries = attempt + 1;
+                        let fate = if self.may_spool() {
+                            "kept in the offline spool for a later run"
+                        } else {
+                            "discarded"
+                        };
                         self.log(
                             LogLevel::Warn,
                             &format!(
                                 "a batch could not be delivered after {tries} attempts; it was \
-                                 discarded"
+                                 {fate}"
                             ),
                         );
-                        return false;
+                        return Outcome::Undelivered;
                     }
                     attempt += 1;
                     self.counters.retries.fetch_add(1, Ordering::SeqCst);
@@ -324,7 +333,7 @@ impl Shared {
                         .retry
                         .delay_honouring(attempt, retry_after, &mut state.jitter);
                     if !self.pause(delay) {
-                        return false;
+                        return Outcome::Undelivered;
                     }
                 }
             }

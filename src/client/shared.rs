@@ -35,13 +35,18 @@ pub(super) struct Counters {
     pub(super) failed: AtomicU64,
     pub(super) retries: AtomicU64,
     pub(super) batches_sent: AtomicU64,
+    pub(super) spooled: AtomicU64,
+    pub(super) replayed: AtomicU64,
+    pub(super) spool_dropped: AtomicU64,
 }
 
 impl Counters {
+    /// Events this client is done with: sent, dropped, failed, or kept in the spool.
     pub(super) fn completed(&self) -> u64 {
         self.sent.load(Ordering::SeqCst)
             + self.dropped.load(Ordering::SeqCst)
             + self.failed.load(Ordering::SeqCst)
+            + self.spooled.load(Ordering::SeqCst)
     }
 
     pub(super) fn get(&self, counter: Counter) -> u64 {
@@ -52,6 +57,9 @@ impl Counters {
             Counter::Failed => &self.failed,
             Counter::Retries => &self.retries,
             Counter::BatchesSent => &self.batches_sent,
+            Counter::Spooled => &self.spooled,
+            Counter::Replayed => &self.replayed,
+            Counter::SpoolDropped => &self.spool_dropped,
         };
         cell.load(Ordering::SeqCst)
     }
@@ -110,6 +118,10 @@ pub(super) struct Shared {
     pub(super) transport: Transport,
     /// Set for OTLP: re-encodes each wire-format batch before it is sent.
     pub(super) encoder: Option<Encoder>,
+    /// The offline spool, and the batch being sent, shared with a closer that cannot wait.
+    pub(super) spooling: super::spooling::Spooling,
+    /// The endpoint and token pending deletion requests to that endpoint are sent with.
+    pub(super) deletion_credentials: crate::opt_out::Credentials,
     /// `TELEMETRY_DEBUG`: log each outgoing batch as sent.
     pub(super) debug: bool,
     /// Test-only: scrubbing an event whose first field is this panics (see
@@ -174,8 +186,13 @@ impl Shared {
             request_timeout: config.timeout(),
             retry: RetryPolicy::from_config(config),
             anonymizer: anonymizer.clone(),
-            transport: super::protocol::transport_for(config),
+            transport: super::protocol::transport_for(config).with_token(config.token().cloned()),
             encoder: super::protocol::encoder_for(config),
+            spooling: super::spooling::Spooling::new(blueprint),
+            deletion_credentials: crate::opt_out::Credentials::new(
+                config.endpoint(),
+                config.token().cloned(),
+            ),
             debug: config.debug(),
             scrub_panic_trigger: config.scrub_panic_trigger(),
             consent: Mutex::new(ConsentWatch::new(
@@ -247,10 +264,20 @@ impl Shared {
     /// Sends what is left and stops the sender, waiting until `timeout` at most. True when the
     /// sender finished in time (it is then joined); otherwise it is left to finish its request.
     pub(super) fn close(&self, timeout: Duration) -> bool {
+        // No time at all: what is left goes to the spool first, from this thread, without
+        // touching the network, before the sender is woken to contend for the queue.
+        let spooling_now = timeout.is_zero() && self.may_spool();
+        let spooled_first = spooling_now && self.spool_everything_now();
         let deadline = Instant::now() + timeout;
         self.begin_closing(deadline);
         let finished =
             self.wait_for_progress(deadline, || self.sender_finished.load(Ordering::Acquire));
+        // Out of time: what the deadline cut off goes to the spool too, so the next run sends it.
+        let spooled_the_rest = if spooling_now {
+            spooled_first
+        } else {
+            !finished && self.spool_everything_now()
+        };
         if !finished {
             // The sender may still log when its request ends; the host must not hear of it.
             *lock(&self.silenced) = true;
@@ -259,9 +286,10 @@ impl Shared {
         match handle {
             Some(handle) if finished => {
                 let _ = handle.join();
-                true
+                // With no time, "done" means kept: a spool that could not be written loses it.
+                !spooling_now || spooled_first
             }
-            Some(_) => false,
+            Some(_) => spooled_the_rest,
             // No sender ever ran: nothing was sent, nothing is pending on a thread.
             None => true,
         }

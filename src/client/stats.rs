@@ -44,17 +44,31 @@ pub enum Counter {
     Retries = 5,
     /// `mt_stats.batches_sent`.
     BatchesSent = 6,
+    /// Events this client wrote to the offline spool instead of sending them (the collector
+    /// unreachable, retries exhausted, the shutdown deadline first, or a zero shutdown timeout).
+    /// Not in `mt_stats`: `enqueued = sent + dropped + failed + spooled + pending`.
+    Spooled = 7,
+    /// Events this client sent from the spool (written there by an earlier run or another
+    /// process of the same application) and the collector accepted.
+    Replayed = 8,
+    /// Events the spool let go of unsent: removed for its size or age bound, in files that did
+    /// not parse, refused for good by the collector on replay, or not written at all (a full
+    /// disk, a read-only folder; those are counted as failed too).
+    SpoolDropped = 9,
 }
 
 impl Counter {
     /// Every counter, in number order.
-    pub const ALL: [Counter; 6] = [
+    pub const ALL: [Counter; 9] = [
         Counter::Enqueued,
         Counter::Sent,
         Counter::Dropped,
         Counter::Failed,
         Counter::Retries,
         Counter::BatchesSent,
+        Counter::Spooled,
+        Counter::Replayed,
+        Counter::SpoolDropped,
     ];
 
     /// The counter with this number, if there is one.
@@ -66,16 +80,18 @@ impl Counter {
 }
 
 impl Stats {
-    /// One counter of the snapshot.
-    pub fn get(&self, counter: Counter) -> u64 {
-        match counter {
+    /// One counter of the snapshot; `None` for a counter added after `Stats` was frozen (read
+    /// those with `Client::counter`).
+    pub fn get(&self, counter: Counter) -> Option<u64> {
+        Some(match counter {
             Counter::Enqueued => self.enqueued,
             Counter::Sent => self.sent,
             Counter::Dropped => self.dropped,
             Counter::Failed => self.failed,
             Counter::Retries => self.retries,
             Counter::BatchesSent => self.batches_sent,
-        }
+            Counter::Spooled | Counter::Replayed | Counter::SpoolDropped => return None,
+        })
     }
 }
 
@@ -90,7 +106,7 @@ mod tests {
             assert_eq!(Counter::from_number(counter as i64), Some(counter));
         }
         assert_eq!(Counter::from_number(0), None);
-        assert_eq!(Counter::from_number(7), None);
+        assert_eq!(Counter::from_number(10), None);
         assert_eq!(Counter::from_number(-1), None);
     }
 

@@ -110,6 +110,9 @@ impl Config {
             Setting::ConsentFile => self.set_consent_file(PathBuf::from(raw)),
             Setting::App => self.set_app_name(text),
             Setting::CaFile => self.set_ca_file(PathBuf::from(raw)),
+            Setting::Token => self.set_token(Some(text)),
+            Setting::SpoolMaxBytes => self.set_spool_max_bytes(parse_number(text, setting)?),
+            Setting::SpoolMaxAgeDays => self.set_spool_max_age_days(parse_number(text, setting)?),
             Setting::ErrorDetail => {
                 self.set_error_detail(ErrorDetail::parse(text).ok_or(refused)?);
                 Ok(())

@@ -12,9 +12,10 @@ use std::time::Duration;
 
 use crate::anonymize::{built_in_type, is_secret_key, AllowedField, ErrorDetail, ValueType};
 use crate::log::Logger;
-use crate::transport::{normalize_endpoint, PrivateRoots};
+use crate::transport::{normalize_endpoint, PrivateRoots, Token};
 
 mod app;
+mod delivery;
 mod env;
 mod protocol;
 mod setting;
@@ -61,6 +62,9 @@ pub struct Config {
     error_detail: ErrorDetail,
     ca_file: Option<PathBuf>,
     private_roots: Option<PrivateRoots>,
+    token: Option<Token>,
+    spool_max_bytes: u32,
+    spool_max_age_days: u32,
     scrub_panic_trigger: Option<Arc<str>>,
     app_name: Option<String>,
     consent_file: Option<PathBuf>,
@@ -92,6 +96,9 @@ impl Default for Config {
             error_detail: ErrorDetail::Full,
             ca_file: None,
             private_roots: None,
+            token: None,
+            spool_max_bytes: crate::spool::DEFAULT_MAX_BYTES,
+            spool_max_age_days: crate::spool::DEFAULT_MAX_AGE_DAYS,
             scrub_panic_trigger: None,
             app_name: None,
             consent_file: None,
@@ -121,6 +128,9 @@ impl fmt::Debug for Config {
             .field("extra_metadata_fields", &self.extra_metadata_fields)
             .field("error_detail", &self.error_detail)
             .field("ca_file", &self.ca_file)
+            .field("token", &self.token)
+            .field("spool_max_bytes", &self.spool_max_bytes)
+            .field("spool_max_age_days", &self.spool_max_age_days)
             .field("app_name", &self.app_name)
             .field("consent_file", &self.consent_file)
             // The OTLP headers are API keys: only the protocol and their names show.
@@ -378,7 +388,7 @@ impl Config {
 }
 
 /// `value` if it is within the range the table of settings gives `setting`.
-fn check_range(value: u32, setting: Setting) -> Result<u32, ConfigError> {
+pub(super) fn check_range(value: u32, setting: Setting) -> Result<u32, ConfigError> {
     if setting
         .info()
         .whole_range()

@@ -23,6 +23,12 @@ pub enum Setting {
     Output,
     MetadataKey,
     CaFile,
+    /// `TELEMETRY_TOKEN`: a private collector's ingest token.
+    Token,
+    /// `TELEMETRY_SPOOL_MAX_BYTES`: the offline spool's bound in bytes (0: no spool).
+    SpoolMaxBytes,
+    /// `TELEMETRY_SPOOL_MAX_AGE_DAYS`: the offline spool's bound in days (0: no spool).
+    SpoolMaxAgeDays,
     ErrorDetail,
     /// `TELEMETRY_APP`: whose recorded choice applies.
     App,
@@ -39,7 +45,7 @@ pub enum Setting {
 
 impl Setting {
     /// Every setting, in the order of [`super::SETTINGS`].
-    pub const ALL: [Setting; 22] = [
+    pub const ALL: [Setting; 25] = [
         Setting::Enabled,
         Setting::DoNotTrack,
         Setting::App,
@@ -58,6 +64,9 @@ impl Setting {
         Setting::Salt,
         Setting::SaltFile,
         Setting::CaFile,
+        Setting::Token,
+        Setting::SpoolMaxBytes,
+        Setting::SpoolMaxAgeDays,
         Setting::ErrorDetail,
         Setting::Debug,
         Setting::Output,

@@ -129,6 +129,22 @@ fn a_batch_is_one_json_document_with_every_event() {
 }
 
 #[test]
+fn every_batch_has_its_own_random_batch_id() {
+    let first = BatchWriter::new();
+    let id = first.batch_id().unwrap().to_owned();
+    assert_eq!(id.len(), 32);
+    assert!(
+        id.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)),
+        "{id}"
+    );
+    let body: Value = serde_json::from_slice(&first.finish()).unwrap();
+    assert_eq!(body["batch_id"], id.as_str());
+    let second = BatchWriter::for_installation(Some("0123456789abcdef0123456789abcdef"));
+    assert_ne!(second.batch_id().unwrap(), id);
+}
+
+#[test]
 fn system_info_names_the_platform() {
     let wire = wire_of(&Event::system_info().unwrap(), &Anonymizer::new("s"));
     assert_eq!(wire["platform"], "Linux");

@@ -87,10 +87,12 @@ pub(crate) struct BatchMark {
     events: usize,
 }
 
-/// Builds a batch body, `{"version":"1.0","timestamp":…,"events":[…]}`, one event at a time.
+/// Builds a batch body, `{"version":"1.0","timestamp":…,"batch_id":"…","events":[…]}`, one
+/// event at a time.
 pub(crate) struct BatchWriter {
     body: Vec<u8>,
     events: usize,
+    batch_id: Option<String>,
 }
 
 impl BatchWriter {
@@ -99,19 +101,37 @@ impl BatchWriter {
     }
 
     /// A batch that carries `installation_id` at batch level (only batches sent while the
-    /// user's choice is on do).
+    /// user's choice is on do). Every batch carries a new random `batch_id`: the body is built
+    /// once and sent as it is on every retry, and spooled and replayed as it is, so a collector
+    /// that saw the id before knows the batch is a repeat.
     pub(crate) fn for_installation(installation_id: Option<&str>) -> Self {
         let mut body = Vec::with_capacity(16 * 1024);
         body.extend_from_slice(b"{\"version\":\"");
         body.extend_from_slice(PROTOCOL_VERSION.as_bytes());
         body.extend_from_slice(b"\",\"timestamp\":");
         let _ = serde_json::to_writer(&mut body, &unix_now());
+        let batch_id = new_batch_id();
+        if let Some(id) = &batch_id {
+            body.extend_from_slice(b",\"batch_id\":\"");
+            body.extend_from_slice(id.as_bytes());
+            body.push(b'"');
+        }
         if let Some(id) = installation_id {
             body.extend_from_slice(b",\"installation_id\":");
             let _ = serde_json::to_writer(&mut body, id);
         }
         body.extend_from_slice(b",\"events\":[");
-        BatchWriter { body, events: 0 }
+        BatchWriter {
+            body,
+            events: 0,
+            batch_id,
+        }
+    }
+
+    /// The batch's id, 32 lowercase hex digits (`None` only if the system had no randomness).
+    #[cfg_attr(not(test), allow(dead_code))] // The spool names its files with it.
+    pub(crate) fn batch_id(&self) -> Option<&str> {
+        self.batch_id.as_deref()
     }
 
     /// Where the batch stands now, to [`BatchWriter::rewind`] to if adding an event fails.
@@ -141,3 +161,18 @@ impl BatchWriter {
         self.body
     }
 }
+
+/// 128 random bits as 32 lowercase hex digits. Without randomness (getrandom failing, which
+/// Linux does not do once booted) the batch simply has no id: a made-up one could collide.
+fn new_batch_id() -> Option<String> {
+    let mut bytes = [0u8; 16];
+    crate::sys::fill_random(&mut bytes).ok()?;
+    let mut id = String::with_capacity(32);
+    for byte in bytes {
+        id.push(char::from(HEX[usize::from(byte >> 4)]));
+        id.push(char::from(HEX[usize::from(byte & 0xf)]));
+    }
+    Some(id)
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";

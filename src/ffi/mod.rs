@@ -24,6 +24,7 @@ pub mod client;
 pub mod client_lifecycle;
 
 pub mod config;
+pub mod config_delivery;
 pub mod consent;
 pub mod privacy;
 pub mod process;

@@ -10,7 +10,7 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::{classify, Delivery, USER_AGENT};
+use super::{classify, Delivery, Token, USER_AGENT};
 
 /// The most of an answer's head that is read; collectors answer with a few short headers.
 const MAX_RESPONSE_HEAD: usize = 16 * 1024;
@@ -79,10 +79,11 @@ fn parse_https(url: &str) -> Option<Target<'_>> {
 pub fn post(
     url: &str,
     tls: &Arc<rustls::ClientConfig>,
+    token: Option<&Token>,
     body: &[u8],
     timeout: Duration,
 ) -> Delivery {
-    match exchange(url, tls, body, timeout, &[]) {
+    match exchange(url, tls, token, body, timeout, &[]) {
         Some(answer) => classify(answer.status, |name| {
             name.eq_ignore_ascii_case("retry-after")
                 .then_some(answer.retry_after.as_deref())
@@ -107,6 +108,7 @@ pub(super) struct Answer {
 pub(super) fn exchange(
     url: &str,
     tls: &Arc<rustls::ClientConfig>,
+    token: Option<&Token>,
     body: &[u8],
     timeout: Duration,
     extra_headers: &[(&str, &str)],
@@ -122,9 +124,14 @@ pub(super) fn exchange(
     let connection = rustls::ClientConnection::new(tls.clone(), server_name).ok()?;
     let mut stream = rustls::StreamOwned::new(connection, tcp);
 
+    // The token was checked to be visible ASCII when set: it cannot end the header line.
+    let authorization = token.map_or_else(String::new, |token| {
+        format!("Authorization: {}\r\n", token.header_value())
+    });
     let mut head = format!(
         "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
-         User-Agent: {USER_AGENT}\r\nContent-Length: {}\r\nConnection: close\r\n",
+         User-Agent: {USER_AGENT}\r\n{authorization}Content-Length: {}\r\n\
+         Connection: close\r\n",
         target.path,
         target.authority,
         body.len()

@@ -16,10 +16,12 @@ mod endpoint;
 mod https;
 mod otlp;
 pub mod pem;
+mod token;
 
 pub use endpoint::normalize_endpoint;
 pub use https::client_config as tls_config_with_extra_roots;
 pub use otlp::OtlpTransport;
+pub use token::{Token, MAX_TOKEN_LEN};
 
 /// A self-hoster's private CA: certificates trusted besides the bundled Mozilla roots, already
 /// checked to be usable. Certificates are always verified; nothing here can turn that off.
@@ -87,6 +89,7 @@ impl Transport {
             None => Transport::Http(HttpTransport {
                 endpoint: endpoint.to_owned(),
                 extra_roots: private_roots.map(|roots| roots.0.clone()),
+                token: None,
             }),
         }
     }
@@ -112,6 +115,15 @@ impl Transport {
     /// Whether batches leave the machine (they do over HTTP and OTLP, not to an output file).
     pub fn is_network(&self) -> bool {
         !matches!(self, Transport::File(_))
+    }
+
+    /// The same destination, sending `token` as `Authorization: Bearer …` (HTTP only; the local
+    /// output file has no use for it).
+    pub fn with_token(self, token: Option<Token>) -> Self {
+        match self {
+            Transport::Http(http) => Transport::Http(http.with_token(token)),
+            file => file,
+        }
     }
 
     /// Delivers `body` once; `timeout` bounds a network exchange.
@@ -182,6 +194,8 @@ pub struct HttpTransport {
     endpoint: String,
     /// Set when a CA file was configured: TLS trusting it as well as the Mozilla roots.
     extra_roots: Option<Arc<rustls::ClientConfig>>,
+    /// A private collector's ingest token.
+    token: Option<Token>,
 }
 
 impl std::fmt::Debug for HttpTransport {
@@ -189,6 +203,7 @@ impl std::fmt::Debug for HttpTransport {
         f.debug_struct("HttpTransport")
             .field("endpoint", &self.endpoint)
             .field("extra_roots", &self.extra_roots.is_some())
+            .field("token", &self.token)
             .finish()
     }
 }
@@ -198,7 +213,14 @@ impl HttpTransport {
         HttpTransport {
             endpoint: endpoint.into(),
             extra_roots: None,
+            token: None,
         }
+    }
+
+    /// The same endpoint, sending `token` with every request.
+    pub fn with_token(mut self, token: Option<Token>) -> Self {
+        self.token = token;
+        self
     }
 
     /// POSTs `body` once. `timeout` bounds the whole exchange (for minreq it is rounded up to
@@ -206,13 +228,17 @@ impl HttpTransport {
     pub fn post(&self, body: &[u8], timeout: Duration) -> Delivery {
         if let Some(tls) = &self.extra_roots {
             if self.endpoint.starts_with("https://") {
-                return https::post(&self.endpoint, tls, body, timeout);
+                return https::post(&self.endpoint, tls, self.token.as_ref(), body, timeout);
             }
         }
         let timeout_secs = timeout.as_secs() + u64::from(timeout.subsec_nanos() > 0);
-        let answer = minreq::post(&self.endpoint)
+        let mut request = minreq::post(&self.endpoint)
             .with_header("Content-Type", "application/json")
-            .with_header("User-Agent", USER_AGENT)
+            .with_header("User-Agent", USER_AGENT);
+        if let Some(token) = &self.token {
+            request = request.with_header("Authorization", token.header_value());
+        }
+        let answer = request
             .with_body(body)
             .with_timeout(timeout_secs.max(1))
             .with_follow_redirects(false)

@@ -51,7 +51,7 @@ impl OtlpTransport {
         let headers: Vec<(&str, &str)> = self.headers.iter().collect();
         if let Some(tls) = &self.extra_roots {
             if self.endpoint.starts_with("https://") {
-                return match https::exchange(&self.endpoint, tls, body, timeout, &headers) {
+                return match https::exchange(&self.endpoint, tls, None, body, timeout, &headers) {
                     Some(answer) => {
                         classify(answer.status, answer.retry_after.as_deref(), &answer.body)
                     }

@@ -30,6 +30,7 @@ typedef struct recorded_request {
   char *path;
   char *content_type;
   char *user_agent;
+  char *authorization;
   char *body;
 } recorded_request;
 
@@ -179,6 +180,7 @@ static void refresh(mt_test_collector *collector) {
     request->path = field(collector, index, "path");
     request->content_type = field(collector, index, "header:content-type");
     request->user_agent = field(collector, index, "header:user-agent");
+    request->authorization = field(collector, index, "header:authorization");
     request->body = field(collector, index, "body");
   }
   collector->count = count;
@@ -278,6 +280,10 @@ const char *collector_user_agent(mt_test_collector *collector, size_t index) {
   return request_at(collector, index)->user_agent;
 }
 
+const char *collector_authorization(mt_test_collector *collector, size_t index) {
+  return request_at(collector, index)->authorization;
+}
+
 const char *collector_body(mt_test_collector *collector, size_t index) {
   return request_at(collector, index)->body;
 }
@@ -320,6 +326,7 @@ void collector_stop(mt_test_collector *collector) {
     free(request->path);
     free(request->content_type);
     free(request->user_agent);
+    free(request->authorization);
     free(request->body);
   }
   free(collector->requests);

@@ -41,6 +41,7 @@ const char *collector_method(mt_test_collector *collector, size_t index);
 const char *collector_path(mt_test_collector *collector, size_t index);
 const char *collector_content_type(mt_test_collector *collector, size_t index);
 const char *collector_user_agent(mt_test_collector *collector, size_t index);
+const char *collector_authorization(mt_test_collector *collector, size_t index);
 const char *collector_body(mt_test_collector *collector, size_t index);
 
 /* How many recorded bodies contain `needle`. */

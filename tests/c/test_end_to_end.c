@@ -112,6 +112,9 @@ int main(void) {
       {MT_COUNTER_ENQUEUED, stats.enqueued}, {MT_COUNTER_SENT, stats.sent},
       {MT_COUNTER_DROPPED, stats.dropped},   {MT_COUNTER_FAILED, stats.failed},
       {MT_COUNTER_RETRIES, stats.retries},   {MT_COUNTER_BATCHES_SENT, stats.batches_sent},
+      /* The spool's counters: this client has no app name, so no spool. */
+      {MT_COUNTER_SPOOLED, 0},               {MT_COUNTER_REPLAYED, 0},
+      {MT_COUNTER_SPOOL_DROPPED, 0},
   };
   for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++) {
     uint64_t value = 0;

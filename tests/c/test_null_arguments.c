@@ -138,6 +138,9 @@ static void config_setters(void) {
   CHECK_STATUS(mt_config_set_ca_file(NULL, "/etc/ssl/certs/ca-certificates.crt"),
                MT_ERR_NULL_ARGUMENT);
   CHECK_STATUS(mt_config_set_app_name(NULL, "tool"), MT_ERR_NULL_ARGUMENT);
+  CHECK_STATUS(mt_config_set_token(NULL, "token"), MT_ERR_NULL_ARGUMENT);
+  CHECK_STATUS(mt_config_set_spool_max_bytes(NULL, 1000), MT_ERR_NULL_ARGUMENT);
+  CHECK_STATUS(mt_config_set_spool_max_age_days(NULL, 1), MT_ERR_NULL_ARGUMENT);
   mt_config_free(NULL);
 
   mt_config *config = mt_config_new();
@@ -150,7 +153,9 @@ static void config_setters(void) {
   CHECK_STATUS(mt_config_set_output_file(config, NULL), MT_ERR_NULL_ARGUMENT);
   CHECK_STATUS(mt_config_set_ca_file(config, NULL), MT_ERR_NULL_ARGUMENT);
   CHECK_STATUS(mt_config_set_app_name(config, NULL), MT_ERR_NULL_ARGUMENT);
-  /* Not mistakes: a NULL callback restores stderr, and user_data is only passed back. */
+  /* Not mistakes: a NULL token clears it, a NULL callback restores stderr, and user_data is
+   * only passed back. */
+  CHECK_STATUS(mt_config_set_token(config, NULL), MT_OK);
   CHECK_STATUS(mt_config_set_log_callback(config, NULL, config), MT_OK);
   CHECK_STATUS(mt_config_set_log_callback(config, log_to_nowhere, NULL), MT_OK);
   mt_config_free(config);

@@ -44,6 +44,7 @@ static void invalid_utf8_elsewhere(const char *bad) {
   CHECK_STATUS(mt_config_allow_metadata_field(config, bad, MT_VALUE_BOOLEAN), MT_ERR_INVALID_UTF8);
   CHECK_STATUS(mt_config_set_output_file(config, bad), MT_ERR_INVALID_UTF8);
   CHECK_STATUS(mt_config_set_ca_file(config, bad), MT_ERR_INVALID_UTF8);
+  CHECK_STATUS(mt_config_set_token(config, bad), MT_ERR_INVALID_UTF8);
   mt_config_free(config);
 
   CHECK(mt_hash_identifier(bad, "id") == NULL);
@@ -130,6 +131,16 @@ static void config_ranges(void) {
   CHECK_STATUS(mt_config_set_queue_capacity(config, 1000001), MT_ERR_INVALID_CONFIG_VALUE);
   CHECK_STATUS(mt_config_set_salt(config, ""), MT_ERR_INVALID_CONFIG_VALUE);
   CHECK_STATUS(mt_config_set_salt_file(config, ""), MT_ERR_INVALID_CONFIG_VALUE);
+  CHECK_STATUS(mt_config_set_token(config, ""), MT_ERR_INVALID_CONFIG_VALUE);
+  CHECK_STATUS(mt_config_set_token(config, "two words"), MT_ERR_INVALID_CONFIG_VALUE);
+  CHECK_STATUS(mt_config_set_token(config, "line\r\nX-Injected: 1"), MT_ERR_INVALID_CONFIG_VALUE);
+  CHECK_STATUS(mt_config_set_token(config, "ingest-7Hq.x"), MT_OK);
+  CHECK_STATUS(mt_config_set_spool_max_bytes(config, 0), MT_OK);
+  CHECK_STATUS(mt_config_set_spool_max_bytes(config, 1073741824), MT_OK);
+  CHECK_STATUS(mt_config_set_spool_max_bytes(config, 1073741825), MT_ERR_INVALID_CONFIG_VALUE);
+  CHECK_STATUS(mt_config_set_spool_max_age_days(config, 0), MT_OK);
+  CHECK_STATUS(mt_config_set_spool_max_age_days(config, 365), MT_OK);
+  CHECK_STATUS(mt_config_set_spool_max_age_days(config, 366), MT_ERR_INVALID_CONFIG_VALUE);
 
   static const char *const refused_endpoints[] = {
       "http://example.com/v1/events",    /* plain http off loopback */

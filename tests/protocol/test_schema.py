@@ -65,8 +65,21 @@ def test_deletion_requests_are_empty_batches_with_an_installation_id():
     for mutate in (lambda b: b.pop("installation_id"),
                    lambda b: b.update(installation_id="not-hex"),
                    lambda b: b.pop("deletion_request"),
-                   lambda b: b.update(deletion_request=False)):
+                   lambda b: b.update(deletion_request=False),
+                   lambda b: b.update(batch_id="0f" * 16)):
         batch = copy.deepcopy(deletion)
         mutate(batch)
+        with pytest.raises(jsonschema.ValidationError):
+            VALIDATOR.validate(batch)
+
+
+def test_every_real_batch_has_its_own_batch_id(batches):
+    ids = [batch["batch_id"] for batch in batches]
+    assert len(set(ids)) == len(ids)
+    old_client = {key: value for key, value in batches[0].items() if key != "batch_id"}
+    VALIDATOR.validate(old_client)  # optional: old clients and the Python module send none
+    for bad in ("0F" * 16, "0f" * 15, "0f" * 17, 42):
+        batch = copy.deepcopy(batches[0])
+        batch["batch_id"] = bad
         with pytest.raises(jsonschema.ValidationError):
             VALIDATOR.validate(batch)

@@ -181,6 +181,9 @@ TEST(Contract, EveryOptionIsAConfigMethod) {
       {"queue_capacity", [](auto& c) { c.queue_capacity(8192); }},
       {"output_file", [](auto& c) { c.output_file("/nonexistent/out.jsonl"); }},
       {"ca_file", [](auto& c) { c.ca_file("/nonexistent/ca.pem"); }},
+      {"token", [](auto& c) { c.token("ingest-token"); }},
+      {"spool_max_bytes", [](auto& c) { c.spool_max_bytes(5242880); }},
+      {"spool_max_age_days", [](auto& c) { c.spool_max_age_days(7); }},
       {"debug", [](auto& c) { c.debug(true); }},
       {"error_detail", [](auto& c) { c.error_detail(telemetry::ErrorDetail::type); }},
       {"protocol", [](auto& c) { c.protocol(telemetry::Protocol::otlp); }},
@@ -207,6 +210,10 @@ TEST(Contract, NumericOptionsTakeTheContractRange) {
       {"flush_interval",
        [](auto& c, double v) { c.flush_interval(std::chrono::milliseconds(static_cast<long>(v))); }},
       {"queue_capacity", [](auto& c, double v) { c.queue_capacity(static_cast<std::uint32_t>(v)); }},
+      {"spool_max_bytes",
+       [](auto& c, double v) { c.spool_max_bytes(static_cast<std::uint32_t>(v)); }},
+      {"spool_max_age_days",
+       [](auto& c, double v) { c.spool_max_age_days(static_cast<std::uint32_t>(v)); }},
   };
   const auto accepted = [&](const std::string& name, double value) {
     telemetry::Config config;

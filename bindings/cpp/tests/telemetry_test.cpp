@@ -100,6 +100,58 @@ TEST_F(CollectorTest, EventsArriveInTheWireFormatWithPersonalDataRemoved) {
   EXPECT_NOT_SENT("test-salt");
 }
 
+TEST_F(CollectorTest, ATokenIsSentAsABearerHeaderOnly) {
+  telemetry::Client client(enabled_config().token("ingest-7Hq.x"));
+  client.track_agent_usage("agent", "summarize");
+  ASSERT_TRUE(client.flush(10s));
+  ASSERT_EQ(collector_count(collector_), 1u);
+  EXPECT_STREQ(collector_authorization(collector_, 0), "Bearer ingest-7Hq.x");
+  EXPECT_NOT_SENT("ingest-7Hq.x");
+  try {
+    telemetry::Client refused(telemetry::Config().token("has space"));
+    ADD_FAILURE() << "a token with a space was accepted";
+  } catch (const telemetry::Error& error) {
+    EXPECT_NE(std::string(error.what()).find("Config::token"), std::string::npos) << error.what();
+    EXPECT_EQ(std::string(error.what()).find("has space"), std::string::npos) << error.what();
+  }
+}
+
+TEST(Spool, ShutdownWithZeroTimeoutSpoolsWithoutTouchingTheNetwork) {
+  const std::filesystem::path state =
+      std::filesystem::temp_directory_path() / ("mt-cpp-spool-" + std::to_string(getpid()));
+  std::filesystem::remove_all(state);
+  ASSERT_EQ(setenv("XDG_STATE_HOME", state.c_str(), 1), 0);
+  {
+    // Port 9 on loopback refuses connections: a collector that is down.
+    telemetry::Client client(telemetry::Config()
+                                 .enabled(true)
+                                 .endpoint("http://127.0.0.1:9/v1/events")
+                                 .salt("test-salt")
+                                 .app_name("cppspool")
+                                 .spool_max_bytes(1000000)
+                                 .spool_max_age_days(7));
+    for (int index = 0; index < 10; ++index) {
+      client.track_agent_usage("agent", "op-" + std::to_string(index));
+    }
+    client.shutdown(0ms);
+    EXPECT_EQ(client.counter(MT_COUNTER_SPOOLED), 10u);
+    EXPECT_EQ(client.counter(MT_COUNTER_REPLAYED), 0u);
+    EXPECT_EQ(client.stats().failed, 0u);
+  }
+  const auto spool = state / "mycelium" / "telemetry" / "spool" / "cppspool";
+  std::size_t batches = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(spool)) {
+    if (entry.path().extension() == ".json") {
+      ++batches;
+      EXPECT_EQ(entry.status().permissions() & std::filesystem::perms::all,
+                std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    }
+  }
+  EXPECT_EQ(batches, 1u);
+  unsetenv("XDG_STATE_HOME");
+  std::filesystem::remove_all(state);
+}
+
 TEST_F(CollectorTest, InitializerListMetadataKeepsItsJsonTypes) {
   // Keys of any type, so that every JSON type can come back.
   telemetry::Client client(

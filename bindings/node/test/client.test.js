@@ -86,7 +86,7 @@ test('events with PII reach a real collector anonymized', async (t) => {
     runtime: `node ${process.versions.node}`,
   });
 
-  assert.deepEqual(client.stats(), { enqueued: 4, sent: 4, dropped: 0, failed: 0, retries: 0, batchesSent: (await collector.requests()).length });
+  assert.deepEqual(client.stats(), { enqueued: 4, sent: 4, dropped: 0, failed: 0, retries: 0, batchesSent: (await collector.requests()).length, spooled: 0, replayed: 0, spoolDropped: 0 });
   await client.shutdown(2000);
 });
 
@@ -172,7 +172,7 @@ test('after shutdown, calls do nothing (never throw) and stats are final', async
   assert.equal(await flushing, true);
   await closing;
   // Read from the closed native client, after its final delivery.
-  const final = { enqueued: 1, sent: 1, dropped: 0, failed: 0, retries: 0, batchesSent: 1 };
+  const final = { enqueued: 1, sent: 1, dropped: 0, failed: 0, retries: 0, batchesSent: 1, spooled: 0, replayed: 0, spoolDropped: 0 };
   assert.deepEqual(client.stats(), final);
 
   for (const call of [
@@ -249,7 +249,7 @@ test('a disabled client returns before serializing anything', async () => {
   client.trackError('E', 'message', undefined, metadata);
   client.trackSystemInfo();
   assert.equal(serialized, false);
-  assert.deepEqual(client.stats(), { enqueued: 0, sent: 0, dropped: 0, failed: 0, retries: 0, batchesSent: 0 });
+  assert.deepEqual(client.stats(), { enqueued: 0, sent: 0, dropped: 0, failed: 0, retries: 0, batchesSent: 0, spooled: 0, replayed: 0, spoolDropped: 0 });
   assert.equal(await client.flush(100), true);
   await client.shutdown(100);
 });

@@ -71,7 +71,7 @@ test('outputFile writes each batch as one JSON line and sends nothing', async (t
     assert.ok(!text.includes(secret), `"${secret}" is in the output file`);
   }
   assert.equal(fs.statSync(output).mode & 0o777, 0o600);
-  assert.deepEqual(client.stats(), { enqueued: 3, sent: 3, dropped: 0, failed: 0, retries: 0, batchesSent: 2 });
+  assert.deepEqual(client.stats(), { enqueued: 3, sent: 3, dropped: 0, failed: 0, retries: 0, batchesSent: 2, spooled: 0, replayed: 0, spoolDropped: 0 });
   await new Promise((resolve) => setTimeout(resolve, 200)); // anything sent would have arrived
   assert.equal((await collector.requests()).length, 0);
 
@@ -194,4 +194,22 @@ test('a client collected without shutdown() sends its queue from the library thr
     (await collector.events()).map((event) => event.operation),
     ['forgotten'],
   );
+});
+
+test('token is sent as a bearer header, never in the body, and a malformed one is refused', async (t) => {
+  const collector = await startCollector();
+  t.after(collector.close);
+  const client = new Client(enabledOptions(collector.endpoint, { token: 'ingest-7Hq.x' }));
+  client.trackAgentUsage('alice@example.com', 'summarize');
+  assert.equal(await client.flush(10000), true);
+  await client.shutdown(2000);
+  const [request] = await collector.requests();
+  assert.equal(request.headers.authorization, 'Bearer ingest-7Hq.x');
+  assert.ok(!request.body.includes('ingest-7Hq.x'));
+  for (const bad of ['', 'has space', 'line\nbreak']) {
+    assert.throws(
+      () => new Config({ token: bad }),
+      (error) => error instanceof RangeError && error.code === 'MT_ERR_INVALID_CONFIG_VALUE' && /token/.test(error.message),
+    );
+  }
 });

@@ -58,6 +58,10 @@ class Stats(ctypes.Structure):
     ]
 
 
+# Counters beyond mt_stats, read one at a time with mt_client_counter (mt_counter numbers).
+COUNTERS = {"spooled": 7, "replayed": 8, "spool_dropped": 9}
+
+
 def _load() -> "tuple[ctypes.CDLL, str]":
     explicit = os.environ.get(LIBRARY_ENV_VAR)
     if explicit:
@@ -103,6 +107,7 @@ _SIGNATURES = {
     "mt_track_system_info": (_c_status, [_c_client]),
     "mt_flush": (_c_status, [_c_client, ctypes.c_uint32]),
     "mt_client_stats": (_c_status, [_c_client, ctypes.POINTER(Stats)]),
+    "mt_client_counter": (_c_status, [_c_client, ctypes.c_int, ctypes.POINTER(ctypes.c_uint64)]),
     "mt_client_close": (_c_status, [_c_client, ctypes.c_uint32]),
     "mt_shutdown": (_c_status, [_c_client, ctypes.c_uint32]),
     "mt_client_free_nowait": (None, [_c_client, ctypes.c_uint32]),
@@ -132,6 +137,9 @@ _SIGNATURES = {
     "mt_config_set_queue_capacity": (_c_status, [_c_config, ctypes.c_uint32]),
     "mt_config_set_output_file": (_c_status, [_c_config, _c_text]),
     "mt_config_set_ca_file": (_c_status, [_c_config, _c_text]),
+    "mt_config_set_token": (_c_status, [_c_config, _c_text]),
+    "mt_config_set_spool_max_bytes": (_c_status, [_c_config, ctypes.c_uint32]),
+    "mt_config_set_spool_max_age_days": (_c_status, [_c_config, ctypes.c_uint32]),
     "mt_config_set_debug": (_c_status, [_c_config, ctypes.c_bool]),
     "mt_config_allow_metadata_field": (_c_status, [_c_config, _c_text, ctypes.c_int]),
     "mt_config_set_error_detail": (_c_status, [_c_config, ctypes.c_int]),

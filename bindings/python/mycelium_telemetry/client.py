@@ -30,7 +30,7 @@ DEFAULT_TIMEOUT = 5.0
 @dataclass(frozen=True)
 class TelemetryStats:
     """Counters since the client was created. At every moment
-    ``enqueued == sent + dropped + failed + (events still queued or being sent)``."""
+    ``enqueued == sent + dropped + failed + spooled + (events still queued or being sent)``."""
 
     enqueued: int = 0
     """Events accepted by track calls."""
@@ -44,6 +44,14 @@ class TelemetryStats:
     """Repeated delivery attempts."""
     batches_sent: int = 0
     """Batches the collector accepted."""
+    spooled: int = 0
+    """Events kept in the offline spool for a later run (collector unreachable, out of retries or
+    of shutdown time, or ``shutdown(timeout=0)``)."""
+    replayed: int = 0
+    """Events sent from the spool (kept by an earlier run or another process of the app)."""
+    spool_dropped: int = 0
+    """Events the spool let go of unsent (its size or age bound, unreadable files, refused for
+    good, or not writable)."""
 
 
 # Pointers of the clients that are still open for the at-exit close, and the lock that makes
@@ -80,7 +88,12 @@ def read_stats(pointer: int) -> TelemetryStats:
     counters = _native.Stats()
     if lib.mt_client_stats(pointer, ctypes.byref(counters)) != _native.MT_OK:
         return TelemetryStats()
-    return TelemetryStats(**{name: getattr(counters, name) for name, _ in _native.Stats._fields_})
+    values = {name: getattr(counters, name) for name, _ in _native.Stats._fields_}
+    for name, number in _native.COUNTERS.items():
+        value = ctypes.c_uint64(0)
+        if lib.mt_client_counter(pointer, number, ctypes.byref(value)) == _native.MT_OK:
+            values[name] = value.value
+    return TelemetryStats(**values)
 
 
 class TelemetryClient:
@@ -237,7 +250,12 @@ class TelemetryClient:
     def shutdown(self, timeout: float = DEFAULT_TIMEOUT) -> None:
         """Sends what is queued within ``timeout`` seconds and stops the client. Calls other
         threads are making meanwhile are safe: they simply do nothing. Later calls do nothing;
-        calling it again is harmless."""
+        calling it again is harmless.
+
+        ``timeout=0`` never touches the network: what is still queued is written to the offline
+        spool (for a client with an ``app_name`` whose choice is on) and the next run of the
+        application sends it. Use it at the end of a short-lived command, so that it exits at
+        once; what a deadline cuts off with other timeouts is spooled too."""
         timeout_ms = _native.milliseconds(timeout)  # a bad timeout raises before anything stops
         self._enabled = False
         lib.mt_client_close(self._pointer, timeout_ms)

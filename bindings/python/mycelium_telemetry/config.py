@@ -95,6 +95,13 @@ class TelemetryConfig:
             endpoint is then not used. For seeing what would leave.
         ca_file: A PEM file of CA certificates to trust, besides the bundled roots, for an
             ``https://`` endpoint with a private CA. It is read when the config is created.
+        spool_max_bytes: The most the offline spool of this application keeps, 0 to 1073741824
+            bytes (default 5 MiB; oldest batches go first); 0 turns the spool off.
+        spool_max_age_days: How long a spooled batch is kept, 0 to 365 days (default 7); 0
+            turns the spool off.
+        token: A private collector's ingest token (like ``TELEMETRY_TOKEN``), sent as
+            ``Authorization: Bearer <token>`` to the endpoint only; 1 to 4096 visible ASCII
+            characters. Never logged, never written to a file, hidden in ``repr``.
         debug: Print each outgoing batch, exactly as sent, to stderr.
         metadata_fields: Keys to let leave in metadata and error context beyond the built-in
             allowlist, each with its :class:`ValueType` (or its name, ``"boolean"``); a value of
@@ -131,6 +138,9 @@ class TelemetryConfig:
         queue_capacity: Optional[int] = None,
         output_file: Optional[PathText] = None,
         ca_file: Optional[PathText] = None,
+        token: Optional[str] = None,
+        spool_max_bytes: Optional[int] = None,
+        spool_max_age_days: Optional[int] = None,
         debug: bool = False,
         metadata_fields: Optional[Mapping[str, Union[ValueType, str]]] = None,
         error_detail: Union[ErrorDetail, str] = ErrorDetail.FULL,
@@ -150,6 +160,9 @@ class TelemetryConfig:
         self.queue_capacity = queue_capacity
         self.output_file = output_file
         self.ca_file = ca_file
+        self.token = token
+        self.spool_max_bytes = spool_max_bytes
+        self.spool_max_age_days = spool_max_age_days
         self.debug = debug
         self.metadata_fields = {} if metadata_fields is None else metadata_fields
         self.error_detail = error_detail
@@ -183,13 +196,16 @@ class TelemetryConfig:
     def __repr__(self) -> str:
         # The salt is a secret: hashes can be reversed by whoever knows it.
         salt = None if self.salt is None else "<hidden>"
+        token = None if self.token is None else "<hidden>"
         return (
             f"TelemetryConfig(enabled={self.enabled!r}, endpoint={self.endpoint!r}, "
             f"timeout={self.timeout!r}, batch_size={self.batch_size!r}, "
             f"retry_attempts={self.retry_attempts!r}, retry_backoff={self.retry_backoff!r}, "
             f"salt={salt}, app_name={self.app_name!r}, salt_file={self.salt_file!r}, "
             f"flush_interval_ms={self.flush_interval_ms!r}, queue_capacity={self.queue_capacity!r}, "
-            f"output_file={self.output_file!r}, ca_file={self.ca_file!r}, debug={self.debug!r}, "
+            f"output_file={self.output_file!r}, ca_file={self.ca_file!r}, token={token}, "
+            f"spool_max_bytes={self.spool_max_bytes!r}, spool_max_age_days={self.spool_max_age_days!r}, "
+            f"debug={self.debug!r}, "
             f"metadata_fields={self.metadata_fields!r}, error_detail={self.error_detail!r}, "
             f"protocol={self.protocol!r}, "
             f"log_callback={self.log_callback!r})"
@@ -235,6 +251,9 @@ class TelemetryConfig:
             ("queue_capacity", lib.mt_config_set_queue_capacity, self.queue_capacity, _native.uint32),
             ("output_file", lib.mt_config_set_output_file, _path(self.output_file), _native.encode),
             ("ca_file", lib.mt_config_set_ca_file, _path(self.ca_file), _native.encode),
+            ("token", lib.mt_config_set_token, self.token, _native.encode),
+            ("spool_max_bytes", lib.mt_config_set_spool_max_bytes, self.spool_max_bytes, _native.uint32),
+            ("spool_max_age_days", lib.mt_config_set_spool_max_age_days, self.spool_max_age_days, _native.uint32),
         ]
         settings += [(name, setter, convert(value, name)) for name, setter, value, convert in optional if value is not None]
         detail = _C_ERROR_DETAILS[_member(ErrorDetail, self.error_detail, "error_detail")]
@@ -274,7 +293,7 @@ class TelemetryConfig:
 
     def _set(self, pointer: int, name: str, setter, value) -> None:
         status = setter(pointer, value)
-        shown = "<hidden>" if name == "salt" else repr(getattr(self, name))
+        shown = "<hidden>" if name in ("salt", "token") else repr(getattr(self, name))
         mistake = _native.caller_mistake(status, f"TelemetryConfig {name}={shown} was refused")
         if mistake is not None:
             raise mistake

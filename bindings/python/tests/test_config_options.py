@@ -118,3 +118,18 @@ def test_debug_prints_each_outgoing_batch_to_stderr(capfd, tmp_path):
         client.track_agent_usage("alice@example.com", "summarize")
         assert client.flush(timeout=10) is True
     assert "outgoing batch" not in capfd.readouterr().err
+
+
+def test_a_token_is_sent_as_a_bearer_header_and_never_shown(collector, capfd):
+    config = enabled_config(collector.url, token="ingest-7Hq.x", debug=True)
+    assert "ingest-7Hq.x" not in repr(config)
+    with TelemetryClient(config) as client:
+        client.track_agent_usage("alice@example.com", "summarize")
+        assert client.flush(timeout=10) is True
+    (request,) = collector.requests
+    assert request.headers["Authorization"] == "Bearer ingest-7Hq.x"
+    assert b"ingest-7Hq.x" not in request.body
+    assert "ingest-7Hq.x" not in capfd.readouterr().err  # the debug output shows the batch only
+    for bad in ("", "has space", "line\nbreak"):
+        with pytest.raises(ValueError, match="token"):
+            TelemetryConfig(token=bad)

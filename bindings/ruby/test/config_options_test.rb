@@ -36,11 +36,27 @@ class ConfigOptionsTest < TelemetryTest
     ], events
     ["alice", "hunter2", "secret prompt", SALT].each { |secret| refute_includes lines.join("\n"), secret }
     assert_equal 0o600, File.stat(output).mode & 0o777
-    assert_equal({ enqueued: 3, sent: 3, dropped: 0, failed: 0, retries: 0, batches_sent: 2 }, client.stats.to_h)
+    assert_equal({ enqueued: 3, sent: 3, dropped: 0, failed: 0, retries: 0, batches_sent: 2, spooled: 0, replayed: 0, spool_dropped: 0 }, client.stats.to_h)
     sleep 0.2 # anything sent would have arrived by now
     assert_empty collector.requests
   ensure
     FileUtils.remove_entry(File.dirname(output)) if output
+  end
+
+  def test_a_token_is_sent_as_a_bearer_header_and_never_shown
+    collector = start_collector
+    client = MyceliumTelemetry::Client.new(enabled_config(collector, token: "ingest-7Hq.x"))
+    client.track_agent_usage("alice@example.com", "summarize")
+    assert client.flush(timeout: 10)
+    client.shutdown
+    request = collector.requests.fetch(0)
+    assert_equal "Bearer ingest-7Hq.x", request.headers["authorization"]
+    refute_includes request.body, "ingest-7Hq.x"
+    ["", "has space", "line\nbreak"].each do |bad|
+      error = assert_raises(ArgumentError) { MyceliumTelemetry::Config.new(token: bad) }
+      assert_match(/token/, error.message)
+      refute_includes error.message, bad unless bad.empty?
+    end
   end
 
   def test_output_file_takes_a_pathname_and_refuses_an_empty_one

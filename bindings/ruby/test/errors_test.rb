@@ -85,7 +85,7 @@ class ErrorsTest < TelemetryTest
     client.shutdown
 
     # stats still answers, with the counters of the closed client after its final delivery.
-    assert_equal({ enqueued: 1, sent: 1, dropped: 0, failed: 0, retries: 0, batches_sent: 1 }, client.stats.to_h)
+    assert_equal({ enqueued: 1, sent: 1, dropped: 0, failed: 0, retries: 0, batches_sent: 1, spooled: 0, replayed: 0, spool_dropped: 0 }, client.stats.to_h)
     assert_equal 1, collector.events.size
 
     refute client.enabled?

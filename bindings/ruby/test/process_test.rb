@@ -31,7 +31,8 @@ class ProcessTest < TelemetryTest
     refute result["enabled"]
     refute result["global_enabled"]
     assert result["flushed"]
-    zero = { "enqueued" => 0, "sent" => 0, "dropped" => 0, "failed" => 0, "retries" => 0, "batches_sent" => 0 }
+    zero = { "enqueued" => 0, "sent" => 0, "dropped" => 0, "failed" => 0, "retries" => 0, "batches_sent" => 0,
+             "spooled" => 0, "replayed" => 0, "spool_dropped" => 0 }
     assert_equal zero, result["stats"]
     assert_equal zero, result["global_stats"]
     assert_empty Dir.children(home), "a disabled client must not create a salt file"

@@ -445,6 +445,16 @@ class Config {
   Config& ca_file(std::string_view path) {
     return set(ca_file_, detail::c_string(path, "Config::ca_file"));
   }
+  /// A private collector's ingest token, sent as "Authorization: Bearer <token>" to the
+  /// endpoint only: 1 to 4096 visible ASCII characters. Never logged or written to a file.
+  Config& token(std::string_view token) {
+    return set(token_, detail::c_string(token, "Config::token"));
+  }
+  /// The most the offline spool of this application keeps, 0 to 1073741824 bytes (default
+  /// 5 MiB; the oldest batches go first); 0 turns the spool off.
+  Config& spool_max_bytes(std::uint32_t bytes) { return set(spool_max_bytes_, bytes); }
+  /// How long a spooled batch is kept, 0 to 365 days (default 7); 0 turns the spool off.
+  Config& spool_max_age_days(std::uint32_t days) { return set(spool_max_age_days_, days); }
   /// Prints each outgoing batch, exactly as sent, on stderr.
   Config& debug(bool on) { return set(debug_, on); }
   /// Lets metadata and error-context values under key leave when they have the given type;
@@ -521,6 +531,15 @@ class Config {
                     "Config::output_file");
     }
     if (ca_file_) detail::check(mt_config_set_ca_file(native, ca_file_->c_str()), "Config::ca_file");
+    if (token_) detail::check(mt_config_set_token(native, token_->c_str()), "Config::token");
+    if (spool_max_bytes_) {
+      detail::check(mt_config_set_spool_max_bytes(native, *spool_max_bytes_),
+                    "Config::spool_max_bytes");
+    }
+    if (spool_max_age_days_) {
+      detail::check(mt_config_set_spool_max_age_days(native, *spool_max_age_days_),
+                    "Config::spool_max_age_days");
+    }
     if (debug_) detail::check(mt_config_set_debug(native, *debug_), "Config::debug");
     for (const auto& [key, type] : metadata_fields_) {
       detail::check(mt_config_allow_metadata_field(native, key.c_str(), static_cast<int>(type)),
@@ -563,6 +582,9 @@ class Config {
   std::optional<std::uint32_t> queue_capacity_;
   std::optional<std::string> output_file_;
   std::optional<std::string> ca_file_;
+  std::optional<std::string> token_;
+  std::optional<std::uint32_t> spool_max_bytes_;
+  std::optional<std::uint32_t> spool_max_age_days_;
   std::optional<bool> debug_;
   std::vector<std::pair<std::string, ValueType>> metadata_fields_;
   std::optional<ErrorDetail> error_detail_;
@@ -670,6 +692,17 @@ class ClientRef {
     return stats;
   }
 
+  /// One counter, including those beyond Stats: MT_COUNTER_SPOOLED (events kept in the offline
+  /// spool for a later run), MT_COUNTER_REPLAYED (events sent from it) and
+  /// MT_COUNTER_SPOOL_DROPPED (events it let go of unsent). Zero for a disabled client.
+  std::uint64_t counter(mt_counter which) const {
+    std::uint64_t value = 0;
+    if (handle_ != nullptr) {
+      detail::check(mt_client_counter(handle_, which, &value), "counter");
+    }
+    return value;
+  }
+
   /// The C handle, for calls the binding does not wrap. Owned by this object (or the library).
   mt_client* native_handle() const noexcept { return handle_; }
 
@@ -715,7 +748,10 @@ class Client : public ClientRef {
   /// Sends what is queued within `timeout` (returning then even if the collector never
   /// answers) and stops the sender. Later calls do nothing (flush returns true); stats() gives
   /// the final counters. Other threads may be calling this client meanwhile: their calls are
-  /// safe and do nothing if they come too late. The destructor frees it.
+  /// safe and do nothing if they come too late. The destructor frees it. shutdown(0ms) never
+  /// touches the network: what is still queued goes to the offline spool (for a client with an
+  /// app_name whose choice is on) and the next run sends it; use it at the end of a short-lived
+  /// command so that it exits at once.
   void shutdown(std::chrono::milliseconds timeout) noexcept {
     if (handle_ != nullptr) {
       mt_client_close(handle_, detail::saturated_u32(timeout));

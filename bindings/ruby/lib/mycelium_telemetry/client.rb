@@ -7,7 +7,12 @@ require_relative "config"
 module MyceliumTelemetry
   # Counters since a client was created. At every moment
   # enqueued = sent + dropped + failed + events still queued or being sent.
-  Stats = Struct.new(:enqueued, :sent, :dropped, :failed, :retries, :batches_sent, keyword_init: true)
+  # +spooled+, +replayed+ and +spool_dropped+ count the offline spool (read with
+  # mt_client_counter): events kept there for a later run, sent from it, and let go of unsent.
+  Stats = Struct.new(:enqueued, :sent, :dropped, :failed, :retries, :batches_sent,
+                     :spooled, :replayed, :spool_dropped, keyword_init: true)
+  # mt_counter numbers of the counters beyond mt_stats.
+  SPOOL_COUNTERS = { spooled: 7, replayed: 8, spool_dropped: 9 }.freeze
 
   # A telemetry client: track calls queue anonymized events that one background thread of the
   # native library sends in batches. Thread-safe.
@@ -124,13 +129,21 @@ module MyceliumTelemetry
     def stats
       raw = Native::Stats.new
       Native.check!(Native.mt_client_stats(@handle, raw), "stats")
-      Stats.new(**raw.members.to_h { |member| [member, raw[member]] })
+      counters = raw.members.to_h { |member| [member, raw[member]] }
+      SPOOL_COUNTERS.each do |name, number|
+        value = FFI::MemoryPointer.new(:uint64)
+        counters[name] = Native.mt_client_counter(@handle, number, value).zero? ? value.read_uint64 : 0
+      end
+      Stats.new(**counters)
     end
 
     # Delivers what is queued (waiting at most +timeout+ seconds) and stops the sender thread.
     # Later calls do nothing (flush returns true), except #stats, which gives the final counters;
     # calling it again does nothing. It does not
     # wait for calls running on other threads (such as a #flush): they end safely on their own.
+    # +shutdown(timeout: 0)+ never touches the network: what is still queued goes to the offline
+    # spool (for a client with an +app_name+ whose choice is on) and the next run sends it; use
+    # it at the end of a short-lived command so that it exits at once.
     def shutdown(timeout: 5.0)
       timeout_ms = Arguments.milliseconds(timeout)
       return nil if @shut_down

@@ -32,8 +32,11 @@ module MyceliumTelemetry
     #
     # +output_file+ is local-only mode: each batch is appended to that file as one JSON line,
     # exactly as it would have been sent, and no socket is ever opened. +ca_file+ names a PEM
-    # file of CA certificates trusted besides the bundled roots (read at once). +debug+ prints
-    # each outgoing batch to stderr.
+    # file of CA certificates trusted besides the bundled roots (read at once). +token+ is a
+    # private collector's ingest token, sent as "Authorization: Bearer <token>" to the endpoint
+    # only, never logged or written to a file. +spool_max_bytes+ (0..1_073_741_824, default 5 MiB)
+    # and +spool_max_age_days+ (0..365, default 7) bound the offline spool; 0 turns it off.
+    # +debug+ prints each outgoing batch to stderr.
     #
     # +metadata_fields+ maps more keys that may leave in metadata and error context to their
     # type (a VALUE_TYPES symbol): <tt>{ output_count: :non_negative_integer }</tt>. The built-in
@@ -55,7 +58,8 @@ module MyceliumTelemetry
     # Changes the given settings, leaving the others as they are. Returns self.
     def update(enabled: nil, endpoint: nil, timeout: nil, batch_size: nil, retry_attempts: nil,
                retry_backoff: nil, salt: nil, salt_file: nil, flush_interval_ms: nil, queue_capacity: nil,
-               app_name: nil, output_file: nil, ca_file: nil, debug: nil, metadata_fields: nil, error_detail: nil,
+               app_name: nil, output_file: nil, ca_file: nil, token: nil, spool_max_bytes: nil,
+               spool_max_age_days: nil, debug: nil, metadata_fields: nil, error_detail: nil,
                protocol: nil, log_callback: nil)
       set(:enabled, enabled) { Native.mt_config_set_enabled(@pointer, enabled ? true : false) }
       set(:endpoint, endpoint) { Native.mt_config_set_endpoint(@pointer, Arguments.string(endpoint, "endpoint")) }
@@ -80,6 +84,13 @@ module MyceliumTelemetry
         Native.mt_config_set_output_file(@pointer, Arguments.path(output_file, "output_file"))
       end
       set(:ca_file, ca_file) { Native.mt_config_set_ca_file(@pointer, Arguments.path(ca_file, "ca_file")) }
+      set(:token, token) { Native.mt_config_set_token(@pointer, Arguments.string(token, "token")) }
+      set(:spool_max_bytes, spool_max_bytes) do
+        Native.mt_config_set_spool_max_bytes(@pointer, Arguments.uint32(spool_max_bytes, "spool_max_bytes"))
+      end
+      set(:spool_max_age_days, spool_max_age_days) do
+        Native.mt_config_set_spool_max_age_days(@pointer, Arguments.uint32(spool_max_age_days, "spool_max_age_days"))
+      end
       set(:debug, debug) { Native.mt_config_set_debug(@pointer, debug ? true : false) }
       set(:error_detail, error_detail) do
         Native.mt_config_set_error_detail(@pointer, choice(ERROR_DETAILS, error_detail, "error_detail"))
@@ -140,8 +151,8 @@ module MyceliumTelemetry
     def set(name, value)
       return if value.nil?
 
-      # The salt is a secret: it never goes into a message that may end up in a log.
-      shown = name == :salt ? "" : " #{value.inspect}"
+      # The salt and the token are secrets: they never go into a message that may end up in a log.
+      shown = %i[salt token].include?(name) ? "" : " #{value.inspect}"
       Native.check!(yield, "invalid #{name}#{shown}")
     end
   end

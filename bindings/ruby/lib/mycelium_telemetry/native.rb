@@ -94,6 +94,9 @@ module MyceliumTelemetry
     attach_function :mt_config_set_protocol, %i[pointer int], :int
     # Reads the file, so it releases the GVL like the calls below.
     attach_function :mt_config_set_ca_file, %i[pointer string], :int, blocking: true
+    attach_function :mt_config_set_token, %i[pointer string], :int, blocking: true
+    attach_function :mt_config_set_spool_max_bytes, %i[pointer uint32], :int
+    attach_function :mt_config_set_spool_max_age_days, %i[pointer uint32], :int
 
     attach_function :mt_client_new, [:pointer], :pointer
     attach_function :mt_client_is_enabled, [:pointer], :bool
@@ -102,6 +105,7 @@ module MyceliumTelemetry
     attach_function :mt_track_error, %i[pointer string string string string], :int
     attach_function :mt_track_system_info, [:pointer], :int
     attach_function :mt_client_stats, %i[pointer pointer], :int
+    attach_function :mt_client_counter, %i[pointer int pointer], :int
     # These wait on the sender thread (up to their timeout), so they release the GVL to let the
     # host's other Ruby threads run meanwhile.
     attach_function :mt_flush, %i[pointer uint32], :int, blocking: true

@@ -31,6 +31,7 @@
 //! | `default REPLY`          | `{"ok": true}`; the reply once the script is used up        |
 //! | `requests`               | `{"requests": [{"method", "path", "headers", "body", "complete", "answer"}]}` |
 //! | `count`                  | `{"count": <requests recorded so far>}`                     |
+//! | `batches`                | `{"batches": {"<batch_id>": {"accepted": <times answered 2xx>, "events": <n>}}}`: what a deduplicating collector stores once each |
 //! | `field <index> <name>`   | `{"value": "<text>"}`: request `index`'s `method`, `path`, `body` or `header:<name>` ("" when not sent); for callers without a JSON parser beyond one string |
 //! | `wait <count> <ms>`      | `{"ok": <whether that many requests arrived in time>}`      |
 //! | `hang-up`                | `{"ok": true}`; drops the connections left hanging          |
@@ -132,6 +133,16 @@ fn run(collector: &Collector, command: &[&str]) -> Result<Value, String> {
             Ok(ok)
         }
         ["count"] => Ok(json!({"count": collector.requests().len()})),
+        ["batches"] => {
+            let batches: serde_json::Map<String, Value> = collector
+                .accepted_batch_ids()
+                .into_iter()
+                .map(|(id, (accepted, events))| {
+                    (id, json!({"accepted": accepted, "events": events}))
+                })
+                .collect();
+            Ok(json!({ "batches": batches }))
+        }
         ["field", index, name] => {
             let index = number(index, "a request index")? as usize;
             let requests = collector.requests();
