@@ -53,6 +53,11 @@ run_suite "fuzz: c_track" fuzz c_track -dict=fuzz/dictionaries/json.dict
 for suite in tests/c bindings/python bindings/node bindings/go bindings/ruby; do
     run_suite "$suite" bash "$suite/test.sh"
 done
+# The ABI against the last release's baseline (abidiff), and proof that the check fails on a
+# planted incompatible change; then every package built, installed in clean places and run.
+run_suite "abi: against abi/libmycelium_telemetry.abi" bash packaging/abi-check.sh
+run_suite "abi: planted changes" bash packaging/tests/abi_planted.sh
+run_suite "packaging" bash packaging/test.sh
 
 echo
 echo "=== summary ==="
