@@ -39,11 +39,14 @@ fail() {
     failures+=("$*")
 }
 
-# clean <env assignments...> <command...>: runs in $tmp/work with nothing of the caller's
-# environment but what is named here.
-clean() {
-    (cd "$tmp/work" && env -i PATH="$clean_path" HOME="$tmp/home" LANG=C.UTF-8 TMPDIR="$tmp" "$@")
+# clean_in <folder> <env assignments...> <command...>: runs in <folder> with nothing of the
+# caller's environment but what is named here; clean: the same in $tmp/work.
+clean_in() {
+    local folder=$1
+    shift
+    (cd "$folder" && env -i PATH="$clean_path" HOME="$tmp/home" LANG=C.UTF-8 TMPDIR="$tmp" "$@")
 }
+clean() { clean_in "$tmp/work" "$@"; }
 # sent <name> <env assignments...> -- <command...>: the command's events must reach the collector.
 sent() {
     local name=$1
@@ -57,10 +60,15 @@ sent() {
     clean "${assignments[@]}" MT_FAULT_COLLECTOR="$tmp/fault_collector" python3 "$tmp/with_collector.py" \
         --name "$name" --expect agent_usage,performance,error,system_info -- "$@"
 }
-# readme <name> <README> <env assignments...> -- <runner...>: the README's example, as written, run
-# by <runner> <file> in a fresh folder; it must write its local-only output with each event type.
+# example <binding> <file> [language]: the binding README's example, extracted as written.
+example() {
+    mkdir -p "$(dirname "$2")"
+    python3 "$tmp/readme_example.py" extract "$repo/bindings/$1/README.md" "$2" ${3:+"$3"}
+}
+# readme <name> <folder> <env assignments...> -- <command...>: runs the example extracted into
+# <folder> there; it must write its local-only output with each event type.
 readme() {
-    local name=$1 readme=$2
+    local name=$1 folder=$2
     shift 2
     local assignments=()
     while [ "$1" != "--" ]; do
@@ -68,13 +76,12 @@ readme() {
         shift
     done
     shift
-    python3 "$tmp/readme_example.py" extract "$readme" "$tmp/work/$3" || { fail "$name: README example"; return; }
-    rm -f "$tmp/work/telemetry-preview.jsonl"
-    if clean "${assignments[@]}" "$@" &&
-        python3 "$tmp/readme_example.py" check "$tmp/work/telemetry-preview.jsonl"; then
-        echo "$name: the README example ran as written"
+    rm -f "$folder/telemetry-preview.jsonl"
+    if clean_in "$folder" "${assignments[@]}" "$@" >/dev/null &&
+        python3 "$tmp/readme_example.py" check "$folder/telemetry-preview.jsonl"; then
+        echo "$name: the README's example ran as written"
     else
-        fail "$name: README example"
+        fail "$name: the README's example"
     fi
 }
 
@@ -146,6 +153,14 @@ if clean cmake -S "$tmp/programs" -B "$tmp/cmake-unpacked" -DCMAKE_PREFIX_PATH="
 else
     fail "debs: building C++ via CMake find_package"
 fi
+example cpp "$tmp/readme-cpp/CMakeLists.txt" cmake && example cpp "$tmp/readme-cpp/main.cpp" cpp
+if clean cmake -S "$tmp/readme-cpp" -B "$tmp/readme-cpp/build" -DCMAKE_PREFIX_PATH="$root/usr" >/dev/null &&
+    clean cmake --build "$tmp/readme-cpp/build" >/dev/null; then
+    readme "debs (unpacked): C++" "$tmp/readme-cpp" LD_LIBRARY_PATH="$libdir" -- "$tmp/readme-cpp/build/example"
+else
+    fail "debs: building the C++ README's example"
+fi
+
 # ---- the .debs, installed and removed with dpkg -----------------------------------------------
 # Only as root, only where dpkg is the package manager, and only when no copy of the library is
 # installed already (a machine's own installation is never replaced). MT_PACKAGING_DPKG=0 skips it
@@ -202,6 +217,15 @@ if (cd "$tmp/go-send" && env -i PATH="$clean_path" HOME="$tmp/home" "${go_env[@]
 else
     fail "tarball: go build"
 fi
+mkdir -p "$tmp/readme-go"
+example go "$tmp/readme-go/example.go"
+go_program "$tmp/readme-go" "$tmp/readme-go/example.go"
+rm "$tmp/readme-go/example.go"
+if (cd "$tmp/readme-go" && env -i PATH="$clean_path" HOME="$tmp/home" "${go_env[@]}" go build -o example .); then
+    readme "tarball: Go" "$tmp/readme-go" LD_LIBRARY_PATH="$prefix/lib" -- ./example
+else
+    fail "tarball: go build of the README's example"
+fi
 sent "tarball: C via pkg-config" LD_LIBRARY_PATH="$prefix/lib" -- sh -c \
     'gcc -o "$0" "$1" $(PKG_CONFIG_PATH="$2" pkg-config --cflags --libs mycelium_telemetry) && "$0"' \
     "$tmp/send_tar" "$tmp/programs/send.c" "$prefix/lib/pkgconfig" || fail "tarball: C"
@@ -210,6 +234,8 @@ sent "tarball: C via pkg-config" LD_LIBRARY_PATH="$prefix/lib" -- sh -c \
 clean python3 -m venv "$tmp/venv"
 if clean "$tmp/venv/bin/pip" install --quiet --no-index "$dist"/*.whl; then
     sent "wheel: Python" -- "$tmp/venv/bin/python" "$tmp/programs/send.py" || fail "wheel: Python"
+    example python "$tmp/readme-python/example.py"
+    readme "wheel: Python" "$tmp/readme-python" -- "$tmp/venv/bin/python" example.py
 else
     fail "wheel: pip install"
 fi
@@ -220,6 +246,8 @@ if (cd "$tmp/npm" && env -i PATH="$clean_path" HOME="$tmp/home" npm_config_cache
     npm install --no-audit --no-fund --silent "$dist/mycelium-telemetry-$version.tgz" >/dev/null); then
     cp "$tmp/programs/send.js" "$tmp/npm/"
     sent "npm: Node" -- sh -c 'cd "$0" && node send.js' "$tmp/npm" || fail "npm: Node"
+    example node "$tmp/npm/example.js"
+    readme "npm: Node" "$tmp/npm" -- node example.js
 else
     fail "npm install"
 fi
@@ -227,6 +255,8 @@ fi
 # ---- the gem, in its own GEM_HOME ---------------------------------------------------------------
 if clean GEM_HOME="$tmp/gems" gem install --local --no-document --quiet "$dist"/*.gem >/dev/null; then
     sent "gem: Ruby" GEM_HOME="$tmp/gems" -- ruby "$tmp/programs/send.rb" || fail "gem: Ruby"
+    example ruby "$tmp/readme-ruby/example.rb"
+    readme "gem: Ruby" "$tmp/readme-ruby" GEM_HOME="$tmp/gems" -- ruby example.rb
 else
     fail "gem install"
 fi

@@ -1,10 +1,11 @@
 """Each binding README's example, run exactly as written.
 
-    python3 readme_example.py extract README.md OUT   writes the README's one example to OUT
+    python3 readme_example.py extract README.md OUT [LANG]   writes the README's example to OUT
     python3 readme_example.py check FILE              checks the local-only output it wrote
 
 The example is the one fenced block whose info string carries the word `run-as-written`
-(```python run-as-written); renderers show the first word only. Every example configures a
+(```python run-as-written; renderers show the first word only), or the one of language LANG
+where a README has several (C++: its CMakeLists.txt and its main.cpp). Every example configures a
 client in code with local-only output to `telemetry-preview.jsonl` in the current folder, tracks
 each event type and shuts down; `check` reads that file, one batch per line, and fails unless
 every event type is in it.
@@ -21,9 +22,11 @@ MARK = "run-as-written"
 EVENT_TYPES = ("agent_usage", "performance", "error", "system_info")
 
 
-def extract(readme: Path) -> str:
+def extract(readme: Path, language: str | None) -> str:
     blocks = re.findall(r"^```([^\n]*)\n(.*?)^```$", readme.read_text(), flags=re.M | re.S)
-    marked = [body for info, body in blocks if MARK in info.split()]
+    marked = [
+        body for info, body in blocks if MARK in info.split() and language in (None, info.split()[0])
+    ]
     if len(marked) != 1:
         raise SystemExit(f"{readme}: {len(marked)} blocks marked {MARK}, expected exactly one")
     return marked[0]
@@ -39,8 +42,9 @@ def check(output: Path) -> None:
 
 
 def main() -> None:
-    if sys.argv[1:2] == ["extract"] and len(sys.argv) == 4:
-        Path(sys.argv[3]).write_text(extract(Path(sys.argv[2])))
+    if sys.argv[1:2] == ["extract"] and len(sys.argv) in (4, 5):
+        language = sys.argv[4] if len(sys.argv) == 5 else None
+        Path(sys.argv[3]).write_text(extract(Path(sys.argv[2]), language))
     elif sys.argv[1:2] == ["check"] and len(sys.argv) == 3:
         check(Path(sys.argv[2]))
     else:
