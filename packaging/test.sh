@@ -47,37 +47,25 @@ clean_in() {
     (cd "$folder" && env -i PATH="$clean_path" HOME="$tmp/home" LANG=C.UTF-8 TMPDIR="$tmp" "$@")
 }
 clean() { clean_in "$tmp/work" "$@"; }
-# sent <name> <env assignments...> -- <command...>: the command's events must reach the collector.
+# sent <name> [VAR=value...] <command...>: the command's events must reach the collector.
 sent() {
     local name=$1
     shift
-    local assignments=()
-    while [ "$1" != "--" ]; do
-        assignments+=("$1")
-        shift
-    done
-    shift
-    clean "${assignments[@]}" MT_FAULT_COLLECTOR="$tmp/fault_collector" python3 "$tmp/with_collector.py" \
-        --name "$name" --expect agent_usage,performance,error,system_info -- "$@"
+    clean MT_FAULT_COLLECTOR="$tmp/fault_collector" python3 "$tmp/with_collector.py" \
+        --name "$name" --expect agent_usage,performance,error,system_info -- env "$@"
 }
 # example <binding> <file> [language]: the binding README's example, extracted as written.
 example() {
     mkdir -p "$(dirname "$2")"
     python3 "$tmp/readme_example.py" extract "$repo/bindings/$1/README.md" "$2" ${3:+"$3"}
 }
-# readme <name> <folder> <env assignments...> -- <command...>: runs the example extracted into
-# <folder> there; it must write its local-only output with each event type.
+# readme <name> <folder> [VAR=value...] <command...>: runs the example extracted into <folder>
+# there; it must write its local-only output with each event type.
 readme() {
     local name=$1 folder=$2
     shift 2
-    local assignments=()
-    while [ "$1" != "--" ]; do
-        assignments+=("$1")
-        shift
-    done
-    shift
     rm -f "$folder/telemetry-preview.jsonl"
-    if clean_in "$folder" "${assignments[@]}" "$@" >/dev/null &&
+    if clean_in "$folder" "$@" >/dev/null &&
         python3 "$tmp/readme_example.py" check "$folder/telemetry-preview.jsonl"; then
         echo "$name: the README's example ran as written"
     else
@@ -142,13 +130,13 @@ c_build() { # c_build <output> <pkg-config environment...>: send.c through pkg-c
         "$output" "$tmp/programs/send.c"
 }
 if c_build "$tmp/send_c" PKG_CONFIG_PATH="$libdir/pkgconfig"; then
-    sent "debs (unpacked): C via pkg-config" LD_LIBRARY_PATH="$libdir" -- "$tmp/send_c" || fail "debs: C via pkg-config"
+    sent "debs (unpacked): C via pkg-config" LD_LIBRARY_PATH="$libdir" "$tmp/send_c" || fail "debs: C via pkg-config"
 else
     fail "debs: building C via pkg-config"
 fi
 if clean cmake -S "$tmp/programs" -B "$tmp/cmake-unpacked" -DCMAKE_PREFIX_PATH="$root/usr" \
     -DMT_EXPECTED_VERSION="$version" >/dev/null && clean cmake --build "$tmp/cmake-unpacked" >/dev/null; then
-    sent "debs (unpacked): C++ via CMake find_package" LD_LIBRARY_PATH="$libdir" -- "$tmp/cmake-unpacked/send_cpp" ||
+    sent "debs (unpacked): C++ via CMake find_package" LD_LIBRARY_PATH="$libdir" "$tmp/cmake-unpacked/send_cpp" ||
         fail "debs: C++ via CMake"
 else
     fail "debs: building C++ via CMake find_package"
@@ -156,7 +144,7 @@ fi
 example cpp "$tmp/readme-cpp/CMakeLists.txt" cmake && example cpp "$tmp/readme-cpp/main.cpp" cpp
 if clean cmake -S "$tmp/readme-cpp" -B "$tmp/readme-cpp/build" -DCMAKE_PREFIX_PATH="$root/usr" >/dev/null &&
     clean cmake --build "$tmp/readme-cpp/build" >/dev/null; then
-    readme "debs (unpacked): C++" "$tmp/readme-cpp" LD_LIBRARY_PATH="$libdir" -- "$tmp/readme-cpp/build/example"
+    readme "debs (unpacked): C++" "$tmp/readme-cpp" LD_LIBRARY_PATH="$libdir" "$tmp/readme-cpp/build/example"
 else
     fail "debs: building the C++ README's example"
 fi
@@ -171,13 +159,13 @@ if [ "${MT_PACKAGING_DPKG:-1}" != 0 ] && [ "$(id -u)" -eq 0 ] && command -v dpkg
     if dpkg -i "$dist/libmycelium-telemetry${major}_${version}_amd64.deb" \
         "$dist/libmycelium-telemetry-dev_${version}_amd64.deb" \
         "$dist/mycelium-telemetry-tools_${version}_amd64.deb" >/dev/null; then
-        c_build "$tmp/send_c_system" && sent "debs (dpkg -i): C via pkg-config" -- "$tmp/send_c_system" ||
+        c_build "$tmp/send_c_system" && sent "debs (dpkg -i): C via pkg-config" "$tmp/send_c_system" ||
             fail "dpkg -i: C via pkg-config"
         clean cmake -S "$tmp/programs" -B "$tmp/cmake-system" -DMT_EXPECTED_VERSION="$version" >/dev/null &&
             clean cmake --build "$tmp/cmake-system" >/dev/null &&
-            sent "debs (dpkg -i): C++ via CMake find_package" -- "$tmp/cmake-system/send_cpp" ||
+            sent "debs (dpkg -i): C++ via CMake find_package" "$tmp/cmake-system/send_cpp" ||
             fail "dpkg -i: C++ via CMake"
-        status=$(clean mycelium-telemetry status 2>&1) && echo "dpkg -i: mycelium-telemetry status: $status" ||
+        status=$(clean mycelium-telemetry status 2>&1) && echo "dpkg -i: mycelium-telemetry status: ${status%%$'\n'*}" ||
             fail "dpkg -i: mycelium-telemetry status ($status)"
         dpkg -r mycelium-telemetry-tools libmycelium-telemetry-dev "libmycelium-telemetry$major" >/dev/null
         dpkg_installed=""
@@ -213,7 +201,7 @@ go_env=(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" GOTOOLCHAIN=local GOFLAGS=-mod=m
     GOCACHE="$(go env GOCACHE)" CGO_ENABLED=1)
 go_program "$tmp/go-send" "$tmp/programs/send.go"
 if (cd "$tmp/go-send" && env -i PATH="$clean_path" HOME="$tmp/home" "${go_env[@]}" go build -o "$tmp/send_go" .); then
-    sent "tarball: Go module via pkg-config" LD_LIBRARY_PATH="$prefix/lib" -- "$tmp/send_go" || fail "tarball: Go"
+    sent "tarball: Go module via pkg-config" LD_LIBRARY_PATH="$prefix/lib" "$tmp/send_go" || fail "tarball: Go"
 else
     fail "tarball: go build"
 fi
@@ -222,20 +210,20 @@ example go "$tmp/readme-go/example.go"
 go_program "$tmp/readme-go" "$tmp/readme-go/example.go"
 rm "$tmp/readme-go/example.go"
 if (cd "$tmp/readme-go" && env -i PATH="$clean_path" HOME="$tmp/home" "${go_env[@]}" go build -o example .); then
-    readme "tarball: Go" "$tmp/readme-go" LD_LIBRARY_PATH="$prefix/lib" -- ./example
+    readme "tarball: Go" "$tmp/readme-go" LD_LIBRARY_PATH="$prefix/lib" ./example
 else
     fail "tarball: go build of the README's example"
 fi
-sent "tarball: C via pkg-config" LD_LIBRARY_PATH="$prefix/lib" -- sh -c \
+sent "tarball: C via pkg-config" LD_LIBRARY_PATH="$prefix/lib" sh -c \
     'gcc -o "$0" "$1" $(PKG_CONFIG_PATH="$2" pkg-config --cflags --libs mycelium_telemetry) && "$0"' \
     "$tmp/send_tar" "$tmp/programs/send.c" "$prefix/lib/pkgconfig" || fail "tarball: C"
 
 # ---- the wheel, in a fresh virtual environment --------------------------------------------------
 clean python3 -m venv "$tmp/venv"
 if clean "$tmp/venv/bin/pip" install --quiet --no-index "$dist"/*.whl; then
-    sent "wheel: Python" -- "$tmp/venv/bin/python" "$tmp/programs/send.py" || fail "wheel: Python"
+    sent "wheel: Python" "$tmp/venv/bin/python" "$tmp/programs/send.py" || fail "wheel: Python"
     example python "$tmp/readme-python/example.py"
-    readme "wheel: Python" "$tmp/readme-python" -- "$tmp/venv/bin/python" example.py
+    readme "wheel: Python" "$tmp/readme-python" "$tmp/venv/bin/python" example.py
 else
     fail "wheel: pip install"
 fi
@@ -245,18 +233,18 @@ mkdir -p "$tmp/npm"
 if (cd "$tmp/npm" && env -i PATH="$clean_path" HOME="$tmp/home" npm_config_cache="$(npm config get cache)" \
     npm install --no-audit --no-fund --silent "$dist/mycelium-telemetry-$version.tgz" >/dev/null); then
     cp "$tmp/programs/send.js" "$tmp/npm/"
-    sent "npm: Node" -- sh -c 'cd "$0" && node send.js' "$tmp/npm" || fail "npm: Node"
+    sent "npm: Node" sh -c 'cd "$0" && node send.js' "$tmp/npm" || fail "npm: Node"
     example node "$tmp/npm/example.js"
-    readme "npm: Node" "$tmp/npm" -- node example.js
+    readme "npm: Node" "$tmp/npm" node example.js
 else
     fail "npm install"
 fi
 
 # ---- the gem, in its own GEM_HOME ---------------------------------------------------------------
 if clean GEM_HOME="$tmp/gems" gem install --local --no-document --quiet "$dist"/*.gem >/dev/null; then
-    sent "gem: Ruby" GEM_HOME="$tmp/gems" -- ruby "$tmp/programs/send.rb" || fail "gem: Ruby"
+    sent "gem: Ruby" GEM_HOME="$tmp/gems" ruby "$tmp/programs/send.rb" || fail "gem: Ruby"
     example ruby "$tmp/readme-ruby/example.rb"
-    readme "gem: Ruby" "$tmp/readme-ruby" GEM_HOME="$tmp/gems" -- ruby example.rb
+    readme "gem: Ruby" "$tmp/readme-ruby" GEM_HOME="$tmp/gems" ruby example.rb
 else
     fail "gem install"
 fi
