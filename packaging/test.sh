@@ -11,7 +11,7 @@ repo=$(mt_repo_root)
 bash "$repo/.ci/setup.sh" packaging
 build_fault_collector
 
-bash "$repo/packaging/build.sh"
+MT_DEB_COMPRESSION=gzip bash "$repo/packaging/build.sh"
 dist=${MT_DIST:-$repo/dist}
 version=$(sed -n 's/^version = "\([0-9.]*\)".*/\1/p' "$repo/Cargo.toml" | head -n 1)
 major=${version%%.*}

@@ -76,7 +76,7 @@ finish() { # finish <package> <control fields...>: permissions, md5sums, control
         echo "Homepage: https://github.com/mycelium-telemetry/mycelium-telemetry"
     } >"$tree/DEBIAN/control"
     find "$tree" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
-    dpkg-deb --root-owner-group -Zxz --build "$tree" "$dist/${package}_${version}_amd64.deb" >/dev/null
+    dpkg-deb --root-owner-group "-Z${MT_DEB_COMPRESSION:-xz}" --build "$tree" "$dist/${package}_${version}_amd64.deb" >/dev/null
 }
 
 libdir=usr/lib/$triplet
