@@ -139,7 +139,7 @@ for tool in "${tools[@]}"; do
             echo "$tool \\- part of mycelium-telemetry"
             echo ".SH DESCRIPTION"
             echo ".nf"
-            "$root/usr/bin/$tool" --help 2>&1 | sed 's/\\/\\e/g; s/^[.'"'"']/\\\&&/' || true
+            timeout 10 "$root/usr/bin/$tool" --help 2>&1 </dev/null | sed 's/\\/\\e/g; s/^[.'"'"']/\\\&&/' || true
             echo ".fi"
         } >"$page"
     fi
