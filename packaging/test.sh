@@ -73,6 +73,11 @@ readme() {
     fi
 }
 
+# The clean places really are: no Rust toolchain on their PATH.
+if clean sh -c 'command -v cargo || command -v rustc'; then
+    fail "the clean environment reaches a Rust toolchain"
+fi
+
 # ---- the versions agree -----------------------------------------------------------------------
 versions() {
     local problems=()
