@@ -6,8 +6,8 @@
 # Passes when nothing changed or the changes are compatible (abidiff's ABIDIFF_ABI_CHANGE bit, 4:
 # functions added), and prints them. Fails on an incompatible change (ABIDIFF_ABI_INCOMPATIBLE_CHANGE,
 # 8: a function or variable removed), on a tool error (bits 1 and 2), and when the library's SONAME
-# is not the baseline's: an incompatible change needs a new SONAME major, and a new major needs
-# the baseline regenerated at that release, after which the two agree again.
+# is not the baseline's: an incompatible change needs a new SONAME, and a new SONAME needs the
+# baseline regenerated at that release, after which the two agree again.
 #
 # What this covers: the release library is stripped and has no DWARF, so abidiff compares the
 # exported symbols (functions and variables, with the SONAME and the needed libraries), not
@@ -36,7 +36,7 @@ expected=$(sed -n "s/.*<abi-corpus [^>]*soname='\([^']*\)'.*/\1/p" "$baseline" |
 actual=$(readelf -d "$library" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
 if [ "$expected" != "$actual" ]; then
     echo "abi: the library's SONAME is $actual, the baseline's $expected: after changing the" \
-        "SONAME major, regenerate the baseline (docs/releasing.md)" >&2
+        "SONAME, regenerate the baseline (docs/releasing.md)" >&2
     exit 1
 fi
 
@@ -50,7 +50,7 @@ fi
 if ((status & 8)); then
     echo "$report" >&2
     echo "abi: INCOMPATIBLE with the baseline ($expected): restore what was removed or changed," \
-        "or make a new major version (SONAME) and regenerate the baseline (docs/releasing.md)" >&2
+        "or give the library a new SONAME and regenerate the baseline (docs/releasing.md)" >&2
     exit 1
 fi
 if ((status & 4)); then

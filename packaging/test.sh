@@ -15,13 +15,16 @@ MT_DEB_COMPRESSION=gzip bash "$repo/packaging/build.sh"
 dist=${MT_DIST:-$repo/dist}
 version=$(sed -n 's/^version = "\([0-9.]*\)".*/\1/p' "$repo/Cargo.toml" | head -n 1)
 major=${version%%.*}
+# The runtime package is named after the SONAME (packaging/debian/build-debs.sh).
+runtime_deb=$(ls "$dist"/libmycelium-telemetry[0-9]*_"${version}"_amd64.deb)
+runtime_package=$(dpkg-deb -f "$runtime_deb" Package)
 triplet=x86_64-linux-gnu
 
 tmp=$(mktemp -d /tmp/mt-packaging.XXXXXX)
 dpkg_installed=""
 cleanup() {
     if [ -n "$dpkg_installed" ]; then
-        dpkg -r mycelium-telemetry-tools libmycelium-telemetry-dev "libmycelium-telemetry$major" >/dev/null || true
+        dpkg -r mycelium-telemetry-tools libmycelium-telemetry-dev "$runtime_package" >/dev/null || true
     fi
     rm -rf "$tmp"
 }
@@ -88,7 +91,7 @@ versions() {
     done
     mkdir -p "$tmp/versions"
     dpkg-deb -x "$dist/libmycelium-telemetry-dev_${version}_amd64.deb" "$tmp/versions"
-    dpkg-deb -x "$dist/libmycelium-telemetry${major}_${version}_amd64.deb" "$tmp/versions"
+    dpkg-deb -x "$runtime_deb" "$tmp/versions"
     local libdir=$tmp/versions/usr/lib/$triplet
     agree "SONAME (major)" "$(readelf -d "$libdir/libmycelium_telemetry.so.$version" |
         sed -n 's/.*soname: \[libmycelium_telemetry\.so\.\([0-9]*\)\]/\1/p').${version#*.}"
@@ -161,7 +164,7 @@ fi
 if [ "${MT_PACKAGING_DPKG:-1}" != 0 ] && [ "$(id -u)" -eq 0 ] && command -v dpkg >/dev/null &&
     ! ldconfig -p | grep -q 'libmycelium_telemetry\.so'; then
     dpkg_installed=1
-    if dpkg -i "$dist/libmycelium-telemetry${major}_${version}_amd64.deb" \
+    if dpkg -i "$runtime_deb" \
         "$dist/libmycelium-telemetry-dev_${version}_amd64.deb" \
         "$dist/mycelium-telemetry-tools_${version}_amd64.deb" >/dev/null; then
         c_build "$tmp/send_c_system" && sent "debs (dpkg -i): C via pkg-config" "$tmp/send_c_system" ||
@@ -172,7 +175,7 @@ if [ "${MT_PACKAGING_DPKG:-1}" != 0 ] && [ "$(id -u)" -eq 0 ] && command -v dpkg
             fail "dpkg -i: C++ via CMake"
         status=$(clean mycelium-telemetry status 2>&1) && echo "dpkg -i: mycelium-telemetry status: ${status%%$'\n'*}" ||
             fail "dpkg -i: mycelium-telemetry status ($status)"
-        dpkg -r mycelium-telemetry-tools libmycelium-telemetry-dev "libmycelium-telemetry$major" >/dev/null
+        dpkg -r mycelium-telemetry-tools libmycelium-telemetry-dev "$runtime_package" >/dev/null
         dpkg_installed=""
         if ldconfig -p | grep -q 'libmycelium_telemetry\.so' || [ -e /usr/bin/mycelium-telemetry ]; then
             fail "dpkg -r left files behind"

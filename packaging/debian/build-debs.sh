@@ -10,8 +10,13 @@ shift 3
 tools=("$@")
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 triplet=x86_64-linux-gnu
-major=${version%%.*}
-lib0=libmycelium-telemetry$major
+libdir=usr/lib/$triplet
+sofile=libmycelium_telemetry.so.$version
+# The runtime package is named after the SONAME (Debian policy 8.1): libmycelium_telemetry.so.0
+# goes in libmycelium-telemetry0, and a new SONAME makes a new package that installs beside it.
+soname=$(readelf -d "$root/$libdir/$sofile" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
+sonumber=${soname#libmycelium_telemetry.so.}
+lib0=libmycelium-telemetry$sonumber
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 maintainer="mycelium-telemetry maintainers <maintainers@mycelium-telemetry.org>"
@@ -79,13 +84,10 @@ finish() { # finish <package> <control fields...>: permissions, md5sums, control
     dpkg-deb --root-owner-group "-Z${MT_DEB_COMPRESSION:-xz}" --build "$tree" "$dist/${package}_${version}_amd64.deb" >/dev/null
 }
 
-libdir=usr/lib/$triplet
-sofile=libmycelium_telemetry.so.$version
-
 # ---- the runtime library ----------------------------------------------------------------------
 new_package "$lib0"
-move "$lib0" "$libdir/$sofile" "$libdir/libmycelium_telemetry.so.$major"
-echo "libmycelium_telemetry $major $lib0 (>= $version)" >"$work/$lib0/DEBIAN/shlibs"
+move "$lib0" "$libdir/$sofile" "$libdir/$soname"
+echo "libmycelium_telemetry $sonumber $lib0 (>= $version)" >"$work/$lib0/DEBIAN/shlibs"
 echo "activate-noawait ldconfig" >"$work/$lib0/DEBIAN/triggers"
 chmod 0644 "$work/$lib0/DEBIAN/shlibs" "$work/$lib0/DEBIAN/triggers"
 finish "$lib0" \
