@@ -60,7 +60,8 @@ sent() {
 # example <binding> <file> [language]: the binding README's example, extracted as written.
 example() {
     mkdir -p "$(dirname "$2")"
-    python3 "$tmp/readme_example.py" extract "$repo/bindings/$1/README.md" "$2" ${3:+"$3"}
+    python3 "$tmp/readme_example.py" extract "$repo/bindings/$1/README.md" "$2" ${3:+"$3"} ||
+        fail "bindings/$1/README.md: no example to run"
 }
 # readme <name> <folder> [VAR=value...] <command...>: runs the example extracted into <folder>
 # there; it must write its local-only output with each event type.
