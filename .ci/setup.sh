@@ -2,7 +2,7 @@
 # Installs what the test suites need and this machine lacks, and nothing else: on a machine that
 # has everything it installs nothing and says so. `bash .ci/setup.sh` prepares every suite;
 # `bash .ci/setup.sh python node` only those (each test.sh calls it for its own).
-# Parts: rust, fuzz, c, python, node, go, ruby, otel.
+# Parts: rust, fuzz, c, python, node, go, ruby, otel, packaging.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 repo=$(mt_repo_root)
@@ -104,12 +104,29 @@ setup_ruby() {
     need_apt "ruby -e 'require \"minitest\"'" ruby-minitest
 }
 
+setup_packaging() {
+    # packaging/build.sh and packaging/test.sh: CMake and a C/C++ compiler, dpkg-deb and lintian
+    # for the .debs, abidiff for the ABI check, a venv-capable Python, npm, gem, and the Go, Ruby
+    # and Node toolchains the clean installs run.
+    setup_c
+    setup_go
+    setup_ruby
+    need_apt "command -v dpkg-deb" dpkg
+    need_apt "command -v lintian" lintian
+    need_apt "command -v abidiff" abigail-tools
+    need_apt "command -v objcopy" binutils
+    need_apt "command -v unzip" unzip
+    need_apt "command -v gem" ruby
+    need_apt "python3 -c 'import venv, ensurepip'" python3-venv
+    command -v npm >/dev/null || need_apt false nodejs npm
+}
+
 parts=("$@")
-((${#parts[@]})) || parts=(rust fuzz c python node go ruby otel)
+((${#parts[@]})) || parts=(rust fuzz c python node go ruby otel packaging)
 for part in "${parts[@]}"; do
     case $part in
-        rust | fuzz | c | python | node | go | ruby | otel) "setup_$part" ;;
-        *) echo "setup: unknown part '$part' (rust, fuzz, c, python, node, go, ruby, otel)" >&2; exit 2 ;;
+        rust | fuzz | c | python | node | go | ruby | otel | packaging) "setup_$part" ;;
+        *) echo "setup: unknown part '$part' (rust, fuzz, c, python, node, go, ruby, otel, packaging)" >&2; exit 2 ;;
     esac
 done
 if ((${#installed[@]})); then

@@ -56,6 +56,11 @@ done
 # OTLP against a real OpenTelemetry Collector, built with the Collector Builder on the first run
 # of a machine (about 10 minutes cold on 2 busy cores) and cached outside the repository.
 run_suite "tests/otel" bash tests/otel/test.sh
+# The ABI against the last release's baseline (abidiff), and proof that the check fails on a
+# planted incompatible change; then every package built, installed in clean places and run.
+run_suite "abi: against abi/libmycelium_telemetry.abi" bash packaging/abi-check.sh
+run_suite "abi: planted changes" bash packaging/tests/abi_planted.sh
+run_suite "packaging" bash packaging/test.sh
 
 echo
 echo "=== summary ==="

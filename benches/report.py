@@ -150,7 +150,7 @@ PROGRAMS = [
     ),
     Program("python", "bindings/python/bench.py", ["python3", "bindings/python/bench.py"]),
     Program("node", "bindings/node/bench.js", ["node", "bindings/node/bench.js"]),
-    Program("go", "bindings/go/cmd/bench", ["go", "run", "./cmd/bench"], quick_flag="-quick",
+    Program("go", "bindings/go/cmd/bench", ["go", "run", "-tags", "mycelium_dev", "./cmd/bench"], quick_flag="-quick",
             cwd="bindings/go"),
     Program("ruby", "bindings/ruby/bench.rb", ["ruby", "bindings/ruby/bench.rb"]),
 ]

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #define MT_VERSION_MAJOR 0
-#define MT_VERSION_MINOR 1
+#define MT_VERSION_MINOR 2
 #define MT_VERSION_PATCH 0
 
 /**

@@ -1,8 +1,8 @@
-//go:build !mycelium_static && !mycelium_system
+//go:build mycelium_dev && !mycelium_static
 
 package telemetry
 
-// Links against the shared library built in this repository. The RUNPATH lists the build
+// -tags mycelium_dev: links against the shared library built in this repository. The RUNPATH lists the build
 // output first and then internal/devlib, whose libmycelium_telemetry.so.0 links back to the
 // build output: the binary asks the loader for that SONAME, and cargo writes only the unversioned
 // file. LD_LIBRARY_PATH, searched before RUNPATH, can point a built binary at another copy.

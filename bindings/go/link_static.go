@@ -1,4 +1,4 @@
-//go:build mycelium_static && !mycelium_system
+//go:build mycelium_static
 
 package telemetry
 

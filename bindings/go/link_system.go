@@ -1,9 +1,12 @@
-//go:build mycelium_system
+//go:build !mycelium_dev && !mycelium_static
 
 package telemetry
 
-// Links against an installed library found through pkg-config (the CMake install writes
-// mycelium_telemetry.pc); set PKG_CONFIG_PATH for a non-standard prefix.
+// The default: links against the installed library found through pkg-config, as a module
+// downloaded with `go get` has no build output of its own next to it. The .deb
+// (libmycelium-telemetry-dev), the release tarball and the CMake install all write
+// mycelium_telemetry.pc; set PKG_CONFIG_PATH for a prefix pkg-config does not search.
+// The tag mycelium_system, which used to select this, is still accepted and changes nothing.
 
 // #cgo pkg-config: mycelium_telemetry
 import "C"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the Go binding's checks and tests in all three link modes: shared (default), static
-# (-tags mycelium_static) and installed via pkg-config (-tags mycelium_system).
+# Runs the Go binding's checks and tests in all three link modes: this repository's shared library
+# (-tags mycelium_dev), its static archive (-tags mycelium_static) and an installed library via
+# pkg-config (the default, what `go get` users build).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,16 +22,16 @@ if [ -n "$unformatted" ]; then
     echo "gofmt would change: $unformatted" >&2
     exit 1
 fi
-go vet ./...
+go vet -tags mycelium_dev ./...
 go vet -tags mycelium_static ./...
 
-echo "== shared library (default), with the race detector"
-go test -count=1 -race ./...
+echo "== this repository's shared library (-tags mycelium_dev), with the race detector"
+go test -count=1 -race -tags mycelium_dev ./...
 
 echo "== static archive (-tags mycelium_static)"
 go test -count=1 -tags mycelium_static ./...
 
-echo "== installed library via pkg-config (-tags mycelium_system)"
+echo "== installed library via pkg-config (the default)"
 pc_dir="$(mktemp -d)"
 trap 'rm -rf "$pc_dir"' EXIT
 cat >"$pc_dir/mycelium_telemetry.pc" <<PC
@@ -42,4 +43,4 @@ Libs: -L$repo/target/release -lmycelium_telemetry
 PC
 # pkg-config gives no RUNPATH, as with a system install; the loader finds the SONAME here.
 PKG_CONFIG_PATH="$pc_dir" LD_LIBRARY_PATH="$here/internal/devlib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
-    go test -count=1 -tags mycelium_system ./...
+    go test -count=1 ./...

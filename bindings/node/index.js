@@ -58,8 +58,17 @@ function buildOutputs() {
 }
 
 /**
- * Loads the library from, in order: the file `MYCELIUM_TELEMETRY_LIB` names; the project's build
- * output (`target/release`, then `target/debug`); the dynamic loader's usual places.
+ * The copy an npm package made by packaging/build.sh carries for this platform: the library the
+ * package was built and tested with, so it comes before any other place.
+ */
+function bundledLibrary() {
+  return path.join(__dirname, 'native', `${process.platform}-${process.arch}`, platformFileNames().system[0]);
+}
+
+/**
+ * Loads the library from, in order: the file `MYCELIUM_TELEMETRY_LIB` names; the copy bundled in
+ * the package; the project's build output (`target/release`, then `target/debug`); the dynamic
+ * loader's usual places.
  */
 function loadLibrary() {
   const explicit = process.env[LIBRARY_ENV];
@@ -73,7 +82,7 @@ function loadLibrary() {
   }
   const names = platformFileNames();
   const tried = [`${LIBRARY_ENV}: not set`];
-  for (const candidate of buildOutputs()) {
+  for (const candidate of [bundledLibrary(), ...buildOutputs()]) {
     if (!fs.existsSync(candidate)) {
       tried.push(`${candidate}: no such file`);
       continue;
@@ -825,5 +834,5 @@ module.exports = {
   anonymizeStackTrace,
   version,
   /** For this package's tests (they check it against bindings/contract.json); not an API. */
-  _contract: { statusError, check, buildOutputs, platformFileNames, LIBRARY_ENV, REPO_ROOT },
+  _contract: { statusError, check, buildOutputs, bundledLibrary, platformFileNames, LIBRARY_ENV, REPO_ROOT },
 };

@@ -185,11 +185,28 @@ static void recorded_choice_decides(mt_test_collector *collector) {
   CHECK(!mt_client_is_enabled(client));
   mt_shutdown(client, 1000);
 
+  /* The choice's time is rounded up to the next whole second: start just after a second
+   * begins, so the first event is tracked before that moment even on a slow run (valgrind). */
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  struct timespec to_next_second = {0, 1000000000L - now.tv_nsec + 20000000L};
+  if (to_next_second.tv_nsec >= 1000000000L) {
+    to_next_second.tv_sec = 1;
+    to_next_second.tv_nsec -= 1000000000L;
+  }
+  nanosleep(&to_next_second, NULL);
+  struct timespec chosen_at;
+  clock_gettime(CLOCK_REALTIME, &chosen_at);
   CHECK_STATUS(mt_consent_set("tool", MT_CONSENT_ON), MT_OK);
   client = mt_client_new(config);
   CHECK(client != NULL);
   CHECK(mt_client_is_enabled(client));
   CHECK_STATUS(mt_track_agent_usage(client, "agent", "before-the-choice", NULL), MT_OK);
+  struct timespec tracked_at;
+  clock_gettime(CLOCK_REALTIME, &tracked_at);
+  /* Only an event tracked within the second of the choice is "before" it; a run slowed past
+   * that second (a loaded machine under valgrind) may upload it, as documented. */
+  int tracked_before_the_choice = tracked_at.tv_sec == chosen_at.tv_sec;
   CHECK_STATUS(mt_flush(client, 10000), MT_OK);
   struct timespec pause = {1, 200000000};
   nanosleep(&pause, NULL);
@@ -197,16 +214,21 @@ static void recorded_choice_decides(mt_test_collector *collector) {
   CHECK_STATUS(mt_flush(client, 10000), MT_OK);
   mt_shutdown(client, 1000);
   CHECK(collector_bodies_containing(collector, "consented") == 1);
-  CHECK(collector_bodies_containing(collector, "before-the-choice") == 0);
   char local_record[256];
   snprintf(local_record, sizeof local_record, "%s/mycelium/telemetry/app-tool.local.jsonl",
            consent_dir);
-  CHECK(file_contains(local_record, "before-the-choice"));
+  if (tracked_before_the_choice) {
+    CHECK(collector_bodies_containing(collector, "before-the-choice") == 0);
+    CHECK(file_contains(local_record, "before-the-choice"));
+  } else {
+    fprintf(stderr, "note: the first event was tracked after the choice's second; "
+                    "the before-the-choice check needs a faster run\n");
+  }
   char sent_log[256];
   snprintf(sent_log, sizeof sent_log, "%s/mycelium/telemetry/app-tool.sent.jsonl", consent_dir);
   CHECK(file_contains(sent_log, "consented"));
-  CHECK(!file_contains(sent_log, "before-the-choice"));
-  CHECK(unlink(local_record) == 0);
+  CHECK(!tracked_before_the_choice || !file_contains(sent_log, "before-the-choice"));
+  unlink(local_record); /* absent when the first event was uploaded */
   CHECK(unlink(sent_log) == 0);
   mt_config_free(config);
 }

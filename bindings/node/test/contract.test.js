@@ -85,6 +85,7 @@ test('the library is searched for in the contract order', () => {
   if (process.platform === 'linux') {
     assert.deepEqual(internals.platformFileNames().system, library.system_names.linux);
     assert.equal(internals.platformFileNames().built, library.build_file.linux);
+    if (process.arch === 'x64') assert.equal(path.relative(path.dirname(require.resolve('..')), internals.bundledLibrary()), library.bundled.node);
   }
 });
 

@@ -15,6 +15,10 @@ from typing import Optional
 
 LIBRARY_ENV_VAR = "MYCELIUM_TELEMETRY_LIB"
 
+# A wheel (packaging/build.sh) carries the library in the package itself; when that file is there
+# it is the one this package was built and tested with, so it comes before any other place.
+BUNDLED = Path(__file__).resolve().parent / "native" / "libmycelium_telemetry.so.0"
+
 # bindings/python/mycelium_telemetry/_native.py -> the repository root. Installed elsewhere, these
 # paths simply do not exist and the system's loader is asked instead.
 _REPOSITORY = Path(__file__).resolve().parent.parent.parent.parent
@@ -73,7 +77,8 @@ def _load() -> "tuple[ctypes.CDLL, str]":
     # As every binding does (bindings/contract.json): a place that fails is noted and the next
     # one tried, so that a broken build output does not hide an installed library.
     failures = []
-    for candidate in [str(path) for path in BUILD_OUTPUTS if path.is_file()] + list(SYSTEM_NAMES):
+    places = [BUNDLED, *BUILD_OUTPUTS]
+    for candidate in [str(path) for path in places if path.is_file()] + list(SYSTEM_NAMES):
         try:
             return ctypes.CDLL(candidate), candidate
         except OSError as error:
@@ -82,8 +87,9 @@ def _load() -> "tuple[ctypes.CDLL, str]":
     raise ImportError(
         "libmycelium_telemetry was not found. Looked for: "
         f"(1) the file named by the environment variable {LIBRARY_ENV_VAR} (not set); "
-        f"(2) the project's build output {searched} (run `cargo build --release`); "
-        f"(3) {' or '.join(SYSTEM_NAMES)} in the system's library paths "
+        f"(2) the library bundled in the wheel, {BUNDLED} (not in this installation); "
+        f"(3) the project's build output {searched} (run `cargo build --release`); "
+        f"(4) {' or '.join(SYSTEM_NAMES)} in the system's library paths "
         "(install the library or add its folder to LD_LIBRARY_PATH). "
         f"Errors: {'; '.join(failures) or 'none'}."
     )

@@ -7,6 +7,7 @@ import inspect
 import json
 import logging
 import threading
+from pathlib import Path
 
 import pytest
 from conftest import REPOSITORY
@@ -88,6 +89,8 @@ def test_the_library_is_searched_for_in_the_contract_order():
     assert build_outputs == [place for place in library["search_order"] if place.startswith("target/")]
     assert all(path.name == library["build_file"]["linux"] for path in _native.BUILD_OUTPUTS)
     assert list(_native.SYSTEM_NAMES) == library["system_names"]["linux"]
+    package_root = Path(_native.__file__).resolve().parent.parent
+    assert str(_native.BUNDLED.relative_to(package_root)) == library["bundled"]["python"]
 
 
 def test_the_log_callback_receives_the_library_messages_on_its_sender_thread(tmp_path):

@@ -67,6 +67,8 @@ class ContractTest < TelemetryTest
     places = Native::BUILD_OUTPUTS.map { |path| File.dirname(path).delete_prefix("#{Native::REPO_ROOT}/") }
     assert_equal library.fetch("search_order").grep(%r{\Atarget/}), places
     assert_equal library.fetch("system_names").fetch("linux"), Native::SYSTEM_NAMES
+    gem_root = File.expand_path("../..", Native::BUNDLED.delete_suffix("/native/libmycelium_telemetry.so.0"))
+    assert_equal library.fetch("bundled").fetch("ruby"), Native::BUNDLED.delete_prefix("#{gem_root}/")
   end
 
   def test_log_callback_receives_the_library_messages_and_its_exceptions_go_nowhere

@@ -15,9 +15,11 @@ module MyceliumTelemetry
       File.join(REPO_ROOT, "target", profile, "libmycelium_telemetry.so")
     end.freeze
     SYSTEM_NAMES = %w[libmycelium_telemetry.so.0 libmycelium_telemetry.so].freeze
+    # The platform gem (packaging/build.sh) carries the library it was built and tested with.
+    BUNDLED = File.join(__dir__, "native", "libmycelium_telemetry.so.0").freeze
 
-    # Tries, in order: the file named by MYCELIUM_TELEMETRY_LIB, the project's own build output,
-    # then the dynamic loader's usual search. Returns what was loaded.
+    # Tries, in order: the file named by MYCELIUM_TELEMETRY_LIB, the copy bundled in the gem, the
+    # project's own build output, then the dynamic loader's usual search. Returns what was loaded.
     def self.load_library
       explicit = ENV.fetch(LIBRARY_ENV, "")
       unless explicit.empty?
@@ -26,12 +28,13 @@ module MyceliumTelemetry
         return open_first([explicit]) || raise(LibraryNotFoundError,
                                                "#{LIBRARY_ENV}=#{explicit} could not be loaded: #{@load_errors.join('; ')}")
       end
-      built = BUILD_OUTPUTS.select { |path| File.file?(path) }
+      built = ([BUNDLED] + BUILD_OUTPUTS).select { |path| File.file?(path) }
       open_first(built + SYSTEM_NAMES) || raise(LibraryNotFoundError, <<~MESSAGE.strip)
         libmycelium_telemetry was not found. Tried:
           1. the #{LIBRARY_ENV} environment variable (not set);
-          2. the project's build output: #{BUILD_OUTPUTS.join(', ')} (run `cargo build --release`);
-          3. the system's library path: #{SYSTEM_NAMES.join(', ')}.
+          2. the library bundled in the platform gem: #{BUNDLED} (not in this installation);
+          3. the project's build output: #{BUILD_OUTPUTS.join(', ')} (run `cargo build --release`);
+          4. the system's library path: #{SYSTEM_NAMES.join(', ')}.
         Errors: #{@load_errors.join('; ')}
       MESSAGE
     end

@@ -3,5 +3,5 @@
 module MyceliumTelemetry
   # Version of this binding. It moves in step with the native library's version (see
   # MyceliumTelemetry.version), so the two agree for a matching build.
-  VERSION = "0.1.0"
+  VERSION = "0.2.0"
 end
