@@ -17,7 +17,13 @@ pub struct Tokens(Vec<[u8; 32]>);
 
 impl Tokens {
     pub fn new(tokens: &[String]) -> Self {
-        Tokens(tokens.iter().filter(|t| !t.is_empty()).map(|t| digest(t)).collect())
+        Tokens(
+            tokens
+                .iter()
+                .filter(|t| !t.is_empty())
+                .map(|t| digest(t))
+                .collect(),
+        )
     }
 
     pub fn is_open(&self) -> bool {
@@ -34,10 +40,9 @@ impl Tokens {
         let given = given?;
         let hashed = digest(given);
         // Every token is compared, found or not: the time does not say which one matched.
-        let matched = self
-            .0
-            .iter()
-            .fold(subtle::Choice::from(0), |found, token| found | token.ct_eq(&hashed));
+        let matched = self.0.iter().fold(subtle::Choice::from(0), |found, token| {
+            found | token.ct_eq(&hashed)
+        });
         bool::from(matched).then_some(given)
     }
 }
@@ -47,7 +52,10 @@ fn digest(token: &str) -> [u8; 32] {
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
+    let value = headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
     let (scheme, token) = value.trim().split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }

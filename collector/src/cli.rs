@@ -12,7 +12,11 @@ use clap::Parser;
 #[command(name = "mycelium-collector", version)]
 pub struct Config {
     /// Address to listen on.
-    #[arg(long, env = "MYCELIUM_COLLECTOR_LISTEN", default_value = "127.0.0.1:8080")]
+    #[arg(
+        long,
+        env = "MYCELIUM_COLLECTOR_LISTEN",
+        default_value = "127.0.0.1:8080"
+    )]
     pub listen: SocketAddr,
 
     /// Where to store: `sqlite:PATH` (`sqlite::memory:` keeps nothing on disk) or
@@ -41,12 +45,20 @@ pub struct Config {
 
     /// Ingest requests per second allowed from one client address (a burst of twice as many is
     /// allowed); 0 turns the limit off. Behind a proxy every client has the proxy's address.
-    #[arg(long, env = "MYCELIUM_COLLECTOR_RATE_PER_ADDRESS", default_value_t = 100)]
+    #[arg(
+        long,
+        env = "MYCELIUM_COLLECTOR_RATE_PER_ADDRESS",
+        default_value_t = 100
+    )]
     pub rate_per_address: u32,
 
     /// Ingest requests per second allowed for one ingest token (all its clients together);
     /// 0 turns the limit off.
-    #[arg(long, env = "MYCELIUM_COLLECTOR_RATE_PER_TOKEN", default_value_t = 2000)]
+    #[arg(
+        long,
+        env = "MYCELIUM_COLLECTOR_RATE_PER_TOKEN",
+        default_value_t = 2000
+    )]
     pub rate_per_token: u32,
 
     /// Seconds between retention runs (hourly by default).

@@ -36,7 +36,10 @@ pub async fn serve(
         Duration::from_secs(config.retention_interval),
     );
     let state = Arc::new(http::AppState::new(&config, store.clone(), metrics));
-    println!("mycelium-collector listening on http://{}", listener.local_addr()?);
+    println!(
+        "mycelium-collector listening on http://{}",
+        listener.local_addr()?
+    );
     axum::serve(listener, http::service(state))
         .with_graceful_shutdown(shutdown)
         .await?;

@@ -10,7 +10,10 @@ async fn main() {
     let listener = match tokio::net::TcpListener::bind(config.listen).await {
         Ok(listener) => listener,
         Err(error) => {
-            eprintln!("mycelium-collector: cannot listen on {}: {error}", config.listen);
+            eprintln!(
+                "mycelium-collector: cannot listen on {}: {error}",
+                config.listen
+            );
             std::process::exit(1);
         }
     };

@@ -26,23 +26,35 @@ impl Metrics {
         let registry = Registry::new();
         let counter = |name: &str, help: &str| {
             let counter = IntCounter::new(name, help).expect("valid metric");
-            registry.register(Box::new(counter.clone())).expect("unique metric");
+            registry
+                .register(Box::new(counter.clone()))
+                .expect("unique metric");
             counter
         };
         let histogram = |name: &str, help: &str| {
             let opts = HistogramOpts::new(name, help).buckets(LATENCY_BUCKETS.to_vec());
             let histogram = Histogram::with_opts(opts).expect("valid metric");
-            registry.register(Box::new(histogram.clone())).expect("unique metric");
+            registry
+                .register(Box::new(histogram.clone()))
+                .expect("unique metric");
             histogram
         };
         let rejected = IntCounterVec::new(
-            Opts::new("mycelium_collector_rejected_total", "Ingest requests rejected, by reason"),
+            Opts::new(
+                "mycelium_collector_rejected_total",
+                "Ingest requests rejected, by reason",
+            ),
             &["reason"],
         )
         .expect("valid metric");
-        registry.register(Box::new(rejected.clone())).expect("unique metric");
+        registry
+            .register(Box::new(rejected.clone()))
+            .expect("unique metric");
         Metrics {
-            batches_accepted: counter("mycelium_collector_batches_accepted_total", "Batches stored"),
+            batches_accepted: counter(
+                "mycelium_collector_batches_accepted_total",
+                "Batches stored",
+            ),
             events_accepted: counter("mycelium_collector_events_accepted_total", "Events stored"),
             duplicates: counter(
                 "mycelium_collector_duplicate_batches_total",

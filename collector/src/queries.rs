@@ -7,7 +7,8 @@ use std::sync::LazyLock;
 
 pub const QUERIES_SQL: &str = include_str!("../../docs/queries.sql");
 
-static QUERIES: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| parse(QUERIES_SQL));
+static QUERIES: LazyLock<HashMap<&'static str, &'static str>> =
+    LazyLock::new(|| parse(QUERIES_SQL));
 
 /// The queries of `sql` by name: each runs from its `-- name:` line to the next one.
 pub fn parse(sql: &'static str) -> HashMap<&'static str, &'static str> {

@@ -77,7 +77,10 @@ pub async fn summarize(store: &dyn Store, days: u32, today: i64) -> Result<Summa
     }
     let mut answers = answers.into_iter();
     let mut next = move || answers.next().unwrap_or_default();
-    let installations = next().into_iter().next().and_then(|row| row.first().map(Cell::as_i64));
+    let installations = next()
+        .into_iter()
+        .next()
+        .and_then(|row| row.first().map(Cell::as_i64));
     Ok(Summary {
         days,
         from: format_day(from),

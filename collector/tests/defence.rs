@@ -60,7 +60,14 @@ fn strings_are_scrubbed_again_unknown_fields_dropped_and_lengths_bounded() {
     assert_eq!(post_json(&collector.events_url(), &body).0, 200);
 
     let stored = everything_stored(&path);
-    for secret in ["alice", "hunter2", "203.0.113.9", "127.0.0.1", "/home/", "client_address"] {
+    for secret in [
+        "alice",
+        "hunter2",
+        "203.0.113.9",
+        "127.0.0.1",
+        "/home/",
+        "client_address",
+    ] {
         assert!(!stored.contains(secret), "{secret} stored: {stored}");
     }
     let conn = rusqlite::Connection::open(&path).unwrap();
@@ -76,7 +83,10 @@ fn strings_are_scrubbed_again_unknown_fields_dropped_and_lengths_bounded() {
     let metadata: Value = serde_json::from_str(&metadata).unwrap();
     assert_eq!(metadata["duration_ms"], json!(5));
     assert!(metadata.get("password").is_none() && metadata.get("nested").is_none());
-    assert!(metadata.get("success").is_none(), "a built-in key of the wrong type");
+    assert!(
+        metadata.get("success").is_none(),
+        "a built-in key of the wrong type"
+    );
     let (message, trace): (String, String) = conn
         .query_row(
             "SELECT error_message, stack_trace FROM events WHERE event_type = 'error'",
@@ -87,12 +97,23 @@ fn strings_are_scrubbed_again_unknown_fields_dropped_and_lengths_bounded() {
     assert!(message.len() <= 1024 && trace.len() <= 8 * 1024);
     assert!(message.ends_with("…[truncated]"));
     let tags: String = conn
-        .query_row("SELECT attributes FROM events WHERE event_type = 'performance'", [], |row| row.get(0))
+        .query_row(
+            "SELECT attributes FROM events WHERE event_type = 'performance'",
+            [],
+            |row| row.get(0),
+        )
         .unwrap();
     let tags: Value = serde_json::from_str(&tags).unwrap();
     assert!(tags.get("api_token").is_none());
-    assert_eq!(tags["user_id"], json!("a".repeat(64)), "a hashed tag stays as it was");
+    assert_eq!(
+        tags["user_id"],
+        json!("a".repeat(64)),
+        "a hashed tag stays as it was"
+    );
 }
+
+/// Extra request headers.
+type Headers = Vec<(&'static str, &'static str)>;
 
 /// Peak resident memory of a process, in KiB.
 fn peak_kib(pid: u32) -> u64 {
@@ -107,11 +128,28 @@ fn a_flood_of_hostile_bodies_gets_4xx_in_bounded_memory() {
     let url = Arc::new(collector.events_url());
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     std::io::Write::write_all(&mut gz, &vec![b'['; 16 * 1024 * 1024]).unwrap();
-    let bodies: Arc<Vec<(Vec<u8>, Vec<(&str, &str)>)>> = Arc::new(vec![
-        (format!("[{}]", "0,".repeat(500_000) + "0").into_bytes(), vec![]),
+    let bodies: Arc<Vec<(Vec<u8>, Headers)>> = Arc::new(vec![
+        (
+            format!("[{}]", "0,".repeat(500_000) + "0").into_bytes(),
+            vec![],
+        ),
         ("[".repeat(1_000_000).into_bytes(), vec![]),
-        (format!(r#"{{"version":"1.0","timestamp":1,"events":[{}{{}}]}}"#, "{},".repeat(300_000)).into_bytes(), vec![]),
-        (format!(r#"{{"version":"1.0","timestamp":1,"events":[],"s":"{}"}}"#, "x".repeat(1_000_000)).into_bytes(), vec![]),
+        (
+            format!(
+                r#"{{"version":"1.0","timestamp":1,"events":[{}{{}}]}}"#,
+                "{},".repeat(300_000)
+            )
+            .into_bytes(),
+            vec![],
+        ),
+        (
+            format!(
+                r#"{{"version":"1.0","timestamp":1,"events":[],"s":"{}"}}"#,
+                "x".repeat(1_000_000)
+            )
+            .into_bytes(),
+            vec![],
+        ),
         (gz.finish().unwrap(), vec![("Content-Encoding", "gzip")]),
         (vec![b'x'; 2 * 1024 * 1024], vec![]),
     ]);
@@ -164,14 +202,22 @@ fn sigterm_stops_accepting_and_finishes_what_it_accepted() {
             })
         })
         .collect();
-    assert!(support::eventually(|| accepted.load(Ordering::SeqCst) >= 2_000));
+    assert!(support::eventually(
+        || accepted.load(Ordering::SeqCst) >= 2_000
+    ));
     assert!(collector.terminate(), "exit status after SIGTERM");
     for sender in senders {
         sender.join().unwrap();
     }
     let conn = rusqlite::Connection::open(&path).unwrap();
-    let stored: i64 = conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0)).unwrap();
-    assert_eq!(stored, accepted.load(Ordering::SeqCst), "every acknowledged event is stored");
+    let stored: i64 = conn
+        .query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        stored,
+        accepted.load(Ordering::SeqCst),
+        "every acknowledged event is stored"
+    );
 }
 
 #[test]
@@ -183,10 +229,20 @@ fn the_library_client_sends_to_it() {
     config.set_salt("collector-test").unwrap();
     let client = mycelium_telemetry::Client::new(&config);
     for _ in 0..3 {
-        client.track_agent_usage("alice@example.com", "summarize", Some(r#"{"duration_ms": 5}"#)).unwrap();
+        client
+            .track_agent_usage(
+                "alice@example.com",
+                "summarize",
+                Some(r#"{"duration_ms": 5}"#),
+            )
+            .unwrap();
     }
-    client.track_performance("latency", 12.5, Some("ms"), None).unwrap();
-    client.track_error("ValueError", "bad input from alice@example.com", None, None).unwrap();
+    client
+        .track_performance("latency", 12.5, Some("ms"), None)
+        .unwrap();
+    client
+        .track_error("ValueError", "bad input from alice@example.com", None, None)
+        .unwrap();
     client.track_system_info().unwrap();
     client.flush(Duration::from_secs(10)).unwrap();
     client.shutdown(Duration::from_secs(2));

@@ -32,7 +32,11 @@ pub async fn summary(
 ) -> Response {
     if !dashboard_allowed(&state, &headers) {
         let body = Json(json!({"error": "missing or wrong dashboard token"}));
-        return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], body)
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            body,
+        )
             .into_response();
     }
     let days = match params.days.as_deref().map(str::parse::<u32>) {
@@ -48,7 +52,12 @@ pub async fn summary(
         Err(error) => {
             eprintln!("mycelium-collector: summary: {error}");
             let body = Json(json!({"error": "storage unavailable"}));
-            (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, "5")], body).into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, "5")],
+                body,
+            )
+                .into_response()
         }
     }
 }
@@ -63,7 +72,10 @@ pub async fn healthz(Extract(state): Extract<State>) -> Response {
 
 pub async fn metrics(Extract(state): Extract<State>) -> Response {
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         state.metrics.render(),
     )
         .into_response()

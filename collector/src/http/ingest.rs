@@ -66,29 +66,49 @@ pub async fn ingest(
             response
         }
     };
-    state.metrics.request_seconds.observe(started.elapsed().as_secs_f64());
+    state
+        .metrics
+        .request_seconds
+        .observe(started.elapsed().as_secs_f64());
     answer
 }
 
 async fn handle(state: &State, peer: SocketAddr, request: Request) -> Result<Stored, Refusal> {
     let (parts, body) = request.into_parts();
     let Some(token) = state.ingest_tokens.check(&parts.headers) else {
-        return Err(refuse(StatusCode::UNAUTHORIZED, "unauthorized", "missing or wrong ingest token"));
+        return Err(refuse(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "missing or wrong ingest token",
+        ));
     };
-    let limited = state.per_address.take(Key::Address(peer.ip())).and_then(|()| {
-        if token.is_empty() {
-            Ok(())
-        } else {
-            state.per_token.take(Key::token(token))
-        }
-    });
+    let limited = state
+        .per_address
+        .take(Key::Address(peer.ip()))
+        .and_then(|()| {
+            if token.is_empty() {
+                Ok(())
+            } else {
+                state.per_token.take(Key::token(token))
+            }
+        });
     if let Err(seconds) = limited {
-        let mut refusal = refuse(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many requests");
+        let mut refusal = refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "too many requests",
+        );
         refusal.retry_after = Some(seconds);
         return Err(refusal);
     }
     check_content_type(&parts.headers)?;
-    let too_large = || refuse(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "body over 1 MiB (8 MiB decompressed)");
+    let too_large = || {
+        refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            "body over 1 MiB (8 MiB decompressed)",
+        )
+    };
     let declared = parts
         .headers
         .get(header::CONTENT_LENGTH)
@@ -98,7 +118,11 @@ async fn handle(state: &State, peer: SocketAddr, request: Request) -> Result<Sto
     }
     let batch = {
         // Held while the body is in memory: bounds how many bodies are at once.
-        let _permit = state.ingest_permits.acquire().await.map_err(|_| unavailable())?;
+        let _permit = state
+            .ingest_permits
+            .acquire()
+            .await
+            .map_err(|_| unavailable())?;
         let raw = read_body(body).await.map_err(|_| too_large())?;
         let encoding = parts
             .headers
@@ -111,15 +135,22 @@ async fn handle(state: &State, peer: SocketAddr, request: Request) -> Result<Sto
                 "unsupported_encoding",
                 "Content-Encoding must be gzip or absent",
             ),
-            BodyError::BadGzip => refuse(StatusCode::BAD_REQUEST, "invalid", "body is not valid gzip"),
+            BodyError::BadGzip => {
+                refuse(StatusCode::BAD_REQUEST, "invalid", "body is not valid gzip")
+            }
         })?;
         drop(raw);
-        parse_batch(&decoded).map_err(|reason| refuse(StatusCode::BAD_REQUEST, "invalid", reason))?
+        parse_batch(&decoded)
+            .map_err(|reason| refuse(StatusCode::BAD_REQUEST, "invalid", reason))?
     };
     let stored_at = Instant::now();
     let stored = if batch.deletion_request {
         let id = batch.installation_id.clone().unwrap_or_default();
-        let deleted = state.store.delete_installation(id).await.map(|_| Stored::Accepted(0));
+        let deleted = state
+            .store
+            .delete_installation(id)
+            .await
+            .map(|_| Stored::Accepted(0));
         if deleted.is_ok() {
             state.metrics.deletions.inc();
         }
@@ -127,7 +158,10 @@ async fn handle(state: &State, peer: SocketAddr, request: Request) -> Result<Sto
     } else {
         state.store.ingest(batch, now_seconds()).await
     };
-    state.metrics.storage_seconds.observe(stored_at.elapsed().as_secs_f64());
+    state
+        .metrics
+        .storage_seconds
+        .observe(stored_at.elapsed().as_secs_f64());
     let stored = stored.map_err(|error| {
         eprintln!("mycelium-collector: {error}");
         unavailable()
@@ -144,7 +178,11 @@ async fn handle(state: &State, peer: SocketAddr, request: Request) -> Result<Sto
 }
 
 fn unavailable() -> Refusal {
-    let mut refusal = refuse(StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable", "storage unavailable");
+    let mut refusal = refuse(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "storage_unavailable",
+        "storage unavailable",
+    );
     refusal.retry_after = Some(5);
     refusal
 }

@@ -34,7 +34,9 @@ fn gunzip(body: &[u8]) -> Result<Vec<u8>, BodyError> {
     let mut out = Vec::with_capacity(body.len().saturating_mul(4).min(MAX_DECOMPRESSED_BYTES));
     // One byte more than allowed tells "exactly at the bound" from "over it".
     let mut limited = GzDecoder::new(body).take(MAX_DECOMPRESSED_BYTES as u64 + 1);
-    limited.read_to_end(&mut out).map_err(|_| BodyError::BadGzip)?;
+    limited
+        .read_to_end(&mut out)
+        .map_err(|_| BodyError::BadGzip)?;
     if out.len() > MAX_DECOMPRESSED_BYTES {
         return Err(BodyError::TooLarge);
     }

@@ -57,7 +57,9 @@ fn scrub_event(event_type: &'static str, event: WireEvent) -> Event {
         error_type: name(event.error_type),
         error_message: bounded(event.error_message, MAX_MESSAGE_BYTES),
         stack_trace: bounded(event.stack_trace, MAX_STACK_TRACE_BYTES),
-        attributes: attributes.filter(|map| !map.is_empty()).map(|map| Value::Object(map).to_string()),
+        attributes: attributes
+            .filter(|map| !map.is_empty())
+            .map(|map| Value::Object(map).to_string()),
         platform: name(event.platform),
         platform_version: name(event.platform_version),
         arch: name(event.arch),

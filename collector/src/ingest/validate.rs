@@ -25,7 +25,10 @@ pub fn check(batch: WireBatch) -> Result<Checked, String> {
     if !batch.timestamp.is_finite() {
         return Err("timestamp must be a finite number".into());
     }
-    for (name, id) in [("installation_id", &batch.installation_id), ("batch_id", &batch.batch_id)] {
+    for (name, id) in [
+        ("installation_id", &batch.installation_id),
+        ("batch_id", &batch.batch_id),
+    ] {
         if id.as_deref().is_some_and(|id| !is_hex32(id)) {
             return Err(format!("{name} must be 32 lowercase hex digits"));
         }

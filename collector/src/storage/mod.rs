@@ -89,8 +89,12 @@ pub trait Store: Send + Sync + 'static {
     fn retain(&self, first_kept_day: i64) -> BoxFuture<'_, Result<u64>>;
 
     /// Runs one query of `docs/queries.sql` with `$1` = first day and `$2` = last day.
-    fn query(&self, sql: &'static str, from_day: i64, to_day: i64)
-        -> BoxFuture<'_, Result<Vec<Vec<Cell>>>>;
+    fn query(
+        &self,
+        sql: &'static str,
+        from_day: i64,
+        to_day: i64,
+    ) -> BoxFuture<'_, Result<Vec<Vec<Cell>>>>;
 
     /// True when the storage answers.
     fn healthy(&self) -> BoxFuture<'_, bool>;

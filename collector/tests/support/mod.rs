@@ -32,7 +32,10 @@ fn postgres_server() -> &'static str {
             BufReader::new(child.stdout.take().expect("stdout"))
                 .read_line(&mut line)
                 .expect("the server's URL");
-            assert!(line.starts_with("postgres://"), "postgres.sh failed: {line:?}");
+            assert!(
+                line.starts_with("postgres://"),
+                "postgres.sh failed: {line:?}"
+            );
             let stdin = child.stdin.take().expect("stdin");
             // Reaped by the OS after exit; the script outlives this process only to clean up.
             std::mem::forget(child);
@@ -64,7 +67,10 @@ pub fn postgres_database() -> String {
             .await
             .expect("create database");
     });
-    format!("{}/{name}", server.rsplit_once('/').expect("URL with a database").0)
+    format!(
+        "{}/{name}",
+        server.rsplit_once('/').expect("URL with a database").0
+    )
 }
 
 /// A `mycelium-collector` process on a free loopback port, stopped (SIGTERM) when dropped.
@@ -103,7 +109,10 @@ impl Collector {
     pub fn terminate(&mut self) -> bool {
         // SAFETY: kill(2) on our own child's pid.
         unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
-        self.child.wait().map(|status| status.success()).unwrap_or(false)
+        self.child
+            .wait()
+            .map(|status| status.success())
+            .unwrap_or(false)
     }
 }
 
@@ -138,7 +147,10 @@ pub fn post_json(url: &str, batch: &Value) -> (i32, Value) {
 
 pub fn get(url: &str) -> (i32, String) {
     let response = minreq::get(url).with_timeout(30).send().expect("GET");
-    (response.status_code, response.as_str().unwrap_or("").to_owned())
+    (
+        response.status_code,
+        response.as_str().unwrap_or("").to_owned(),
+    )
 }
 
 /// A random 32-hex id (good enough for tests: time and a counter).

@@ -23,8 +23,12 @@ pub struct PgStore {
     partitions: Mutex<HashSet<i64>>,
 }
 
-fn failed(error: impl std::fmt::Display) -> StorageError {
-    StorageError(error.to_string())
+fn failed(error: impl std::error::Error) -> StorageError {
+    // tokio-postgres says only "db error" at the top; the server's message is the source.
+    match error.source() {
+        Some(source) => StorageError(format!("{error}: {source}")),
+        None => StorageError(error.to_string()),
+    }
 }
 
 impl PgStore {
@@ -55,8 +59,17 @@ impl PgStore {
         Ok(store)
     }
 
-    async fn ensure_partition(&self, client: &mut deadpool_postgres::Client, day: i64) -> Result<()> {
-        if self.partitions.lock().expect("partitions lock").contains(&day) {
+    async fn ensure_partition(
+        &self,
+        client: &mut deadpool_postgres::Client,
+        day: i64,
+    ) -> Result<()> {
+        if self
+            .partitions
+            .lock()
+            .expect("partitions lock")
+            .contains(&day)
+        {
             return Ok(());
         }
         let tx = client.transaction().await.map_err(failed)?;
@@ -74,17 +87,39 @@ impl PgStore {
         Ok(())
     }
 
-    async fn ingest_batch(&self, mut batch: Batch, received: f64) -> Result<Stored> {
+    async fn ingest_batch(&self, batch: Batch, received: f64) -> Result<Stored> {
         let day = day_of(received);
+        match self.ingest_once(&batch, day).await {
+            // Another collector's retention dropped a partition this one remembered (only a
+            // day past the retention, so only when batches are stored as received long ago).
+            Err(error) if error.0.contains("no partition of relation") => {
+                self.partitions
+                    .lock()
+                    .expect("partitions lock")
+                    .remove(&day);
+                self.ingest_once(&batch, day).await
+            }
+            other => other,
+        }
+    }
+
+    async fn ingest_once(&self, batch: &Batch, day: i64) -> Result<Stored> {
         let mut client = self.pool.get().await.map_err(failed)?;
         self.ensure_partition(&mut client, day).await?;
         let tx = client.transaction().await.map_err(failed)?;
         if let Some(batch_id) = &batch.batch_id {
             let statement = tx
-                .prepare_cached("INSERT INTO batches (batch_id, day) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .prepare_cached(
+                    "INSERT INTO batches (batch_id, day) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                )
                 .await
                 .map_err(failed)?;
-            if tx.execute(&statement, &[batch_id, &day]).await.map_err(failed)? == 0 {
+            if tx
+                .execute(&statement, &[batch_id, &day])
+                .await
+                .map_err(failed)?
+                == 0
+            {
                 return Ok(Stored::Duplicate);
             }
         }
@@ -100,8 +135,13 @@ impl PgStore {
                     )
                     .await
                     .map_err(failed)?;
-                let values: [&(dyn tokio_postgres::types::ToSql + Sync); 5] =
-                    [id, &origin.platform, &origin.library_version, &origin.runtime, &day];
+                let values: [&(dyn tokio_postgres::types::ToSql + Sync); 5] = [
+                    id,
+                    &origin.platform,
+                    &origin.library_version,
+                    &origin.runtime,
+                    &day,
+                ];
                 tx.execute(&statement, &values).await.map_err(failed)?;
                 Some(origin)
             }
@@ -113,19 +153,22 @@ impl PgStore {
                     )
                     .await
                     .map_err(failed)?;
-                tx.query_opt(&statement, &[id]).await.map_err(failed)?.map(|row| Origin {
-                    platform: row.get(0),
-                    library_version: row.get(1),
-                    runtime: row.get(2),
-                })
+                tx.query_opt(&statement, &[id])
+                    .await
+                    .map_err(failed)?
+                    .map(|row| Origin {
+                        platform: row.get(0),
+                        library_version: row.get(1),
+                        runtime: row.get(2),
+                    })
             }
             (None, None) => None,
         };
-        if let Some(origin) = origin {
-            batch.apply_origin(&origin);
-        }
-        let statement = tx.prepare_cached(schema::INSERT_EVENTS).await.map_err(failed)?;
-        let columns = read::Columns::of(&batch.events);
+        let statement = tx
+            .prepare_cached(schema::INSERT_EVENTS)
+            .await
+            .map_err(failed)?;
+        let columns = read::Columns::of(&batch.events, origin.as_ref());
         let mut values = vec![
             &day as &(dyn tokio_postgres::types::ToSql + Sync),
             &batch.installation_id,
@@ -139,9 +182,15 @@ impl PgStore {
     async fn retain_days(&self, first_kept_day: i64) -> Result<u64> {
         let client = self.pool.get().await.map_err(failed)?;
         let mut deleted = 0u64;
-        for row in client.query(schema::LIST_PARTITIONS, &[]).await.map_err(failed)? {
+        for row in client
+            .query(schema::LIST_PARTITIONS, &[])
+            .await
+            .map_err(failed)?
+        {
             let name: String = row.get(0);
-            let Some(day) = schema::partition_day(&name) else { continue };
+            let Some(day) = schema::partition_day(&name) else {
+                continue;
+            };
             if day >= first_kept_day {
                 continue;
             }
@@ -155,7 +204,10 @@ impl PgStore {
                 .batch_execute(&format!("DROP TABLE IF EXISTS {name}"))
                 .await
                 .map_err(failed)?;
-            self.partitions.lock().expect("partitions lock").remove(&day);
+            self.partitions
+                .lock()
+                .expect("partitions lock")
+                .remove(&day);
             deleted += count as u64;
         }
         client
@@ -163,7 +215,10 @@ impl PgStore {
             .await
             .map_err(failed)?;
         client
-            .execute("DELETE FROM installations WHERE day < $1", &[&first_kept_day])
+            .execute(
+                "DELETE FROM installations WHERE day < $1",
+                &[&first_kept_day],
+            )
             .await
             .map_err(failed)?;
         Ok(deleted)
@@ -183,9 +238,12 @@ impl Store for PgStore {
                 .execute("DELETE FROM events WHERE installation_id = $1", &[&id])
                 .await
                 .map_err(failed)?;
-            tx.execute("DELETE FROM installations WHERE installation_id = $1", &[&id])
-                .await
-                .map_err(failed)?;
+            tx.execute(
+                "DELETE FROM installations WHERE installation_id = $1",
+                &[&id],
+            )
+            .await
+            .map_err(failed)?;
             tx.commit().await.map_err(failed)?;
             Ok(events)
         })
@@ -195,7 +253,12 @@ impl Store for PgStore {
         Box::pin(self.retain_days(first_kept_day))
     }
 
-    fn query(&self, sql: &'static str, from: i64, to: i64) -> BoxFuture<'_, Result<Vec<Vec<Cell>>>> {
+    fn query(
+        &self,
+        sql: &'static str,
+        from: i64,
+        to: i64,
+    ) -> BoxFuture<'_, Result<Vec<Vec<Cell>>>> {
         Box::pin(async move {
             let client = self.pool.get().await.map_err(failed)?;
             read::query(&client, sql, from, to).await

@@ -3,8 +3,8 @@
 
 use tokio_postgres::types::{ToSql, Type};
 
-use crate::ingest::Event;
-use crate::storage::{Cell, Result, StorageError};
+use crate::ingest::{Event, Origin};
+use crate::storage::{Cell, Result};
 
 type Param<'a> = &'a (dyn ToSql + Sync);
 
@@ -16,7 +16,12 @@ pub struct Columns {
 }
 
 impl Columns {
-    pub fn of(events: &[Event]) -> Self {
+    /// `origin` fills in where the installation runs for events that do not say it.
+    pub fn of(events: &[Event], origin: Option<&Origin>) -> Self {
+        let from_origin = |own: &Option<String>, pick: fn(&Origin) -> &Option<String>| {
+            own.clone()
+                .or_else(|| origin.and_then(|origin| pick(origin).clone()))
+        };
         let mut columns = Columns {
             ts: Vec::with_capacity(events.len()),
             value: Vec::with_capacity(events.len()),
@@ -35,11 +40,11 @@ impl Columns {
                 event.error_message.clone(),
                 event.stack_trace.clone(),
                 event.attributes.clone(),
-                event.platform.clone(),
+                from_origin(&event.platform, |o| &o.platform),
                 event.platform_version.clone(),
                 event.arch.clone(),
-                event.library_version.clone(),
-                event.runtime.clone(),
+                from_origin(&event.library_version, |o| &o.library_version),
+                from_origin(&event.runtime, |o| &o.runtime),
             ];
             for (column, text) in columns.text.iter_mut().zip(texts) {
                 column.push(text);
@@ -52,8 +57,22 @@ impl Columns {
     pub fn as_params(&self) -> Vec<Param<'_>> {
         let t = &self.text;
         vec![
-            &self.ts, &t[0], &t[1], &t[2], &t[3], &self.value, &t[4], &t[5], &t[6], &t[7], &t[8],
-            &t[9], &t[10], &t[11], &t[12], &t[13],
+            &self.ts,
+            &t[0],
+            &t[1],
+            &t[2],
+            &t[3],
+            &self.value,
+            &t[4],
+            &t[5],
+            &t[6],
+            &t[7],
+            &t[8],
+            &t[9],
+            &t[10],
+            &t[11],
+            &t[12],
+            &t[13],
         ]
     }
 }
@@ -64,22 +83,26 @@ pub async fn query(
     from: i64,
     to: i64,
 ) -> Result<Vec<Vec<Cell>>> {
-    let statement = client.prepare(sql).await.map_err(|e| StorageError(e.to_string()))?;
+    let statement = client.prepare(sql).await.map_err(super::failed)?;
     let days = [&from as Param, &to as Param];
     let wanted = statement.params().len();
     let rows = client
         .query(&statement, &days[..wanted])
         .await
-        .map_err(|e| StorageError(e.to_string()))?;
+        .map_err(super::failed)?;
     let mut answer = Vec::with_capacity(rows.len());
     for row in rows {
         let mut cells = Vec::with_capacity(row.len());
         for (index, column) in row.columns().iter().enumerate() {
             let cell = match *column.type_() {
                 Type::INT8 => row.get::<_, Option<i64>>(index).map(Cell::Int),
-                Type::INT4 => row.get::<_, Option<i32>>(index).map(|n| Cell::Int(n.into())),
+                Type::INT4 => row
+                    .get::<_, Option<i32>>(index)
+                    .map(|n| Cell::Int(n.into())),
                 Type::FLOAT8 => row.get::<_, Option<f64>>(index).map(Cell::Real),
-                Type::FLOAT4 => row.get::<_, Option<f32>>(index).map(|x| Cell::Real(x.into())),
+                Type::FLOAT4 => row
+                    .get::<_, Option<f32>>(index)
+                    .map(|x| Cell::Real(x.into())),
                 _ => row.get::<_, Option<String>>(index).map(Cell::Text),
             };
             cells.push(cell.unwrap_or(Cell::Null));

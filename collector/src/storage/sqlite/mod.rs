@@ -63,8 +63,13 @@ impl SqliteStore {
         let sender = self.jobs.lock().expect("jobs lock").clone();
         let sender = sender.ok_or_else(|| StorageError("closed".into()))?;
         let (reply, answer) = oneshot::channel();
-        sender.send(job(reply)).await.map_err(|_| StorageError("writer stopped".into()))?;
-        answer.await.map_err(|_| StorageError("writer stopped".into()))?
+        sender
+            .send(job(reply))
+            .await
+            .map_err(|_| StorageError("writer stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| StorageError("writer stopped".into()))?
     }
 }
 
@@ -82,8 +87,9 @@ impl Store for SqliteStore {
             // Step by step through the queue: batches queued meanwhile go in between steps.
             let mut deleted = 0;
             loop {
-                let (events, more) =
-                    self.send(|reply| Job::RetainChunk(first_kept_day, reply)).await?;
+                let (events, more) = self
+                    .send(|reply| Job::RetainChunk(first_kept_day, reply))
+                    .await?;
                 deleted += events;
                 if !more {
                     return Ok(deleted);
@@ -92,7 +98,12 @@ impl Store for SqliteStore {
         })
     }
 
-    fn query(&self, sql: &'static str, from: i64, to: i64) -> BoxFuture<'_, Result<Vec<Vec<Cell>>>> {
+    fn query(
+        &self,
+        sql: &'static str,
+        from: i64,
+        to: i64,
+    ) -> BoxFuture<'_, Result<Vec<Vec<Cell>>>> {
         Box::pin(async move {
             match &self.path {
                 Some(path) => {
@@ -107,7 +118,11 @@ impl Store for SqliteStore {
     }
 
     fn healthy(&self) -> BoxFuture<'_, bool> {
-        Box::pin(async move { self.send(|reply| Job::Query("SELECT 1", 0, 0, reply)).await.is_ok() })
+        Box::pin(async move {
+            self.send(|reply| Job::Query("SELECT 1", 0, 0, reply))
+                .await
+                .is_ok()
+        })
     }
 
     fn close(&self) -> BoxFuture<'_, ()> {
@@ -145,7 +160,9 @@ fn run_group(conn: &Connection, group: Vec<Job>) {
             continue;
         }
         answers.push(match job {
-            Job::Ingest(batch, received, reply) => answer(reply, write::ingest(conn, batch, received)),
+            Job::Ingest(batch, received, reply) => {
+                answer(reply, write::ingest(conn, batch, received))
+            }
             Job::Delete(id, reply) => answer(reply, write::delete_installation(conn, &id)),
             Job::RetainChunk(day, reply) => answer(reply, write::retain_chunk(conn, day)),
             Job::Query(sql, from, to, reply) => answer(reply, read::query(conn, sql, from, to)),
@@ -154,7 +171,10 @@ fn run_group(conn: &Connection, group: Vec<Job>) {
     if began.is_err() {
         return;
     }
-    let committed = conn.execute_batch("COMMIT").err().map(|error| error.to_string());
+    let committed = conn
+        .execute_batch("COMMIT")
+        .err()
+        .map(|error| error.to_string());
     if committed.is_some() {
         let _ = conn.execute_batch("ROLLBACK");
     }

@@ -23,7 +23,9 @@ pub fn ingest(conn: &Connection, mut batch: Batch, received: f64) -> rusqlite::R
 fn ingest_inner(conn: &Connection, batch: &mut Batch, day: i64) -> rusqlite::Result<Stored> {
     if let Some(batch_id) = &batch.batch_id {
         let inserted = conn
-            .prepare_cached("INSERT INTO batches (batch_id, day) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?
+            .prepare_cached(
+                "INSERT INTO batches (batch_id, day) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            )?
             .execute(params![batch_id, day])?;
         if inserted == 0 {
             return Ok(Stored::Duplicate);
