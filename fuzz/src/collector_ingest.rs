@@ -10,8 +10,12 @@ const MAX_NAME_BYTES: usize = 128;
 
 pub fn check(data: &[u8]) {
     let encoding = data.starts_with(&[0x1f, 0x8b]).then_some("gzip");
-    let Ok(body) = decode_body(encoding, data) else { return };
-    let Ok(batch) = parse_batch(&body) else { return };
+    let Ok(body) = decode_body(encoding, data) else {
+        return;
+    };
+    let Ok(batch) = parse_batch(&body) else {
+        return;
+    };
     assert!(batch.events.len() <= 1_000);
     assert!(!batch.events.is_empty() || batch.deletion_request);
     for event in &batch.events {
