@@ -54,14 +54,13 @@ fn main() {
     let base = line.trim().rsplit(' ').next().unwrap().to_owned();
     let url = format!("{base}/v1/events");
 
-    let label = if backend == "sqlite" { "SQLite" } else { "PostgreSQL" };
-    let (stored, _) = phase(&base, &url, processes, 0, seconds);
+    let (stored, p99_flat_out) = phase(&base, &url, processes, 0, seconds);
     println!(
-        r#"{{"name": "collector, {label}: events stored per second, batches of 100, {processes} library client processes", "value": {stored:.0}, "unit": "events/s"}}"#
+        r#"{{"name": "collector/{backend}/throughput", "value": {stored:.0}, "unit": "events/s", "processes": {processes}, "seconds": {seconds}, "p99_ms": {p99_flat_out}}}"#
     );
     let (paced, p99) = phase(&base, &url, processes, HALF_RATE / processes, seconds);
     println!(
-        r#"{{"name": "collector, {label}: p99 ingest request time at {HALF_RATE} events/s offered (stored {paced:.0}/s)", "value": {p99}, "unit": "ms"}}"#
+        r#"{{"name": "collector/{backend}/p99_half_rate", "value": {p99}, "unit": "ms", "offered": {HALF_RATE}, "stored": {paced:.0}}}"#
     );
     unsafe { libc::kill(collector.id() as i32, libc::SIGTERM) };
     collector.wait().unwrap();
