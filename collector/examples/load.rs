@@ -35,7 +35,10 @@ fn main() {
 
     let dir = tempfile::tempdir().unwrap();
     let (storage, _postgres) = match backend.as_str() {
-        "sqlite" => (format!("sqlite:{}", dir.path().join("load.db").display()), None),
+        "sqlite" => (
+            format!("sqlite:{}", dir.path().join("load.db").display()),
+            None,
+        ),
         "postgres" => {
             let (url, server) = postgres();
             (url, Some(server))
@@ -43,14 +46,28 @@ fn main() {
         other => panic!("unknown backend {other}: sqlite or postgres"),
     };
     let exe = std::env::current_exe().unwrap();
-    let collector_exe = exe.parent().unwrap().parent().unwrap().join("mycelium-collector");
+    let collector_exe = exe
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("mycelium-collector");
     let mut collector = Command::new(&collector_exe)
-        .args(["--listen", "127.0.0.1:0", "--rate-per-address", "0", "--storage", &storage])
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--rate-per-address",
+            "0",
+            "--storage",
+            &storage,
+        ])
         .stdout(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("{}: {e}", collector_exe.display()));
     let mut line = String::new();
-    BufReader::new(collector.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(collector.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let base = line.trim().rsplit(' ').next().unwrap().to_owned();
     let url = format!("{base}/v1/events");
 
@@ -108,15 +125,24 @@ struct Snapshot {
 fn metrics(base: &str) -> Snapshot {
     let text = minreq::get(format!("{base}/metrics")).send().unwrap();
     let text = text.as_str().unwrap().to_owned();
-    let mut snapshot = Snapshot { events: 0.0, buckets: Vec::new() };
+    let mut snapshot = Snapshot {
+        events: 0.0,
+        buckets: Vec::new(),
+    };
     for line in text.lines() {
-        let Some((name, value)) = line.rsplit_once(' ') else { continue };
+        let Some((name, value)) = line.rsplit_once(' ') else {
+            continue;
+        };
         let value: f64 = value.parse().unwrap_or(0.0);
         if name == "mycelium_collector_events_accepted_total" {
             snapshot.events = value;
-        } else if let Some(rest) = name.strip_prefix("mycelium_collector_ingest_request_seconds_bucket{le=\"") {
+        } else if let Some(rest) =
+            name.strip_prefix("mycelium_collector_ingest_request_seconds_bucket{le=\"")
+        {
             let le = rest.trim_end_matches("\"}");
-            snapshot.buckets.push((le.parse().unwrap_or(f64::INFINITY), value));
+            snapshot
+                .buckets
+                .push((le.parse().unwrap_or(f64::INFINITY), value));
         }
     }
     snapshot
@@ -136,7 +162,11 @@ fn client(url: &str, rate: u64, seconds: u64) {
     while started.elapsed() < Duration::from_secs(seconds) {
         for _ in 0..100 {
             client
-                .track_agent_usage("agent-7", "summarize", Some(r#"{"duration_ms": 41, "success": true}"#))
+                .track_agent_usage(
+                    "agent-7",
+                    "summarize",
+                    Some(r#"{"duration_ms": 41, "success": true}"#),
+                )
                 .unwrap();
         }
         tracked += 100;
@@ -172,7 +202,9 @@ fn postgres() -> (String, Child) {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     assert!(line.starts_with("postgres://"), "postgres.sh: {line:?}");
     (line.trim().to_owned(), child)
 }

@@ -16,6 +16,9 @@ use crate::cli::Config;
 use crate::metrics::Metrics;
 use crate::storage::SharedStore;
 
+/// For the dashboard's route: whether a request carries the dashboard token (or none is set).
+pub use api::dashboard_allowed;
+
 /// Ingest requests decoded and parsed at once: with at most 1 MiB read and 8 MiB decoded each,
 /// this bounds the memory a flood of large bodies can take.
 const INGEST_AT_ONCE: usize = 32;
