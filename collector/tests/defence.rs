@@ -9,16 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use support::{agent_usage, batch, get, post, post_json, Collector};
-
-fn sqlite_collector(extra: &[&str]) -> (tempfile::TempDir, String, Collector) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("t.db").display().to_string();
-    let storage = format!("sqlite:{path}");
-    let mut args = vec!["--storage", storage.as_str()];
-    args.extend_from_slice(extra);
-    (dir, path.clone(), Collector::start(&args))
-}
+use support::{agent_usage, batch, get, post, post_json, sqlite_collector};
 
 /// Every text value stored in every table, one string.
 fn everything_stored(path: &str) -> String {

@@ -8,17 +8,7 @@ use std::io::Write;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use serde_json::{json, Value};
-use support::{agent_usage, batch, get, hex_id, post, post_json, system_info, Collector};
-
-fn sqlite_collector(extra: &[&str]) -> (tempfile::TempDir, String, Collector) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("t.db").display().to_string();
-    let storage = format!("sqlite:{path}");
-    let mut args = vec!["--storage", storage.as_str()];
-    args.extend_from_slice(extra);
-    let collector = Collector::start(&args);
-    (dir, path, collector)
-}
+use support::{agent_usage, batch, get, hex_id, post, post_json, sqlite_collector, system_info};
 
 fn count(path: &str, sql: &str) -> i64 {
     let conn = rusqlite::Connection::open(path).unwrap();

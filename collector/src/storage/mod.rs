@@ -17,6 +17,8 @@ use crate::ingest::Batch;
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub type SharedStore = Arc<dyn Store>;
+/// A query's answer, row by row.
+pub type Rows = Vec<Vec<Cell>>;
 
 /// What storing one batch did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,12 +91,7 @@ pub trait Store: Send + Sync + 'static {
     fn retain(&self, first_kept_day: i64) -> BoxFuture<'_, Result<u64>>;
 
     /// Runs one query of `docs/queries.sql` with `$1` = first day and `$2` = last day.
-    fn query(
-        &self,
-        sql: &'static str,
-        from_day: i64,
-        to_day: i64,
-    ) -> BoxFuture<'_, Result<Vec<Vec<Cell>>>>;
+    fn query(&self, sql: &'static str, from_day: i64, to_day: i64) -> BoxFuture<'_, Result<Rows>>;
 
     /// True when the storage answers.
     fn healthy(&self) -> BoxFuture<'_, bool>;
@@ -120,3 +117,51 @@ pub async fn open(url: &str, pool_size: usize) -> Result<SharedStore> {
 pub const EVENT_COLUMNS: &str = "day, ts, installation_id, event_type, operation, agent_id_hash, \
      metric_name, value, unit, error_type, error_message, stack_trace, attributes, platform, \
      platform_version, arch, library_version, runtime";
+
+/// The tables both backends keep, with `{int}` and `{real}` for the dialect's whole-number and
+/// floating-point types and `{events_suffix}` for what follows `events` (its partitioning).
+const TABLES: &str = "
+CREATE TABLE IF NOT EXISTS events (
+    day {int} NOT NULL,
+    ts {real} NOT NULL,
+    installation_id TEXT,
+    event_type TEXT NOT NULL,
+    operation TEXT,
+    agent_id_hash TEXT,
+    metric_name TEXT,
+    value {real},
+    unit TEXT,
+    error_type TEXT,
+    error_message TEXT,
+    stack_trace TEXT,
+    attributes TEXT,
+    platform TEXT,
+    platform_version TEXT,
+    arch TEXT,
+    library_version TEXT,
+    runtime TEXT
+){events_suffix};
+CREATE INDEX IF NOT EXISTS events_installation ON events (installation_id)
+    WHERE installation_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS batches (
+    batch_id TEXT PRIMARY KEY,
+    day {int} NOT NULL
+){keyed_suffix};
+CREATE INDEX IF NOT EXISTS batches_day ON batches (day);
+CREATE TABLE IF NOT EXISTS installations (
+    installation_id TEXT PRIMARY KEY,
+    platform TEXT,
+    library_version TEXT,
+    runtime TEXT,
+    day {int} NOT NULL
+){keyed_suffix};
+";
+
+/// [`TABLES`] in one dialect: `keyed_suffix` follows the tables with a text primary key.
+pub fn tables(int: &str, real: &str, events_suffix: &str, keyed_suffix: &str) -> String {
+    TABLES
+        .replace("{int}", int)
+        .replace("{real}", real)
+        .replace("{events_suffix}", events_suffix)
+        .replace("{keyed_suffix}", keyed_suffix)
+}

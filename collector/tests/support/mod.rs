@@ -124,6 +124,17 @@ impl Drop for Collector {
     }
 }
 
+/// A collector on a new SQLite file: (its folder, the file's path, the collector).
+pub fn sqlite_collector(extra: &[&str]) -> (tempfile::TempDir, String, Collector) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db").display().to_string();
+    let storage = format!("sqlite:{path}");
+    let mut args = vec!["--storage", storage.as_str()];
+    args.extend_from_slice(extra);
+    let collector = Collector::start(&args);
+    (dir, path, collector)
+}
+
 /// A POST of `body` to `url` as JSON with `headers`; (status, body, headers).
 pub fn post(url: &str, body: &[u8], headers: &[(&str, &str)]) -> (i32, String, minreq::Response) {
     let mut request = minreq::post(url).with_timeout(30).with_body(body.to_vec());

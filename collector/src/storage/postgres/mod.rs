@@ -1,7 +1,7 @@
 //! PostgreSQL, for several collectors sharing one database: the duplicate check is the
-//! `batches` primary key inside each batch's transaction (a second collector inserting the same
-//! `batch_id` waits for the first to commit, then sees the conflict), and retention drops whole
-//! daily partitions of `events`.
+//! `batches` primary key, claimed in the same statement that inserts the events (a second
+//! collector claiming the same `batch_id` waits for the first to commit, then sees the
+//! conflict), and retention drops whole daily partitions of `events`.
 
 mod read;
 mod schema;
@@ -13,9 +13,11 @@ use std::sync::Mutex;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
-use super::{BoxFuture, Cell, Result, StorageError, Store, Stored};
+use super::{BoxFuture, Result, Rows, StorageError, Store, Stored};
 use crate::day::day_of;
-use crate::ingest::{Batch, Origin};
+use crate::ingest::Batch;
+
+type Param<'a> = &'a (dyn tokio_postgres::types::ToSql + Sync);
 
 pub struct PgStore {
     pool: Pool,
@@ -54,7 +56,7 @@ impl PgStore {
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&schema::DDL_LOCK])
             .await
             .map_err(failed)?;
-        tx.batch_execute(schema::SCHEMA).await.map_err(failed)?;
+        tx.batch_execute(&schema::schema()).await.map_err(failed)?;
         tx.commit().await.map_err(failed)?;
         Ok(store)
     }
@@ -103,79 +105,47 @@ impl PgStore {
         }
     }
 
+    /// One statement stores the batch (the duplicate check, the installation's origin and the
+    /// events: one round trip, atomic without an explicit transaction); a batch with a
+    /// `system_info` and an installation id also records where that installation runs.
     async fn ingest_once(&self, batch: &Batch, day: i64) -> Result<Stored> {
         let mut client = self.pool.get().await.map_err(failed)?;
         self.ensure_partition(&mut client, day).await?;
-        let tx = client.transaction().await.map_err(failed)?;
-        if let Some(batch_id) = &batch.batch_id {
-            let statement = tx
-                .prepare_cached(
-                    "INSERT INTO batches (batch_id, day) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                )
+        let origin = batch.origin();
+        if let (Some(origin), Some(id)) = (&origin, &batch.installation_id) {
+            let statement = client
+                .prepare_cached(schema::UPSERT_INSTALLATION)
                 .await
                 .map_err(failed)?;
-            if tx
-                .execute(&statement, &[batch_id, &day])
-                .await
-                .map_err(failed)?
-                == 0
-            {
-                return Ok(Stored::Duplicate);
-            }
+            let values: [Param; 5] = [
+                id,
+                &origin.platform,
+                &origin.library_version,
+                &origin.runtime,
+                &day,
+            ];
+            client.execute(&statement, &values).await.map_err(failed)?;
         }
-        let origin = match (batch.origin(), &batch.installation_id) {
-            (Some(origin), Some(id)) => {
-                let statement = tx
-                    .prepare_cached(
-                        "INSERT INTO installations (installation_id, platform, library_version, runtime, day)
-                         VALUES ($1, $2, $3, $4, $5)
-                         ON CONFLICT (installation_id) DO UPDATE SET platform = excluded.platform,
-                           library_version = excluded.library_version, runtime = excluded.runtime,
-                           day = excluded.day",
-                    )
-                    .await
-                    .map_err(failed)?;
-                let values: [&(dyn tokio_postgres::types::ToSql + Sync); 5] = [
-                    id,
-                    &origin.platform,
-                    &origin.library_version,
-                    &origin.runtime,
-                    &day,
-                ];
-                tx.execute(&statement, &values).await.map_err(failed)?;
-                Some(origin)
-            }
-            (Some(origin), None) => Some(origin),
-            (None, Some(id)) => {
-                let statement = tx
-                    .prepare_cached(
-                        "SELECT platform, library_version, runtime FROM installations WHERE installation_id = $1",
-                    )
-                    .await
-                    .map_err(failed)?;
-                tx.query_opt(&statement, &[id])
-                    .await
-                    .map_err(failed)?
-                    .map(|row| Origin {
-                        platform: row.get(0),
-                        library_version: row.get(1),
-                        runtime: row.get(2),
-                    })
-            }
-            (None, None) => None,
-        };
-        let statement = tx
+        let statement = client
             .prepare_cached(schema::INSERT_EVENTS)
             .await
             .map_err(failed)?;
-        let columns = read::Columns::of(&batch.events, origin.as_ref());
-        let mut values = vec![
-            &day as &(dyn tokio_postgres::types::ToSql + Sync),
-            &batch.installation_id,
-        ];
+        let columns = read::Columns::of(&batch.events);
+        let known = origin.unwrap_or_default();
+        let has_origin = batch.origin().is_some();
+        let mut values: Vec<Param> = vec![&day, &batch.installation_id];
         values.extend(columns.as_params());
-        tx.execute(&statement, &values).await.map_err(failed)?;
-        tx.commit().await.map_err(failed)?;
+        values.extend([
+            &batch.batch_id as Param,
+            &known.platform,
+            &known.library_version,
+            &known.runtime,
+            &has_origin,
+        ]);
+        let inserted = client.execute(&statement, &values).await.map_err(failed)?;
+        if inserted == 0 && batch.batch_id.is_some() {
+            return Ok(Stored::Duplicate);
+        }
         Ok(Stored::Accepted(batch.events.len()))
     }
 
@@ -253,12 +223,7 @@ impl Store for PgStore {
         Box::pin(self.retain_days(first_kept_day))
     }
 
-    fn query(
-        &self,
-        sql: &'static str,
-        from: i64,
-        to: i64,
-    ) -> BoxFuture<'_, Result<Vec<Vec<Cell>>>> {
+    fn query(&self, sql: &'static str, from: i64, to: i64) -> BoxFuture<'_, Result<Rows>> {
         Box::pin(async move {
             let client = self.pool.get().await.map_err(failed)?;
             read::query(&client, sql, from, to).await

@@ -3,7 +3,7 @@
 
 use tokio_postgres::types::{ToSql, Type};
 
-use crate::ingest::{Event, Origin};
+use crate::ingest::Event;
 use crate::storage::{Cell, Result};
 
 type Param<'a> = &'a (dyn ToSql + Sync);
@@ -16,12 +16,7 @@ pub struct Columns {
 }
 
 impl Columns {
-    /// `origin` fills in where the installation runs for events that do not say it.
-    pub fn of(events: &[Event], origin: Option<&Origin>) -> Self {
-        let from_origin = |own: &Option<String>, pick: fn(&Origin) -> &Option<String>| {
-            own.clone()
-                .or_else(|| origin.and_then(|origin| pick(origin).clone()))
-        };
+    pub fn of(events: &[Event]) -> Self {
         let mut columns = Columns {
             ts: Vec::with_capacity(events.len()),
             value: Vec::with_capacity(events.len()),
@@ -40,11 +35,11 @@ impl Columns {
                 event.error_message.clone(),
                 event.stack_trace.clone(),
                 event.attributes.clone(),
-                from_origin(&event.platform, |o| &o.platform),
+                event.platform.clone(),
                 event.platform_version.clone(),
                 event.arch.clone(),
-                from_origin(&event.library_version, |o| &o.library_version),
-                from_origin(&event.runtime, |o| &o.runtime),
+                event.library_version.clone(),
+                event.runtime.clone(),
             ];
             for (column, text) in columns.text.iter_mut().zip(texts) {
                 column.push(text);

@@ -13,7 +13,7 @@ use std::thread::JoinHandle;
 use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
 
-use super::{BoxFuture, Cell, Result, StorageError, Store, Stored};
+use super::{BoxFuture, Result, Rows, StorageError, Store, Stored};
 use crate::ingest::Batch;
 
 /// Batches waiting for the writer; a full queue makes handlers wait (bounded memory).
@@ -27,7 +27,7 @@ enum Job {
     Ingest(Batch, f64, Reply<Stored>),
     Delete(String, Reply<u64>),
     RetainChunk(i64, Reply<(u64, bool)>),
-    Query(&'static str, i64, i64, Reply<Vec<Vec<Cell>>>),
+    Query(&'static str, i64, i64, Reply<Rows>),
 }
 
 pub struct SqliteStore {
@@ -46,7 +46,7 @@ impl SqliteStore {
     pub fn open(path: &str) -> Result<Self> {
         let conn = Connection::open(path).map_err(failed)?;
         conn.execute_batch(schema::PRAGMAS).map_err(failed)?;
-        conn.execute_batch(schema::SCHEMA).map_err(failed)?;
+        conn.execute_batch(&schema::schema()).map_err(failed)?;
         let (sender, receiver) = mpsc::channel(QUEUE);
         let writer = std::thread::Builder::new()
             .name("sqlite-writer".into())
@@ -98,12 +98,7 @@ impl Store for SqliteStore {
         })
     }
 
-    fn query(
-        &self,
-        sql: &'static str,
-        from: i64,
-        to: i64,
-    ) -> BoxFuture<'_, Result<Vec<Vec<Cell>>>> {
+    fn query(&self, sql: &'static str, from: i64, to: i64) -> BoxFuture<'_, Result<Rows>> {
         Box::pin(async move {
             match &self.path {
                 Some(path) => {

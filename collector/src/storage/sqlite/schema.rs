@@ -7,43 +7,12 @@ PRAGMA synchronous = NORMAL;
 PRAGMA busy_timeout = 5000;
 ";
 
-pub const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS events (
-    day INTEGER NOT NULL,
-    ts REAL NOT NULL,
-    installation_id TEXT,
-    event_type TEXT NOT NULL,
-    operation TEXT,
-    agent_id_hash TEXT,
-    metric_name TEXT,
-    value REAL,
-    unit TEXT,
-    error_type TEXT,
-    error_message TEXT,
-    stack_trace TEXT,
-    attributes TEXT,
-    platform TEXT,
-    platform_version TEXT,
-    arch TEXT,
-    library_version TEXT,
-    runtime TEXT
-);
-CREATE INDEX IF NOT EXISTS events_day ON events (day);
-CREATE INDEX IF NOT EXISTS events_installation ON events (installation_id)
-    WHERE installation_id IS NOT NULL;
-CREATE TABLE IF NOT EXISTS batches (
-    batch_id TEXT PRIMARY KEY,
-    day INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS batches_day ON batches (day);
-CREATE TABLE IF NOT EXISTS installations (
-    installation_id TEXT PRIMARY KEY,
-    platform TEXT,
-    library_version TEXT,
-    runtime TEXT,
-    day INTEGER NOT NULL
-) WITHOUT ROWID;
-";
+/// The tables (`storage::tables`) in SQLite's types, plus an index on `day` for retention and
+/// the window of every query (PostgreSQL partitions by day instead).
+pub fn schema() -> String {
+    let tables = crate::storage::tables("INTEGER", "REAL", "", " WITHOUT ROWID");
+    tables + "CREATE INDEX IF NOT EXISTS events_day ON events (day);\n"
+}
 
 /// Rows deleted per retention step: small enough that a step takes milliseconds, so ingest
 /// (which shares the writer) never waits long.
