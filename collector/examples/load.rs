@@ -8,7 +8,8 @@
 //! Two phases per backend: as fast as the clients can track (events/s stored, from the
 //! collector's own counter), then paced at 50,000 events/s in all (p99 of the collector's
 //! ingest request time, from its histogram: the bucket bound at or above the 99th percentile).
-//! PostgreSQL runs with its default durability settings (fsync on), from `.ci/postgres.sh`.
+//! PostgreSQL runs with its default durability settings (fsync on), from `.ci/postgres.sh`;
+//! `MT_LOAD_POSTGRES_OPTIONS="-c synchronous_commit=off"` (say) passes options to its server.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -195,8 +196,10 @@ fn client(url: &str, rate: u64, seconds: u64) {
 /// script, which stops the server when dropped (its stdin closes).
 fn postgres() -> (String, Child) {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../.ci/postgres.sh");
+    let options = std::env::var("MT_LOAD_POSTGRES_OPTIONS").unwrap_or_default();
     let mut child = Command::new("bash")
         .args([script, "-c", "max_wal_size=4GB"])
+        .args(options.split_whitespace())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
