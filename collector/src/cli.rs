@@ -66,6 +66,11 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(1..))]
     pub retention_interval: u64,
 
+    /// Print each stored batch as one JSON line on standard output (what was stored, after
+    /// scrubbing): a receiver for tests, with `--storage sqlite::memory:`.
+    #[arg(long, env = "MYCELIUM_COLLECTOR_PRINT_STORED")]
+    pub print_stored: bool,
+
     /// Connections to PostgreSQL kept by this instance.
     #[arg(long, env = "MYCELIUM_COLLECTOR_POOL_SIZE", default_value_t = 16)]
     pub pool_size: usize,

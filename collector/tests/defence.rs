@@ -246,3 +246,34 @@ fn the_library_client_sends_to_it() {
     );
     assert_eq!(summary["performance"][0]["p50"], json!(12.5));
 }
+
+#[test]
+fn print_stored_shows_each_stored_batch_as_a_line() {
+    let mut collector =
+        support::Collector::start(&["--storage", "sqlite::memory:", "--print-stored"]);
+    let mut sent = batch(vec![agent_usage("mail alice@example.com")]);
+    sent["installation_id"] = json!("0123456789abcdef0123456789abcdef");
+    assert_eq!(post_json(&collector.events_url(), &sent).0, 200);
+    assert_eq!(
+        post_json(&collector.events_url(), &sent).1["duplicate"],
+        json!(true)
+    );
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut collector.stdout, &mut line).unwrap();
+    let printed: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(printed["batch_id"], sent["batch_id"]);
+    assert_eq!(printed["installation_id"], sent["installation_id"]);
+    assert_eq!(printed["events"][0]["operation"], json!("mail <email>"));
+    assert_eq!(
+        printed["events"][0]["metadata"],
+        json!({"duration_ms": 12, "success": true})
+    );
+    // The duplicate printed nothing: the next line is the next stored batch.
+    assert_eq!(
+        post_json(&collector.events_url(), &batch(vec![agent_usage("next")])).0,
+        200
+    );
+    line.clear();
+    std::io::BufRead::read_line(&mut collector.stdout, &mut line).unwrap();
+    assert!(line.contains(r#""operation":"next""#), "{line}");
+}

@@ -2,6 +2,7 @@
 //! (the cheapest refusals first). Every refusal is a 4xx (or a 503 when storage fails) with a
 //! short JSON reason, counted in `/metrics` by reason.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::time::Instant;
 
@@ -156,7 +157,13 @@ async fn handle(state: &State, peer: SocketAddr, request: Request) -> Result<Sto
         }
         deleted
     } else {
-        state.store.ingest(batch, now_seconds()).await
+        let printed = state.print_stored.then(|| batch.to_wire_json().to_string());
+        let stored = state.store.ingest(batch, now_seconds()).await;
+        if let (Some(line), Ok(Stored::Accepted(_))) = (printed, &stored) {
+            // A closed standard output must not fail the request (println! would panic).
+            let _ = writeln!(std::io::stdout().lock(), "{line}");
+        }
+        stored
     };
     state
         .metrics

@@ -31,6 +31,7 @@ pub struct AppState {
     pub per_address: RateLimiter,
     pub per_token: RateLimiter,
     pub ingest_permits: Semaphore,
+    pub print_stored: bool,
 }
 
 impl AppState {
@@ -44,6 +45,7 @@ impl AppState {
             per_address: RateLimiter::new(config.rate_per_address),
             per_token: RateLimiter::new(config.rate_per_token),
             ingest_permits: Semaphore::new(INGEST_AT_ONCE),
+            print_stored: config.print_stored,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! library's own anonymizer ([`scrub`]).
 
 mod body;
+mod print;
 mod scrub;
 mod validate;
 pub mod wire;

@@ -77,6 +77,8 @@ pub fn postgres_database() -> String {
 pub struct Collector {
     pub child: Child,
     pub url: String,
+    /// The rest of its standard output (`--print-stored` lines).
+    pub stdout: BufReader<std::process::ChildStdout>,
 }
 
 impl Collector {
@@ -98,6 +100,7 @@ impl Collector {
         Collector {
             child,
             url: address.to_owned(),
+            stdout,
         }
     }
 
