@@ -1,5 +1,6 @@
 //! Every answer of `POST /v1/events` on a real collector process (SQLite) over loopback: 200,
-//! 400, 401, 413, 415 and 503 (429: rate_limits.rs), duplicates, deletion requests, and the read endpoints.
+//! 400, 401, 413, 415 and 503 (429 is in rate_limits.rs), duplicates, deletion requests, and
+//! the read endpoints.
 
 mod support;
 
