@@ -2,7 +2,7 @@
 # Installs what the test suites need and this machine lacks, and nothing else: on a machine that
 # has everything it installs nothing and says so. `bash .ci/setup.sh` prepares every suite;
 # `bash .ci/setup.sh python node` only those (each test.sh calls it for its own).
-# Parts: rust, fuzz, c, python, node, go, ruby, otel, packaging.
+# Parts: rust, fuzz, collector, c, python, node, go, ruby, otel, packaging.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 repo=$(mt_repo_root)
@@ -42,6 +42,13 @@ setup_fuzz() {
         cargo install cargo-fuzz --locked --quiet
         installed+=(cargo-fuzz)
     fi
+}
+
+setup_collector() {
+    # The collector's tests start a throwaway PostgreSQL 15 server (.ci/postgres.sh); the
+    # package also creates the unprivileged `postgres` user the server runs as under root.
+    need_apt "[ -x /usr/lib/postgresql/15/bin/postgres ] && [ -x /usr/lib/postgresql/15/bin/initdb ]" postgresql-15
+    need_apt "command -v python3" python3
 }
 
 setup_c() {
@@ -122,11 +129,11 @@ setup_packaging() {
 }
 
 parts=("$@")
-((${#parts[@]})) || parts=(rust fuzz c python node go ruby otel packaging)
+((${#parts[@]})) || parts=(rust fuzz collector c python node go ruby otel packaging)
 for part in "${parts[@]}"; do
     case $part in
-        rust | fuzz | c | python | node | go | ruby | otel | packaging) "setup_$part" ;;
-        *) echo "setup: unknown part '$part' (rust, fuzz, c, python, node, go, ruby, otel, packaging)" >&2; exit 2 ;;
+        rust | fuzz | collector | c | python | node | go | ruby | otel | packaging) "setup_$part" ;;
+        *) echo "setup: unknown part '$part' (rust, fuzz, collector, c, python, node, go, ruby, otel, packaging)" >&2; exit 2 ;;
     esac
 done
 if ((${#installed[@]})); then

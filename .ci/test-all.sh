@@ -21,7 +21,7 @@ run_suite() {
 }
 
 rust_checks() {
-    cargo fmt --check && cargo clippy --all-targets --quiet -- -D warnings
+    cargo fmt --all --check && cargo clippy --workspace --all-targets --quiet -- -D warnings
 }
 
 protocol_schema() {
@@ -45,10 +45,14 @@ cargo build --release --lib --example quickstart || { echo "release build failed
 
 run_suite "rust: fmt and clippy" rust_checks
 run_suite "rust: tests" cargo test
+# The reference collector: its HTTP answers, both storage backends (it starts its own PostgreSQL
+# with .ci/postgres.sh), the queries of docs/queries.sql on planted data.
+run_suite "collector" cargo test -p mycelium-collector
 run_suite "protocol schema" protocol_schema
 run_suite "fuzz: anonymizer" fuzz anonymizer
 run_suite "fuzz: json_fields" fuzz json_fields -dict=fuzz/dictionaries/json.dict
 run_suite "fuzz: c_track" fuzz c_track -dict=fuzz/dictionaries/json.dict
+run_suite "fuzz: collector_ingest" fuzz collector_ingest -dict=fuzz/dictionaries/json.dict
 # Each suite installs what it needs and fails loudly when a toolchain is missing.
 for suite in tests/c bindings/python bindings/node bindings/go bindings/ruby; do
     run_suite "$suite" bash "$suite/test.sh"

@@ -3,6 +3,8 @@
 //!
 //!     cargo run --example quickstart            # readable report
 //!     cargo run --example quickstart -- --raw   # each received body as one JSON line
+//!     cargo run --example quickstart -- --endpoint http://127.0.0.1:8080/v1/events
+//!                                               # send to a running mycelium-collector instead
 //!
 //! The salt here is fixed so the output is reproducible; real installations get a random
 //! per-installation salt (see docs/telemetry-configuration.md).
@@ -15,12 +17,18 @@ use std::time::Duration;
 use mycelium_telemetry::{Client, Config};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let raw = std::env::args().any(|arg| arg == "--raw");
+    let args: Vec<String> = std::env::args().collect();
+    let raw = args.iter().any(|arg| arg == "--raw");
+    // The reference collector (`cargo run -p mycelium-collector`) or any other endpoint.
+    let endpoint = args
+        .iter()
+        .position(|arg| arg == "--endpoint")
+        .and_then(|at| args.get(at + 1).cloned());
     let collector = collector::Collector::start();
 
     let mut config = Config::new();
     config.set_enabled(true);
-    config.set_endpoint(&collector.url())?;
+    config.set_endpoint(endpoint.as_deref().unwrap_or(&collector.url()))?;
     config.set_salt("quickstart-salt")?;
     config.set_logger(|level, message| eprintln!("[{level:?}] {message}"));
     let client = Client::new(&config);
@@ -62,6 +70,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let stats = client.stats();
     client.shutdown(Duration::from_secs(2));
 
+    if let Some(endpoint) = endpoint {
+        println!(
+            "Sent {} of {} events to {endpoint} in {} batches (failed {}, retries {}).",
+            stats.sent, stats.enqueued, stats.batches_sent, stats.failed, stats.retries
+        );
+        return if stats.sent == stats.enqueued {
+            Ok(())
+        } else {
+            Err("not every event was accepted".into())
+        };
+    }
     let requests = collector.requests();
     if raw {
         for request in &requests {

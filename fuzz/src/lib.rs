@@ -4,5 +4,6 @@
 
 pub mod anonymizer;
 pub mod c_track;
+pub mod collector_ingest;
 pub mod json_fields;
 pub mod wire;
