@@ -70,9 +70,13 @@ impl Batch {
 /// Parses, checks and scrubs one decoded body. The error is a short reason for a `400`.
 pub fn parse_batch(body: &[u8]) -> Result<Batch, String> {
     let wire: wire::WireBatch = serde_json::from_slice(body).map_err(|error| {
-        let mut reason = format!("not a valid batch: {error}");
-        reason.truncate(200);
-        reason
+        let reason = format!("not a valid batch: {error}");
+        // serde's message quotes the body, which may be any UTF-8: cut on a character boundary.
+        let mut end = reason.len().min(200);
+        while !reason.is_char_boundary(end) {
+            end -= 1;
+        }
+        reason[..end].to_owned()
     })?;
     let checked = validate::check(wire)?;
     Ok(scrub::scrub_batch(checked))
