@@ -12,11 +12,12 @@ run_suite() {
     shift
     echo
     echo "=== ${name} ==="
+    local started=$SECONDS
     if "$@"; then
-        passed+=("$name")
+        passed+=("$name ($((SECONDS - started)) s)")
     else
         echo "--- ${name}: FAILED"
-        failed+=("$name")
+        failed+=("$name ($((SECONDS - started)) s)")
     fi
 }
 
@@ -40,6 +41,13 @@ fuzz() {
 # Install first, then test: on a machine that has everything this installs nothing.
 bash .ci/setup.sh || { echo "setup failed"; exit 1; }
 
+# The OpenTelemetry Collector takes minutes to build the first time on a machine: start that now,
+# at the lowest priority, so it uses what the suites before tests/otel leave idle. The build holds
+# a lock, so tests/otel waits for it (or finds the cached binary, or builds it itself if this
+# attempt failed, printing why).
+otel_log=$(mktemp)
+nice -n 19 bash tests/otel/build-collector.sh >"$otel_log" 2>&1 &
+
 # Everything below links against the release library; build it (and the quickstart) once.
 cargo build --release --lib --example quickstart || { echo "release build failed"; exit 1; }
 
@@ -58,7 +66,10 @@ for suite in tests/c bindings/python bindings/node bindings/go bindings/ruby; do
     run_suite "$suite" bash "$suite/test.sh"
 done
 # OTLP against a real OpenTelemetry Collector, built with the Collector Builder on the first run
-# of a machine (about 10 minutes cold on 2 busy cores) and cached outside the repository.
+# of a machine (about 10 minutes cold on 2 busy cores, started in the background above) and
+# cached outside the repository.
+wait
+rm -f "$otel_log"
 run_suite "tests/otel" bash tests/otel/test.sh
 # The ABI against the last release's baseline (abidiff), and proof that the check fails on a
 # planted incompatible change; then every package built, installed in clean places and run.
@@ -70,5 +81,5 @@ echo
 echo "=== summary ==="
 for name in "${passed[@]}"; do echo "passed: $name"; done
 for name in "${failed[@]}"; do echo "FAILED: $name"; done
-echo "suites: ${#passed[@]} passed, ${#failed[@]} failed"
+echo "suites: ${#passed[@]} passed, ${#failed[@]} failed, ${SECONDS} s in all"
 [ ${#failed[@]} -eq 0 ]
