@@ -215,7 +215,12 @@ fn sender_pipeline(c: &mut Criterion) {
             time_batches_of(&client, iters, |i| {
                 let (message, trace) = &errors[i];
                 client
-                    .track_error("OperationalError", message, Some(trace), Some(ERROR_CONTEXT))
+                    .track_error(
+                        "OperationalError",
+                        message,
+                        Some(trace),
+                        Some(ERROR_CONTEXT),
+                    )
                     .expect("track call");
             })
         })

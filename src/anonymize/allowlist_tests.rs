@@ -225,6 +225,8 @@ fn filtering_the_text_equals_filtering_the_parsed_map() {
         assert_eq!(got, expected, "{text}");
     }
     for not_an_object in ["[1]", "3", "{\"a\": }", "{} x"] {
-        assert!(allowlist.filter_text(not_an_object, &mut Memo::default()).is_none());
+        assert!(allowlist
+            .filter_text(not_an_object, &mut Memo::default())
+            .is_none());
     }
 }
