@@ -60,8 +60,23 @@ fn status_field(status: &str, field: &str) -> u64 {
 }
 
 fn resident_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    status_field(&status, "VmRSS")
+    status_field(&own_status(), "VmRSS")
+}
+
+fn own_status() -> String {
+    std::fs::read_to_string("/proc/self/status").expect("/proc/self/status")
+}
+
+/// How much of the growth from `before` to `after` (two status files) is heap and stacks, and
+/// how much pages of the program's code and tables read from the file.
+fn split(before: &str, after: &str) -> String {
+    let added =
+        |field: &str| status_field(after, field).saturating_sub(status_field(before, field));
+    format!(
+        "{} KiB of it heap and stacks, {} KiB pages of code and tables read from the file",
+        added("RssAnon"),
+        added("RssFile")
+    )
 }
 
 /// Settles allocations and the sender thread before memory is read.
@@ -71,7 +86,8 @@ fn settle() {
 
 fn memory() {
     settle();
-    let before = resident_kib();
+    let status_before = own_status();
+    let before = status_field(&status_before, "VmRSS");
     // Default settings but two: a fixed salt (no salt file in the home directory) and batches
     // written to a local file (no network).
     let client = Client::new(&support::local_config());
@@ -86,12 +102,16 @@ fn memory() {
     let before_first_batch = resident_kib();
     client.flush(support::FLUSH_TIMEOUT).expect("flush");
     settle();
-    let after_first_batch = resident_kib();
+    let status_after = own_status();
+    let after_first_batch = status_field(&status_after, "VmRSS");
     emit(json!({
         "name": "lifecycle/rss_added_by_enabled_client",
         "value": after_first_batch.saturating_sub(before),
         "unit": "KiB",
-        "detail": "default settings, 11 events tracked and flushed to a local file",
+        "detail": format!(
+            "default settings, 11 events tracked and flushed to a local file; {}",
+            split(&status_before, &status_after)
+        ),
     }));
     emit(json!({
         "name": "lifecycle/rss_added_before_first_batch",
@@ -147,24 +167,19 @@ fn memory() {
 /// strings) and the allocator's first pages for scrubbing a trace.
 fn scrubber_memory() {
     settle();
-    let status = || std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    let before = status();
+    let before = own_status();
     std::hint::black_box(mycelium_telemetry::anonymize::anonymize_stack_trace(
         support::PYTHON_TRACE,
     ));
     settle();
-    let after = status();
-    let added =
-        |field: &str| status_field(&after, field).saturating_sub(status_field(&before, field));
+    let after = own_status();
     emit(json!({
         "name": "lifecycle/rss_added_by_scrubber",
-        "value": added("VmRSS"),
+        "value": status_field(&after, "VmRSS").saturating_sub(status_field(&before, "VmRSS")),
         "unit": "KiB",
         "detail": format!(
-            "first scrub in a fresh process: one trace scrubbed; {} KiB of it heap and stacks, \
-             {} KiB pages of the library's code and tables read from the file",
-            added("RssAnon"),
-            added("RssFile")
+            "first scrub in a fresh process: one trace scrubbed; {}",
+            split(&before, &after)
         ),
     }));
 }

@@ -7,6 +7,8 @@
 //!   are private; these are the same public functions they call, in the same order.
 //! - `pipeline_client`: the real thing through a client writing to a local file: 1,000 track
 //!   calls, then a flush that returns when the sender has anonymized, encoded and written them.
+//!   `error` repeats one event (an error loop, which the sender's memory of its last messages
+//!   and traces makes cheap); `error_new` tracks 1,000 different errors, each new to the sender.
 //! - `delivery`: the same through HTTP to the loopback collector of the examples, batches of
 //!   1,000. The collector runs in this process and competes for the same cores.
 
@@ -134,6 +136,18 @@ fn track(client: &Client, kind: Kind) {
     result.expect("track call");
 }
 
+/// 1,000 error messages and traces that differ from each other (an attempt number, a line
+/// number), so that every one is new to the sender: more than it remembers (its last 8).
+fn new_errors() -> Vec<(String, String)> {
+    (0..BATCH)
+        .map(|i| {
+            let message = format!("{ERROR_MESSAGE} (attempt {i})");
+            let trace = PYTHON_TRACE.replace("line 42,", &format!("line {},", 1000 + i));
+            (message, trace)
+        })
+        .collect()
+}
+
 /// A client that sends exactly when a batch of [`BATCH`] is queued (or on flush).
 fn batching(mut config: Config) -> Client {
     config.set_batch_size(BATCH as u32).expect("batch size");
@@ -148,11 +162,17 @@ fn batching(mut config: Config) -> Client {
 
 /// Tracks and flushes `iters` batches of `kind`; checks that every event was delivered.
 fn time_batches(client: &Client, kind: Kind, iters: u64) -> Duration {
+    time_batches_of(client, iters, |_| track(client, kind))
+}
+
+/// Tracks `track_one(i)` for `i` in `0..BATCH`, then flushes, `iters` times; checks that every
+/// event was delivered.
+fn time_batches_of(client: &Client, iters: u64, track_one: impl Fn(usize)) -> Duration {
     let sent_before = client.stats().sent;
     let start = Instant::now();
     for _ in 0..iters {
-        for _ in 0..BATCH {
-            track(client, kind);
+        for i in 0..BATCH as usize {
+            track_one(i);
         }
         client.flush(FLUSH_TIMEOUT).expect("flush");
         support::empty_output();
@@ -188,6 +208,23 @@ fn sender_pipeline(c: &mut Criterion) {
             })
         });
     }
+    let errors = new_errors();
+    whole.bench_function("error_new", |b| {
+        b.iter_custom(|iters| {
+            let client = batching(support::local_config());
+            time_batches_of(&client, iters, |i| {
+                let (message, trace) = &errors[i];
+                client
+                    .track_error(
+                        "OperationalError",
+                        message,
+                        Some(trace),
+                        Some(ERROR_CONTEXT),
+                    )
+                    .expect("track call");
+            })
+        })
+    });
     whole.finish();
 
     let mut delivery = c.benchmark_group("delivery");

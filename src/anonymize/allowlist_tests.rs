@@ -188,3 +188,45 @@ fn tag_names_must_be_plain_bounded_words() {
         "tags named with personal data or secrets, or too long, are dropped"
     );
 }
+
+/// The sender filters the text without building a map: it must leave exactly what filtering
+/// the parsed map leaves, written the same way.
+#[test]
+fn filtering_the_text_equals_filtering_the_parsed_map() {
+    let mut extra: Vec<AllowedField> = (0..40)
+        .map(|i| field(&format!("k{i:02}"), ValueType::Any))
+        .collect();
+    extra.push(field("note", ValueType::Any));
+    extra.push(field("tab\tkey", ValueType::Boolean));
+    let allowlist = Allowlist::new(extra);
+    let many: String = (0..40)
+        .rev()
+        .map(|i| format!("\"k{i:02}\": {i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let texts = [
+        r#"{"duration_ms": 41, "success": true, "retry_count": 0, "result_count": 12, "user": "alice"}"#.to_owned(),
+        r#"{"retry_count": 1, "retry_count": "x", "success": false, "success": true}"#.to_owned(),
+        r#"{"status_code": 99, "status_code": 503, "deep": {"a": [1, {"b": null}]}}"#.to_owned(),
+        r#"{"note": "mail bob@example.com", "n\u006fte": "from /home/ann/x", "tab\tkey": true}"#.to_owned(),
+        r#"{"duration_ms": -1, "cache_hit": "yes", "password": "hunter2"}"#.to_owned(),
+        "{}".to_owned(),
+        format!("{{{many}}}"),
+    ];
+    for text in &texts {
+        let parsed: Map<String, Value> = serde_json::from_str(text).unwrap();
+        let expected = allowlist.filter(&parsed, &mut Memo::default());
+        let fields = allowlist.filter_text(text, &mut Memo::default()).unwrap();
+        let got: Vec<(String, Value)> = fields
+            .into_iter()
+            .map(|(key, value)| (key.into_owned(), value))
+            .collect();
+        let expected: Vec<(String, Value)> = expected.into_iter().collect();
+        assert_eq!(got, expected, "{text}");
+    }
+    for not_an_object in ["[1]", "3", "{\"a\": }", "{} x"] {
+        assert!(allowlist
+            .filter_text(not_an_object, &mut Memo::default())
+            .is_none());
+    }
+}

@@ -99,15 +99,17 @@ impl Anonymizer {
     /// key's type survive, at most [`limits::MAX_FIELDS`] of them; strings (under keys of any
     /// type) are scrubbed and bounded.
     pub fn filter_metadata(&self, metadata: &Map<String, Value>) -> Map<String, Value> {
-        self.filter_metadata_with(metadata, &mut Memo::default())
+        self.allowlist.filter(metadata, &mut Memo::default())
     }
 
-    pub(crate) fn filter_metadata_with(
+    /// [`Anonymizer::filter_metadata`] of a JSON object's text, as the sender writes it (see
+    /// `Allowlist::filter_text`); `None` when `text` is not a JSON object.
+    pub(crate) fn filter_metadata_text<'t>(
         &self,
-        metadata: &Map<String, Value>,
+        text: &'t str,
         memo: &mut Memo,
-    ) -> Map<String, Value> {
-        self.allowlist.filter(metadata, memo)
+    ) -> Option<Vec<(std::borrow::Cow<'t, str>, Value)>> {
+        self.allowlist.filter_text(text, memo)
     }
 
     /// Performance tags: identifier-like values hashed, secret-looking keys dropped, the rest

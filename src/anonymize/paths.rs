@@ -60,10 +60,7 @@ pub(crate) fn path_without_user(path: &str, own: OwnUser<'_>) -> String {
         _ => path,
     };
     let unc = path.starts_with(r"\\") || path.starts_with("//");
-    let components: Vec<&str> = path
-        .split(['/', '\\'])
-        .filter(|part| !part.is_empty())
-        .collect();
+    let components = components(path);
     if let Some((user, rest)) = home_and_rest(path, &components, own.login) {
         let names: &[&str] = match &user {
             Some(user) => std::slice::from_ref(user),
@@ -154,11 +151,18 @@ fn strip_home<'p>(path: &'p str, home: &str) -> Option<Vec<&'p str>> {
         .zip(home.bytes())
         .all(|(a, b)| a == b || (matches!(a, b'/' | b'\\') && matches!(b, b'/' | b'\\')));
     let rest = &path[home.len()..];
-    (same && (rest.is_empty() || rest.starts_with(['/', '\\']))).then(|| {
-        rest.split(['/', '\\'])
-            .filter(|part| !part.is_empty())
-            .collect()
-    })
+    (same && (rest.is_empty() || rest.starts_with(['/', '\\']))).then(|| components(rest))
+}
+
+/// The non-empty components of `path` between `/` and `\\` (ASCII: found as bytes).
+fn components(path: &str) -> Vec<&str> {
+    let mut start = 0;
+    let separators = path.bytes().chain([b'/']).enumerate();
+    let ends = separators.filter_map(|(at, b)| matches!(b, b'/' | b'\\').then_some(at));
+    let parts = ends.map(|end| &path[std::mem::replace(&mut start, end + 1)..end]);
+    let mut components = Vec::with_capacity(16);
+    components.extend(parts.filter(|part| !part.is_empty()));
+    components
 }
 
 /// `text` with every occurrence of the given names (three characters or more) replaced by
@@ -176,18 +180,18 @@ fn without_names(mut text: String, names: &[&str], login: Option<&str>) -> Strin
 
 /// `text` with `needle` (any ASCII case) replaced by `with`; `None` when it does not occur.
 fn replace_ignore_ascii_case(text: &str, needle: &str, with: &str) -> Option<String> {
-    let found = text
-        .as_bytes()
-        .windows(needle.len().max(1))
-        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()));
+    // Runs on every path: first bytes compared before whole windows, no copy unless found.
+    let needle_bytes = needle.as_bytes();
+    let found = !needle.is_empty()
+        && text.as_bytes().windows(needle.len()).any(|window| {
+            window[0].eq_ignore_ascii_case(&needle_bytes[0])
+                && window.eq_ignore_ascii_case(needle_bytes)
+        });
     if !found {
         return None;
     }
     let lower = text.to_ascii_lowercase();
     let needle_lower = needle.to_ascii_lowercase();
-    if needle.is_empty() || !lower.contains(&needle_lower) {
-        return None;
-    }
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     // ASCII lowering keeps byte offsets, so a match in `lower` is one in `text`.

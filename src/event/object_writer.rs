@@ -61,12 +61,21 @@ impl<'a> ObjectWriter<'a> {
         key: &str,
         text: Option<&str>,
     ) {
-        if let Some(object) = parse_object(text) {
-            let filtered = anonymizer.filter_metadata_with(&object, memo);
-            if !filtered.is_empty() {
-                self.object(key, &filtered);
-            }
+        let Some(fields) = text.and_then(|text| anonymizer.filter_metadata_text(text, memo)) else {
+            return;
+        };
+        if fields.is_empty() {
+            return;
         }
+        self.key(key);
+        // What serde_json writes for a map: `{"k":v,…}`, keys escaped as strings.
+        for (index, (name, value)) in fields.iter().enumerate() {
+            self.out.push(if index == 0 { b'{' } else { b',' });
+            let _ = serde_json::to_writer(&mut *self.out, name.as_ref());
+            self.out.push(b':');
+            let _ = serde_json::to_writer(&mut *self.out, value);
+        }
+        self.out.push(b'}');
     }
 
     pub(super) fn finish(self) {

@@ -4,21 +4,23 @@ use super::{check_json_object, unix_now, TrackError};
 
 /// One tracked event, exactly as the caller gave it: nothing is scrubbed yet.
 ///
-/// All its strings share one buffer, so tracking an event costs one allocation, and a queue
-/// slot stays small (the queue reserves every slot up front).
+/// Everything an event holds is one heap buffer: a fixed header (timestamp, metric value,
+/// where each field ends, kind, which fields are present), then its strings one after another.
+/// So tracking an event costs one allocation, and a queue slot holds only the buffer's pointer
+/// and length: the queue reserves all its slots up front (8,192 by default), and a 16-byte item
+/// instead of a 64-byte one keeps 384 KiB of that reservation off every enabled client.
 #[derive(Debug)]
 pub(crate) struct Event {
-    timestamp: f64,
-    kind: Kind,
-    /// The metric value of a performance event.
-    value: f64,
-    /// The event's strings, one after another.
-    text: Box<str>,
-    /// Where each of up to four fields ends in `text` (each starts where the previous ends).
-    ends: [u32; 4],
-    /// Bit `i` set when field `i` was given (optional fields may be absent).
-    present: u8,
+    packed: Box<[u8]>,
 }
+
+/// Header layout: `timestamp` f64, `value` f64, four `u32` field ends, `kind`, `present`.
+const TIMESTAMP: usize = 0;
+const VALUE: usize = 8;
+const ENDS: usize = 16;
+const KIND: usize = 32;
+const PRESENT: usize = 33;
+const HEADER: usize = 34;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
@@ -26,6 +28,15 @@ enum Kind {
     Performance,
     Error,
     SystemInfo,
+}
+
+impl Kind {
+    const ALL: [Kind; 4] = [
+        Kind::AgentUsage,
+        Kind::Performance,
+        Kind::Error,
+        Kind::SystemInfo,
+    ];
 }
 
 /// An event's fields by name. The only place that knows which slot of the packed buffer holds
@@ -165,57 +176,87 @@ impl Event {
         Event::pack(Fields::SystemInfo)
     }
 
-    /// Copies the fields into one buffer and stamps the time.
+    /// Copies the header and the fields into one buffer and stamps the time.
     fn pack(fields: Fields<'_>) -> Result<Self, TrackError> {
         let (kind, value, fields) = fields.into_slots();
         let total: usize = fields.iter().flatten().map(|field| field.len()).sum();
         if u32::try_from(total).is_err() {
             return Err(TrackError::InvalidArgument);
         }
-        let mut text = String::with_capacity(total);
-        let mut ends = [0u32; 4];
+        let mut packed = Vec::with_capacity(HEADER + total);
+        packed.extend_from_slice(&unix_now().to_le_bytes());
+        packed.extend_from_slice(&value.to_le_bytes());
+        let mut end = 0u32;
         let mut present = 0u8;
         for (index, field) in fields.iter().enumerate() {
             if let Some(field) = field {
-                text.push_str(field);
+                // Cannot truncate: the total fits in u32, checked above.
+                end += field.len() as u32;
                 present |= 1 << index;
             }
-            // Cannot truncate: the total fits in u32, checked above.
-            ends[index] = text.len() as u32;
+            packed.extend_from_slice(&end.to_le_bytes());
+        }
+        packed.push(kind as u8);
+        packed.push(present);
+        for field in fields.iter().flatten() {
+            packed.extend_from_slice(field.as_bytes());
         }
         Ok(Event {
-            timestamp: unix_now(),
-            kind,
-            value,
-            text: text.into_boxed_str(),
-            ends,
-            present,
+            packed: packed.into_boxed_slice(),
         })
     }
 
-    /// Field `index`, if it was given.
-    fn field(&self, index: usize) -> Option<&str> {
-        if self.present & (1 << index) == 0 {
+    fn header_f64(&self, at: usize) -> f64 {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(&self.packed[at..at + 8]);
+        f64::from_le_bytes(bytes)
+    }
+
+    fn end(&self, index: usize) -> usize {
+        let at = ENDS + 4 * index;
+        let mut bytes = [0u8; 4];
+        bytes.copy_from_slice(&self.packed[at..at + 4]);
+        u32::from_le_bytes(bytes) as usize
+    }
+
+    fn kind(&self) -> Kind {
+        Kind::ALL[usize::from(self.packed[KIND])]
+    }
+
+    /// The strings, one after another. They were copied from `&str`s, so they are UTF-8; the
+    /// check costs a fraction of what scrubbing them does, on the sender thread.
+    fn text(&self) -> &str {
+        std::str::from_utf8(&self.packed[HEADER..]).unwrap_or_default()
+    }
+
+    /// Field `index` of `text`, if it was given.
+    fn field_of<'a>(&self, text: &'a str, index: usize) -> Option<&'a str> {
+        if self.packed[PRESENT] & (1 << index) == 0 {
             return None;
         }
-        let start = if index == 0 { 0 } else { self.ends[index - 1] };
-        Some(&self.text[start as usize..self.ends[index] as usize])
+        let start = if index == 0 { 0 } else { self.end(index - 1) };
+        text.get(start..self.end(index))
+    }
+
+    fn field(&self, index: usize) -> Option<&str> {
+        self.field_of(self.text(), index)
     }
 
     /// The event's fields by name.
     pub(super) fn fields(&self) -> Fields<'_> {
-        let slots = [self.field(0), self.field(1), self.field(2), self.field(3)];
-        Fields::from_slots(self.kind, self.value, slots)
+        let text = self.text();
+        let slots = [0, 1, 2, 3].map(|index| self.field_of(text, index));
+        Fields::from_slots(self.kind(), self.header_f64(VALUE), slots)
     }
 
     /// All the strings, one after another, as they are stored.
     #[cfg(test)]
     pub(super) fn packed_text(&self) -> &str {
-        &self.text
+        self.text()
     }
 
     pub(crate) fn timestamp(&self) -> f64 {
-        self.timestamp
+        self.header_f64(TIMESTAMP)
     }
 
     /// The agent id, metric name or error type, as given (used by a test-only fault hook).

@@ -58,7 +58,8 @@ pub(super) fn is_public_host(name: &str) -> bool {
 }
 
 fn has_private_suffix(name: &str) -> bool {
-    let last = name.rfind('.').map_or(name, |dot| &name[dot + 1..]);
+    let last_dot = name.bytes().rposition(|b| b == b'.');
+    let last = last_dot.map_or(name, |dot| &name[dot + 1..]);
     PRIVATE_SUFFIXES
         .iter()
         .any(|s| last.eq_ignore_ascii_case(s))
@@ -106,23 +107,24 @@ fn is_device_name(label: &str) -> bool {
 
 pub(super) fn find(text: &str, out: &mut Vec<Finding>) {
     let bytes = text.as_bytes();
-    let mut searched_to = 0;
-    for at in memchr2_iter(b'.', b'-', bytes) {
-        if at < searched_to {
-            continue;
-        }
+    let mut from = 0;
+    // The search goes on after the name around each hit, not from the next dot inside it.
+    while let Some(offset) = memchr::memchr2(b'.', b'-', &bytes[from..]) {
+        let at = from + offset;
         let start = ascii_run_start(bytes, at, host_byte);
         let end = ascii_run_end(bytes, at, host_byte);
         let name = text[start..end].trim_end_matches(['.', '-']);
         let end = start + name.len();
-        searched_to = end;
+        from = end.max(at + 1);
         if name.starts_with(['.', '-']) || !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
             continue;
         }
-        let first = name.split('.').next().unwrap_or_default();
+        // Found on bytes: this runs for every dotted word of a trace (`app.py`, `python3.11`).
+        let first_dot = name.bytes().position(|b| b == b'.');
+        let first = &name[..first_dot.unwrap_or(name.len())];
         // `threading.local()`, `x.local[0]`: code, not a machine.
         let code = matches!(bytes.get(end), Some(b'(' | b'[' | b'='));
-        let private = name.contains('.') && has_private_suffix(name) && !code;
+        let private = first_dot.is_some() && !code && has_private_suffix(name);
         if private || is_device_name(first) {
             out.push(Finding::placeholder(start, end, "<host>"));
         }

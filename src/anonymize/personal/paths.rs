@@ -8,7 +8,7 @@
 //! `C:\Users\Jane Doe\x`), or when it ends a user's name right after a home folder
 //! (`C:\Users\Jane Doe`).
 
-use memchr::memchr3_iter;
+use memchr::memchr3;
 
 use super::scan::{ascii_run_start, char_at, char_before, ends_with_ignore_case, is_word_byte};
 use crate::anonymize::finding::Finding;
@@ -33,11 +33,11 @@ pub(super) fn find(
     out: &mut Vec<Finding>,
 ) {
     let bytes = text.as_bytes();
-    let mut searched_to = 0;
-    for at in memchr3_iter(b'/', b'\\', b'~', bytes) {
-        if at < searched_to {
-            continue;
-        }
+    let mut from = 0;
+    // The search goes on after each path found, not from the next separator inside it.
+    while let Some(offset) = memchr3(b'/', b'\\', b'~', &bytes[from..]) {
+        let at = from + offset;
+        from = at + 1;
         let Some((start, kind)) = path_start(text, at) else {
             continue;
         };
@@ -45,7 +45,7 @@ pub(super) fn find(
             Some(end) => end,
             None => path_end(text, start, kind),
         };
-        searched_to = end;
+        from = from.max(end);
         let path = &text[start..end];
         if !is_whole_path(path, kind) {
             continue;

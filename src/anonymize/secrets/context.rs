@@ -89,8 +89,8 @@ pub(crate) fn after_name(
             // `setx NAME "value"`
             classify(name)?
         } else if starts_line(bytes, start)
-            && classify(name) == Some(Strength::Strong)
             && matches!(bytes.get(token_end(bytes, at)), None | Some(b'\n' | b'\r'))
+            && classify(name) == Some(Strength::Strong)
         {
             // A configuration line `password value` (.netrc, redis.conf `requirepass`).
             Strength::Strong

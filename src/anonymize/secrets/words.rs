@@ -139,7 +139,11 @@ pub(crate) fn classify(name: &str) -> Option<Strength> {
     let strength = match by_component(last) {
         Some(strength) => strength,
         // `password_hash`, `session_id`: the component before decides; `key_id` names a key.
-        None if QUALIFIERS.iter().any(|q| is(last, q)) => {
+        None if QUALIFIERS.iter().any(|q| {
+            let final_byte = last.as_bytes().last().map(u8::to_ascii_lowercase);
+            q.as_bytes().last() == final_byte.as_ref() && is(last, q)
+        }) =>
+        {
             let previous = before.last()?;
             if is(last, "id") && is(previous, "key") {
                 return None;
@@ -159,7 +163,11 @@ pub(crate) fn classify(name: &str) -> Option<Strength> {
 
 /// The strength one component carries on its own, whole or as a glued ending.
 fn by_component(part: &str) -> Option<Strength> {
-    let is = |word: &&str| part.eq_ignore_ascii_case(word);
+    // Every word of the name is compared here (the scan asks for most names before a `:` or
+    // `=`): a word whose last letter differs is turned away on one byte, before any
+    // comparison of the whole word.
+    let last = part.as_bytes().last()?.to_ascii_lowercase();
+    let is = |word: &&str| ends_with_byte(word, last) && part.eq_ignore_ascii_case(word);
     if STRONG_COMPONENTS.iter().any(is) {
         return Some(Strength::Strong);
     }
@@ -167,11 +175,19 @@ fn by_component(part: &str) -> Option<Strength> {
         return Some(Strength::Weak);
     }
     GLUED_ENDINGS.iter().find_map(|(ending, strength)| {
+        if !ends_with_byte(ending, last) {
+            return None;
+        }
         let tail = part.len().checked_sub(ending.len()).filter(|&at| at > 0)?;
         part.as_bytes()[tail..]
             .eq_ignore_ascii_case(ending.as_bytes())
             .then_some(*strength)
     })
+}
+
+/// Whether the lowercase `word` ends with `byte`.
+fn ends_with_byte(word: &str, byte: u8) -> bool {
+    word.as_bytes().last() == Some(&byte)
 }
 
 /// Splits `name` at `_`, `-`, `.`, spaces and lower-to-upper humps into `buffer`; the last
