@@ -23,11 +23,11 @@ pub(super) struct Series<'a> {
 
 const WIDTH: f64 = 720.0;
 
-fn open_svg(out: &mut String, chart: &Chart, height: f64) {
+fn open_svg(out: &mut String, chart: &Chart, width: f64, height: f64) {
     let id = chart.id;
     let _ = write!(
         out,
-        "<svg class=\"chart\" id=\"{id}\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" \
+        "<svg class=\"chart\" id=\"{id}\" viewBox=\"0 0 {width} {height}\" role=\"img\" \
          aria-labelledby=\"{id}-title {id}-desc\" xmlns=\"http://www.w3.org/2000/svg\">\
          <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
         escape(chart.title),
@@ -74,7 +74,7 @@ pub(super) fn day_columns(
     let y_of = |v: u64| top + plot_h - v as f64 / axis as f64 * plot_h;
 
     let mut out = String::new();
-    open_svg(&mut out, chart, height);
+    open_svg(&mut out, chart, WIDTH, height);
     // Three gridlines with their values: 0, half and the top of the axis.
     for tick in [0, axis / 2, axis] {
         let y = y_of(tick);
@@ -161,11 +161,13 @@ pub(super) struct Bar {
 
 /// Labelled horizontal bars, one row each, top to bottom in the given order.
 pub(super) fn bars(chart: &Chart, rows: &[Bar]) -> String {
-    let (label_w, value_w, row_h, top) = (236.0, 96.0, 26.0, 6.0);
-    let plot_w = WIDTH - label_w - value_w;
+    // Narrower than the column charts: these sit in half-width panels, where the text would
+    // otherwise shrink below reading size.
+    let (width, label_w, value_w, row_h, top) = (480.0, 168.0, 128.0, 24.0, 6.0);
+    let plot_w = width - label_w - value_w;
     let height = top * 2.0 + row_h * rows.len().max(1) as f64;
     let mut out = String::new();
-    open_svg(&mut out, chart, height);
+    open_svg(&mut out, chart, width, height);
     for (i, row) in rows.iter().enumerate() {
         let y = top + i as f64 * row_h;
         let fraction = if row.scale > 0.0 && row.value.is_finite() {
@@ -182,7 +184,7 @@ pub(super) fn bars(chart: &Chart, rows: &[Bar]) -> String {
              <text class=\"value\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
             label_w - 8.0,
             y + row_h * 0.65,
-            escape(&shorten(&row.label, 34)),
+            escape(&shorten(&row.label, 22)),
             y + 4.0,
             row_h - 8.0,
             row.colour,
