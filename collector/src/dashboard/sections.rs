@@ -4,7 +4,7 @@
 use super::event_types;
 use super::svg::{self, Bar, Chart, Series};
 use super::text::{
-    count, decimal, escape, f64_of, list, percent, str_of, table, u64_of, window_days,
+    count, decimal, escape, f64_of, list, percent, str_of, table, u64_of, window_days, Column,
 };
 use serde_json::Value;
 use std::collections::HashMap;
@@ -91,12 +91,8 @@ fn daily_active(page: &mut String, summary: &Value) {
         .iter()
         .map(|i| vec![escape(str_of(i, "day")), count(u64_of(i, "installations"))])
         .collect();
-    let numbers = table(
-        "Daily active installations",
-        &["Day", "Installations"],
-        &[false, true],
-        &rows,
-    );
+    let columns = [("Day", false), ("Installations", true)];
+    let numbers = table("Daily active installations", &columns, &rows);
     panel(
         page,
         "daily-active",
@@ -179,13 +175,8 @@ fn events_per_type(page: &mut String, summary: &Value) {
             ]
         })
         .collect();
-    let head = ["Day", "Event type", "Events"];
-    let numbers = table(
-        "Events per type per day",
-        &head,
-        &[false, false, true],
-        &rows,
-    );
+    let columns = [("Day", false), ("Event type", false), ("Events", true)];
+    let numbers = table("Events per type per day", &columns, &rows);
     panel(
         page,
         "events-per-type",
@@ -196,24 +187,41 @@ fn events_per_type(page: &mut String, summary: &Value) {
     );
 }
 
-/// A bar chart panel over a list: `row` turns an item into its bar (the scale is set after).
-fn bar_panel(
-    page: &mut String,
-    (id, heading, desc): (&str, &str, &str),
-    bars: Vec<Bar>,
-    numbers: &str,
-) {
+/// A bar chart panel's words and its table's columns.
+struct BarPanel<'a> {
+    id: &'a str,
+    heading: &'a str,
+    desc: &'a str,
+    columns: &'a [Column],
+}
+
+/// A bar chart panel: the bars (at most [`MOST_ROWS`]) and the table of all rows.
+fn bar_panel(page: &mut String, spec: &BarPanel, bars: &[Bar], rows: &[Vec<String>]) {
     let chart = if bars.is_empty() {
         String::new()
     } else {
+        let id = format!("chart-{}", spec.id);
         let text = Chart {
-            id: &format!("chart-{id}"),
-            title: heading,
-            desc,
+            id: &id,
+            title: spec.heading,
+            desc: spec.desc,
         };
         svg::bars(&text, &bars[..bars.len().min(MOST_ROWS)])
     };
-    panel(page, id, heading, false, &chart, numbers);
+    let numbers = table(spec.heading, spec.columns, rows);
+    panel(page, spec.id, spec.heading, false, &chart, &numbers);
+}
+
+/// A bar named by its label, scaled against the largest value of its list by [`scaled`].
+fn bar(label: String, value: f64, shown: String, colour: &'static str) -> Bar {
+    Bar {
+        key: label.clone(),
+        label,
+        value,
+        scale: 0.0,
+        shown,
+        colour,
+    }
 }
 
 /// Scales every bar against the largest value of the list.
@@ -226,164 +234,110 @@ fn scaled(mut bars: Vec<Bar>) -> Vec<Bar> {
 }
 
 fn top_operations(page: &mut String, summary: &Value) {
-    let items = list(summary, "top_operations");
-    let bars = items
-        .iter()
-        .map(|i| {
-            let (name, n) = (str_of(i, "operation"), u64_of(i, "events"));
-            let shown = count(n);
-            Bar {
-                label: name.into(),
-                key: name.into(),
-                value: n as f64,
-                scale: 0.0,
-                shown,
-                colour: PALETTE[2],
-            }
-        })
-        .collect();
-    let rows: Vec<Vec<String>> = items
-        .iter()
-        .map(|i| vec![escape(str_of(i, "operation")), count(u64_of(i, "events"))])
-        .collect();
-    let numbers = table(
-        "Top operations",
-        &["Operation", "Events"],
-        &[false, true],
-        &rows,
-    );
-    let desc = "agent_usage events per operation, the most used first.";
-    bar_panel(
-        page,
-        ("top-operations", "Top operations", desc),
-        scaled(bars),
-        &numbers,
-    );
+    let (mut bars, mut rows) = (Vec::new(), Vec::new());
+    for i in list(summary, "top_operations") {
+        let (name, n) = (str_of(i, "operation"), u64_of(i, "events"));
+        bars.push(bar(name.to_owned(), n as f64, count(n), PALETTE[2]));
+        rows.push(vec![escape(name), count(n)]);
+    }
+    let spec = BarPanel {
+        id: "top-operations",
+        heading: "Top operations",
+        desc: "agent_usage events per operation, the most used first.",
+        columns: &[("Operation", false), ("Events", true)],
+    };
+    bar_panel(page, &spec, &scaled(bars), &rows);
 }
 
 fn error_rate(page: &mut String, summary: &Value) {
-    let items = list(summary, "error_rate");
-    let mut bars = Vec::new();
-    let mut rows = Vec::new();
-    for i in items {
+    let (mut bars, mut rows) = (Vec::new(), Vec::new());
+    for i in list(summary, "error_rate") {
         let (version, platform) = (str_of(i, "library_version"), str_of(i, "platform"));
         let (errors, events) = (u64_of(i, "errors"), u64_of(i, "events"));
         let rate = f64_of(i, "rate").unwrap_or(0.0);
-        let label = format!("{version} · {platform}");
         let shown = format!("{} ({} of {})", percent(rate), count(errors), count(events));
-        bars.push(Bar {
-            label: label.clone(),
-            key: label,
-            value: rate,
-            scale: 0.0,
+        bars.push(bar(
+            format!("{version} · {platform}"),
+            rate,
             shown,
-            colour: PALETTE[5],
-        });
+            PALETTE[5],
+        ));
+        let (errors, events) = (count(errors), count(events));
         rows.push(vec![
             escape(version),
             escape(platform),
-            count(errors),
-            count(events),
-            escape(&percent(rate)),
+            errors,
+            events,
+            percent(rate),
         ]);
     }
-    let head = ["Library version", "Platform", "Errors", "Events", "Rate"];
-    let numbers = table(
-        "Error rate",
-        &head,
-        &[false, false, true, true, true],
-        &rows,
-    );
-    let desc = "Share of events that are errors, by library version and platform.";
-    bar_panel(
-        page,
-        ("error-rate", "Error rate by version and platform", desc),
-        scaled(bars),
-        &numbers,
-    );
+    let spec = BarPanel {
+        id: "error-rate",
+        heading: "Error rate by version and platform",
+        desc: "Share of events that are errors, by library version and platform.",
+        columns: &[
+            ("Library version", false),
+            ("Platform", false),
+            ("Errors", true),
+            ("Events", true),
+            ("Rate", true),
+        ],
+    };
+    bar_panel(page, &spec, &scaled(bars), &rows);
 }
 
 fn performance(page: &mut String, summary: &Value) {
-    let items = list(summary, "performance");
-    let mut bars = Vec::new();
-    let mut rows = Vec::new();
-    for i in items {
+    let (mut bars, mut rows) = (Vec::new(), Vec::new());
+    for i in list(summary, "performance") {
         let (metric, unit) = (str_of(i, "metric_name"), str_of(i, "unit"));
-        let (p50, p95) = (
-            f64_of(i, "p50").unwrap_or(0.0),
-            f64_of(i, "p95").unwrap_or(0.0),
-        );
+        let p50 = f64_of(i, "p50").unwrap_or(0.0);
+        let p95 = f64_of(i, "p95").unwrap_or(0.0);
         // Units differ between metrics: each metric's two bars share a scale of their own.
-        let scale = p50.max(p95);
         for (name, value, colour) in [("p50", p50, PALETTE[4]), ("p95", p95, PALETTE[0])] {
-            bars.push(Bar {
-                label: format!("{metric} {name}"),
-                key: format!("{metric} ({unit}) {name}"),
-                value,
-                scale,
-                shown: format!("{} {unit}", decimal(value)),
-                colour,
-            });
+            let shown = format!("{} {unit}", decimal(value));
+            let mut one = bar(format!("{metric} {name}"), value, shown, colour);
+            (one.key, one.scale) = (format!("{metric} ({unit}) {name}"), p50.max(p95));
+            bars.push(one);
         }
-        let cells = [metric, unit];
+        let samples = count(u64_of(i, "samples"));
         rows.push(vec![
-            escape(cells[0]),
-            escape(cells[1]),
-            count(u64_of(i, "samples")),
+            escape(metric),
+            escape(unit),
+            samples,
             decimal(p50),
             decimal(p95),
         ]);
     }
-    let head = ["Metric", "Unit", "Samples", "p50", "p95"];
-    let numbers = table(
-        "Performance",
-        &head,
-        &[false, false, true, true, true],
-        &rows,
-    );
-    let desc = "Median (p50) and 95th percentile (p95) of each performance metric; each metric has its own scale.";
-    bar_panel(
-        page,
-        ("performance", "Performance p50 and p95", desc),
-        bars,
-        &numbers,
-    );
+    let spec = BarPanel {
+        id: "performance",
+        heading: "Performance p50 and p95",
+        desc: "Median (p50) and 95th percentile (p95) of each performance metric; each metric has its own scale.",
+        columns: &[("Metric", false), ("Unit", false), ("Samples", true), ("p50", true), ("p95", true)],
+    };
+    bar_panel(page, &spec, &bars, &rows);
 }
 
 fn platforms(page: &mut String, summary: &Value) {
-    let items = list(summary, "platforms");
-    let mut bars = Vec::new();
-    let mut rows = Vec::new();
-    for i in items {
+    let (mut bars, mut rows) = (Vec::new(), Vec::new());
+    for i in list(summary, "platforms") {
         let (platform, runtime) = (str_of(i, "platform"), str_of(i, "runtime"));
         let n = u64_of(i, "installations");
-        let label = if runtime.is_empty() {
-            platform.to_owned()
-        } else {
-            format!("{platform} · {runtime}")
+        let label = match runtime {
+            "" => platform.to_owned(),
+            _ => format!("{platform} · {runtime}"),
         };
-        bars.push(Bar {
-            label: label.clone(),
-            key: label,
-            value: n as f64,
-            scale: 0.0,
-            shown: count(n),
-            colour: PALETTE[3],
-        });
+        bars.push(bar(label, n as f64, count(n), PALETTE[3]));
         rows.push(vec![escape(platform), escape(runtime), count(n)]);
     }
-    let head = ["Platform", "Runtime", "Installations"];
-    let numbers = table(
-        "Platforms and runtimes",
-        &head,
-        &[false, false, true],
-        &rows,
-    );
-    let desc = "Installations per platform and runtime.";
-    bar_panel(
-        page,
-        ("platforms", "Platforms and runtimes", desc),
-        scaled(bars),
-        &numbers,
-    );
+    let spec = BarPanel {
+        id: "platforms",
+        heading: "Platforms and runtimes",
+        desc: "Installations per platform and runtime.",
+        columns: &[
+            ("Platform", false),
+            ("Runtime", false),
+            ("Installations", true),
+        ],
+    };
+    bar_panel(page, &spec, &scaled(bars), &rows);
 }

@@ -162,38 +162,29 @@ pub(super) fn window_days(from: &str, to: &str, data_days: &[&str]) -> Vec<Strin
     days
 }
 
-/// An HTML table: a caption, header cells, then rows of cells (already escaped HTML). Numeric
-/// columns (`numeric[i]`) align right.
-pub(super) fn table(
-    caption: &str,
-    head: &[&str],
-    numeric: &[bool],
-    rows: &[Vec<String>],
-) -> String {
+/// A column of [`table`]: its header and whether it holds numbers (aligned right).
+pub(super) type Column = (&'static str, bool);
+
+/// An HTML table: a caption, the columns, then rows of cells (already escaped HTML).
+pub(super) fn table(caption: &str, columns: &[Column], rows: &[Vec<String>]) -> String {
+    let class = |i: usize| match columns.get(i) {
+        Some((_, true)) => " class=\"num\"",
+        _ => "",
+    };
     let mut out = String::new();
     let _ = write!(
         out,
         "<table><caption>{}</caption><thead><tr>",
         escape(caption)
     );
-    for (i, h) in head.iter().enumerate() {
-        let class = if numeric.get(i) == Some(&true) {
-            " class=\"num\""
-        } else {
-            ""
-        };
-        let _ = write!(out, "<th scope=\"col\"{class}>{}</th>", escape(h));
+    for (i, (name, _)) in columns.iter().enumerate() {
+        let _ = write!(out, "<th scope=\"col\"{}>{}</th>", class(i), escape(name));
     }
     out.push_str("</tr></thead><tbody>");
     for row in rows {
         out.push_str("<tr>");
         for (i, cell) in row.iter().enumerate() {
-            let class = if numeric.get(i) == Some(&true) {
-                " class=\"num\""
-            } else {
-                ""
-            };
-            let _ = write!(out, "<td{class}>{cell}</td>");
+            let _ = write!(out, "<td{}>{cell}</td>", class(i));
         }
         out.push_str("</tr>");
     }
