@@ -1,13 +1,12 @@
 //! TEMPORARY stand-in for `mycelium-collector`, only until the collector crate lands: serves the
 //! dashboard of a planted summary JSON so the browser test has a real HTTP server to load. It
 //! answers `GET /` (the page, with its Content-Security-Policy header) and `GET /api/summary`
-//! (the planted JSON as it is), both behind `--dashboard-token` when one is given, the way the
-//! collector does it. One request per connection, a thread each, over std's TcpListener: a test fixture, never a
+//! (the planted JSON as it is), both behind `--dashboard-token` when one is given, checked by
+//! `dashboard::access` as the collector does. One request per connection, a thread each, over std's TcpListener: a test fixture, never a
 //! server to deploy. Delete it when collector/tests/browser/test.sh starts the real collector.
 //!
 //! Usage: dashboard_standin --listen 127.0.0.1:PORT --summary FILE [--dashboard-token TOKEN]
 
-use base64::Engine as _;
 use mycelium_collector::dashboard;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
@@ -39,26 +38,6 @@ fn options() -> Result<Options, String> {
         summary: summary.ok_or("--summary is required")?,
         token,
     })
-}
-
-/// The dashboard token's check: `Authorization: Bearer <token>` (scripts) or HTTP Basic with
-/// the token as the password and any user name (a browser's own login prompt).
-fn authorized(header: Option<&str>, token: &str) -> bool {
-    let Some(header) = header else {
-        return false;
-    };
-    if let Some(bearer) = header.strip_prefix("Bearer ") {
-        return bearer.trim() == token;
-    }
-    let Some(basic) = header.strip_prefix("Basic ") else {
-        return false;
-    };
-    let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(basic.trim()) else {
-        return false;
-    };
-    let text = String::from_utf8_lossy(&decoded);
-    text.split_once(':')
-        .is_some_and(|(_, password)| password == token)
 }
 
 fn respond(stream: &mut TcpStream, status: &str, headers: &[(&str, &str)], body: &str) {
@@ -115,11 +94,8 @@ fn serve(mut stream: TcpStream, options: &Options) {
         );
     }
     if let Some(token) = &options.token {
-        if !authorized(authorization.as_deref(), token) {
-            let challenge = (
-                "WWW-Authenticate",
-                "Basic realm=\"mycelium-collector dashboard\", charset=\"UTF-8\"",
-            );
+        if !dashboard::access::token_accepted(authorization.as_deref(), token) {
+            let challenge = ("WWW-Authenticate", dashboard::access::CHALLENGE);
             return respond(
                 &mut stream,
                 "401 Unauthorized",

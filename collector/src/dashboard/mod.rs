@@ -7,6 +7,7 @@
 //! or mistyped field shows as empty or zero. Every string in it may come from a user's event, so
 //! all text is escaped where it is written (`text::escape`).
 
+pub mod access;
 mod sections;
 mod svg;
 mod text;
