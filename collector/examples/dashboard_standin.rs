@@ -42,7 +42,7 @@ fn options() -> Result<Options, String> {
 
 fn respond(stream: &mut TcpStream, status: &str, headers: &[(&str, &str)], body: &str) {
     let mut head = format!(
-        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\nCache-Control: no-store\r\n",
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n",
         body.len()
     );
     for (name, value) in headers {
@@ -106,15 +106,7 @@ fn serve(mut stream: TcpStream, options: &Options) {
     }
     if path == "/" {
         let page = dashboard::render(&options.summary);
-        let headers = [
-            ("Content-Type", "text/html; charset=utf-8"),
-            (
-                "Content-Security-Policy",
-                dashboard::content_security_policy(),
-            ),
-            ("X-Content-Type-Options", "nosniff"),
-            ("Referrer-Policy", "no-referrer"),
-        ];
+        let headers = dashboard::response_headers();
         respond(&mut stream, "200 OK", &headers, &page);
     } else {
         let json = options.summary.to_string();

@@ -51,6 +51,19 @@ pub fn content_security_policy() -> &'static str {
     POLICY.get_or_init(|| format!("{}; frame-ancestors 'none'", meta_policy()))
 }
 
+/// The headers to send with [`render`]'s page, as (name, value) pairs: its type, the policy,
+/// and no sniffing, referrer or caching (the page holds figures that a token may protect).
+/// axum takes the array as it is: `(dashboard::response_headers(), page).into_response()`.
+pub fn response_headers() -> [(&'static str, &'static str); 5] {
+    [
+        ("content-type", "text/html; charset=utf-8"),
+        ("content-security-policy", content_security_policy()),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "no-referrer"),
+        ("cache-control", "no-store"),
+    ]
+}
+
 /// The whole dashboard page for a summary (the JSON of `GET /api/summary?days=30`).
 pub fn render(summary: &Value) -> String {
     let days = u64_of(summary, "days");

@@ -129,6 +129,9 @@ test('the page shows the summary: numbers, charts, tables; nothing else loads or
   const policy = response.headers()['content-security-policy'] || '';
   assert.match(policy, /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+';/, 'the CSP header');
   assert.ok(policy.includes("frame-ancestors 'none'"));
+  assert.match(response.headers()['content-type'] || '', /^text\/html; charset=utf-8/i);
+  assert.equal(response.headers()['x-content-type-options'], 'nosniff');
+  assert.equal(response.headers()['cache-control'], 'no-store', 'figures behind a token are not cached');
   // The hash in the policy is the hash of the page's <style>, and Chromium applied it.
   const css = await page.$eval('style', (s) => s.textContent);
   const hash = crypto.createHash('sha256').update(css, 'utf8').digest('base64');
