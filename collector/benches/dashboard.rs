@@ -55,9 +55,8 @@ fn busy_month() -> Value {
 }
 
 fn bench(c: &mut Criterion) {
-    let planted: Value =
-        serde_json::from_str(include_str!("../src/dashboard/sample-summary.json"))
-            .expect("planted JSON");
+    let planted: Value = serde_json::from_str(include_str!("../src/dashboard/sample-summary.json"))
+        .expect("planted JSON");
     let busy = busy_month();
     let mut group = c.benchmark_group("dashboard");
     group.bench_function("render planted summary", |b| {

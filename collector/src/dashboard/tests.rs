@@ -8,8 +8,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 fn planted() -> Value {
-    serde_json::from_str(include_str!("sample-summary.json"))
-        .expect("planted JSON")
+    serde_json::from_str(include_str!("sample-summary.json")).expect("planted JSON")
 }
 
 /// The SVG element with this id, up to its end.
