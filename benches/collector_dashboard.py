@@ -109,12 +109,12 @@ def section(figures):
     return "\n".join(lines) + "\n"
 
 
-def splice(text, new_section):
-    """Puts `new_section` in place of the page's dashboard section, or before the description
-    of how each figure is measured when there is none yet."""
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        return head + new_section + "\n" + rest.split(END, 1)[1].lstrip("\n")
+def splice(text, new_section, begin=BEGIN, end=END):
+    """Puts `new_section` in place of the page's section between `begin` and `end` (this one's
+    by default), or before the description of how each figure is measured when there is none."""
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        return head + new_section + "\n" + rest.split(end, 1)[1].lstrip("\n")
     marker = "## How each figure is measured"
     if marker in text:
         head, tail = text.split(marker, 1)

@@ -593,16 +593,8 @@ def collector_section(results):
 
 
 def splice_collector_section(text, results):
-    section = collector_section(results)
-    if COLLECTOR_BEGIN in text and COLLECTOR_END in text:
-        head, rest = text.split(COLLECTOR_BEGIN, 1)
-        tail = rest.split(COLLECTOR_END, 1)[1].lstrip("\n")
-        return head + section + "\n" + tail
-    marker = "## How each figure is measured"
-    if marker in text:
-        head, tail = text.split(marker, 1)
-        return head + section + "\n" + marker + tail
-    return text.rstrip("\n") + "\n\n" + section
+    return collector_dashboard.splice(text, collector_section(results),
+                                      COLLECTOR_BEGIN, COLLECTOR_END)
 
 
 def cell(text):

@@ -121,19 +121,8 @@ pub(super) fn day_number(date: &str) -> Option<i64> {
     Some(era * 146_097 + doe - 719_468)
 }
 
-/// The "YYYY-MM-DD" date of a day number (the inverse of [`day_number`]).
-pub(super) fn date_of(day: i64) -> String {
-    let z = day + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
+/// The "YYYY-MM-DD" date of a day number (the inverse of [`day_number`]): the collector's own.
+pub(super) use crate::day::format_day as date_of;
 
 /// Longest window the charts draw day by day; a summary claiming more is drawn over the days
 /// that have data only, so a hostile `from` cannot make the page huge.
