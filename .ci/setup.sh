@@ -2,7 +2,7 @@
 # Installs what the test suites need and this machine lacks, and nothing else: on a machine that
 # has everything it installs nothing and says so. `bash .ci/setup.sh` prepares every suite;
 # `bash .ci/setup.sh python node` only those (each test.sh calls it for its own).
-# Parts: rust, fuzz, collector, c, python, node, go, ruby, otel, packaging.
+# Parts: rust, fuzz, collector, c, python, node, go, ruby, otel, packaging, browser.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 repo=$(mt_repo_root)
@@ -72,21 +72,40 @@ setup_python() {
 
 node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 
+# need_node <major>: Node.js and npm from apt when missing or older than <major>.
+need_node() {
+    if ! command -v npm >/dev/null || [ "$(node_major)" -lt "$1" ]; then
+        need_apt false nodejs npm
+        [ "$(node_major)" -ge "$1" ] || { echo "setup: Node.js $1 or newer is required, found $(node --version 2>/dev/null || echo none)" >&2; return 1; }
+    fi
+}
+
 setup_node() {
     # The test runner and koffi need Node 18 or newer.
-    if ! command -v npm >/dev/null || [ "$(node_major)" -lt 18 ]; then
-        need_apt false nodejs npm
-        [ "$(node_major)" -ge 18 ] || { echo "setup: Node.js 18 or newer is required, found $(node --version 2>/dev/null || echo none)" >&2; return 1; }
-    fi
+    need_node 18
     need_apt "command -v openssl" openssl
-    # koffi (prebuilt) from the lockfile, again only when the lockfile changed since.
-    local binding=$repo/bindings/node
-    if [ ! -f "$binding/node_modules/.package-lock.json" ] ||
-        [ "$binding/package-lock.json" -nt "$binding/node_modules/.package-lock.json" ]; then
-        echo "setup: installing the Node binding's locked dependencies (npm ci)" >&2
-        (cd "$binding" && npm ci --no-audit --no-fund --silent)
-        installed+=("bindings/node/node_modules")
+    # koffi (prebuilt) from the lockfile.
+    npm_ci_when_changed bindings/node
+}
+
+# npm ci in <dir> (relative to the repository), only when its lockfile changed since the last one.
+npm_ci_when_changed() {
+    local dir=$repo/$1
+    if [ ! -f "$dir/node_modules/.package-lock.json" ] ||
+        [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+        echo "setup: installing the locked npm dependencies of $1 (npm ci)" >&2
+        (cd "$dir" && npm ci --no-audit --no-fund --silent)
+        installed+=("$1/node_modules")
     fi
+}
+
+# The dashboard's browser test: Debian's Chromium (playwright-core never downloads a browser of
+# its own, and such downloads cannot reach this network) and playwright-core >= 1.65, which
+# needs Node 20.
+setup_browser() {
+    need_node 20
+    need_apt "command -v chromium" chromium
+    npm_ci_when_changed collector/tests/browser
 }
 
 setup_go() {
@@ -129,11 +148,11 @@ setup_packaging() {
 }
 
 parts=("$@")
-((${#parts[@]})) || parts=(rust fuzz collector c python node go ruby otel packaging)
+((${#parts[@]})) || parts=(rust fuzz collector c python node go ruby otel packaging browser)
 for part in "${parts[@]}"; do
     case $part in
-        rust | fuzz | collector | c | python | node | go | ruby | otel | packaging) "setup_$part" ;;
-        *) echo "setup: unknown part '$part' (rust, fuzz, collector, c, python, node, go, ruby, otel, packaging)" >&2; exit 2 ;;
+        rust | fuzz | collector | c | python | node | go | ruby | otel | packaging | browser) "setup_$part" ;;
+        *) echo "setup: unknown part '$part' (rust, fuzz, collector, c, python, node, go, ruby, otel, packaging, browser)" >&2; exit 2 ;;
     esac
 done
 if ((${#installed[@]})); then

@@ -76,6 +76,9 @@ run_suite "tests/otel" bash tests/otel/test.sh
 run_suite "abi: against abi/libmycelium_telemetry.abi" bash packaging/abi-check.sh
 run_suite "abi: planted changes" bash packaging/tests/abi_planted.sh
 run_suite "packaging" bash packaging/test.sh
+# The dashboard in Debian's headless Chromium (about 15 s warm; the first run on a machine also
+# installs chromium with apt and playwright-core with npm ci, about 2 minutes).
+run_suite "collector/tests/browser" bash collector/tests/browser/test.sh
 
 echo
 echo "=== summary ==="

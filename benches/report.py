@@ -6,6 +6,8 @@
     python3 benches/report.py --reuse    # no runs: rewrites the page from the last run's results
     python3 benches/report.py --add spool_exit  # runs one JSON-lines benchmark and puts its
                                                 # rows into the page, leaving the other figures
+    python3 benches/report.py --dashboard   # the collector's dashboard over a million events
+                                            # (benches/collector_dashboard.py), that section only
 
 It runs the Rust criterion benchmarks (scrub, track, pipeline, queue_baselines, otlp) and reads their
 estimates from target/criterion, the lifecycle program, then every other program listed in
@@ -25,6 +27,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import collector_dashboard  # noqa: E402  (beside this file)
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "performance.md"
@@ -601,16 +606,8 @@ def collector_section(results):
 
 
 def splice_collector_section(text, results):
-    section = collector_section(results)
-    if COLLECTOR_BEGIN in text and COLLECTOR_END in text:
-        head, rest = text.split(COLLECTOR_BEGIN, 1)
-        tail = rest.split(COLLECTOR_END, 1)[1].lstrip("\n")
-        return head + section + "\n" + tail
-    marker = "## How each figure is measured"
-    if marker in text:
-        head, tail = text.split(marker, 1)
-        return head + section + "\n" + marker + tail
-    return text.rstrip("\n") + "\n\n" + section
+    return collector_dashboard.splice(text, collector_section(results),
+                                      COLLECTOR_BEGIN, COLLECTOR_END)
 
 
 def cell(text):
@@ -852,6 +849,9 @@ def main():
     parser.add_argument("--collector", action="store_true",
                         help="run only the collector's load benchmark and rewrite only its "
                              "section of the page")
+    parser.add_argument("--dashboard", action="store_true",
+                        help="time the collector's dashboard over a million stored events and "
+                             "rewrite only its section of the page")
     parser.add_argument("--reuse", action="store_true",
                         help="rewrite the page from the last run's results, running nothing")
     parser.add_argument("--add", metavar="BENCH", choices=JSON_BENCHES,
@@ -862,6 +862,14 @@ def main():
         add_section(args.add)
         return
     saved = target_dir() / "bench-report" / "results.json"
+    if args.dashboard:
+        try:
+            figures = collector_dashboard.measure(ROOT, target_dir())
+        except RuntimeError as error:
+            sys.exit(f"report.py: not measured: the collector's dashboard: {error}")
+        PAGE.write_text(collector_dashboard.splice(PAGE.read_text(),
+                                                   collector_dashboard.section(figures)))
+        return
     if args.collector:
         results = {"records": [], "not_measured": []}
         measure_collector(results, args.quick)
@@ -882,7 +890,10 @@ def main():
         saved.parent.mkdir(parents=True, exist_ok=True)
         saved.write_text(json.dumps(
             {"results": results, "machine": facts, "quick": quick}, indent=1))
-    PAGE.write_text(splice_collector_section(page(results, facts, quick), results))
+    # The dashboard's section is measured on its own (--dashboard): a full run keeps it.
+    dashboard = collector_dashboard.kept(PAGE.read_text())
+    text = splice_collector_section(page(results, facts, quick), results)
+    PAGE.write_text(collector_dashboard.splice(text, dashboard) if dashboard else text)
     print(f"\nreport.py: wrote {PAGE.relative_to(ROOT)} ({len(results['records'])} figures)",
           file=sys.stderr)
     if results["not_measured"]:

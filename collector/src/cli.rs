@@ -34,7 +34,8 @@ pub struct Config {
     #[arg(long, env = "MYCELIUM_COLLECTOR_INGEST_TOKEN", value_delimiter = ',')]
     pub ingest_token: Vec<String>,
 
-    /// A token the dashboard and `/api/summary` require (`Authorization: Bearer <token>`).
+    /// A token `GET /` and `/api/summary` require (`Authorization: Bearer <token>`, or HTTP Basic
+    /// with the token as the password).
     #[arg(long, env = "MYCELIUM_COLLECTOR_DASHBOARD_TOKEN")]
     pub dashboard_token: Option<String>,
 

@@ -7,6 +7,8 @@
 pub mod auth;
 #[cfg(feature = "server")]
 pub mod cli;
+#[cfg(feature = "server")]
+pub mod dashboard;
 pub mod day;
 #[cfg(feature = "server")]
 pub mod http;

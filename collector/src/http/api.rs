@@ -8,6 +8,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::page::{dashboard_allowed, unauthorized, unavailable};
 use super::State;
 use crate::day::{day_of, now_seconds};
 use crate::summary::summarize;
@@ -20,24 +21,13 @@ pub struct SummaryParams {
     days: Option<String>,
 }
 
-/// True when the request may read the summary: no dashboard token is set, or it carries it.
-pub fn dashboard_allowed(state: &State, headers: &HeaderMap) -> bool {
-    state.dashboard_tokens.check(headers).is_some()
-}
-
 pub async fn summary(
     Extract(state): Extract<State>,
     headers: HeaderMap,
     Query(params): Query<SummaryParams>,
 ) -> Response {
     if !dashboard_allowed(&state, &headers) {
-        let body = Json(json!({"error": "missing or wrong dashboard token"}));
-        return (
-            StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Bearer")],
-            body,
-        )
-            .into_response();
+        return unauthorized();
     }
     let days = match params.days.as_deref().map(str::parse::<u32>) {
         None => 30,
@@ -49,16 +39,7 @@ pub async fn summary(
     };
     match summarize(state.store.as_ref(), days, day_of(now_seconds())).await {
         Ok(summary) => Json(summary).into_response(),
-        Err(error) => {
-            eprintln!("mycelium-collector: summary: {error}");
-            let body = Json(json!({"error": "storage unavailable"}));
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                [(header::RETRY_AFTER, "5")],
-                body,
-            )
-                .into_response()
-        }
+        Err(error) => unavailable("summary", error),
     }
 }
 

@@ -1,8 +1,9 @@
 //! The routes: `POST /v1/events` ([`ingest`]), `GET /api/summary`, `GET /healthz` and
-//! `GET /metrics` ([`api`]). `GET /` is the dashboard's.
+//! `GET /metrics` ([`api`]), `GET /` the dashboard ([`page`]).
 
 mod api;
 mod ingest;
+mod page;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -16,8 +17,8 @@ use crate::cli::Config;
 use crate::metrics::Metrics;
 use crate::storage::SharedStore;
 
-/// For the dashboard's route: whether a request carries the dashboard token (or none is set).
-pub use api::dashboard_allowed;
+/// Whether a request may read the dashboard and the summary (no token set, or it carries it).
+pub use page::dashboard_allowed;
 
 /// Ingest requests decoded and parsed at once: with at most 1 MiB read and 8 MiB decoded each,
 /// this bounds the memory a flood of large bodies can take.
@@ -27,7 +28,8 @@ pub struct AppState {
     pub store: SharedStore,
     pub metrics: Arc<Metrics>,
     pub ingest_tokens: Tokens,
-    pub dashboard_tokens: Tokens,
+    /// `--dashboard-token`, when set and not empty (an empty one means none, as for ingest).
+    pub dashboard_token: Option<String>,
     pub per_address: RateLimiter,
     pub per_token: RateLimiter,
     pub ingest_permits: Semaphore,
@@ -36,12 +38,11 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(config: &Config, store: SharedStore, metrics: Arc<Metrics>) -> Self {
-        let dashboard: Vec<String> = config.dashboard_token.iter().cloned().collect();
         AppState {
             store,
             metrics,
             ingest_tokens: Tokens::new(&config.ingest_token),
-            dashboard_tokens: Tokens::new(&dashboard),
+            dashboard_token: config.dashboard_token.clone().filter(|t| !t.is_empty()),
             per_address: RateLimiter::new(config.rate_per_address),
             per_token: RateLimiter::new(config.rate_per_token),
             ingest_permits: Semaphore::new(INGEST_AT_ONCE),
@@ -55,6 +56,7 @@ pub type State = Arc<AppState>;
 pub fn router(state: State) -> Router {
     Router::new()
         .route("/v1/events", post(ingest::ingest))
+        .route("/", get(page::dashboard))
         .route("/api/summary", get(api::summary))
         .route("/healthz", get(api::healthz))
         .route("/metrics", get(api::metrics))
