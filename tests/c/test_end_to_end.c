@@ -33,12 +33,7 @@ static void check_requests(void) {
     CHECK(strstr(body, "\"version\":\"1.0\"") != NULL);
     CHECK(strstr(body, "\"events\":[") != NULL);
   }
-  char *hashed_user = mt_hash_identifier("test-salt", "alice");
-  CHECK(hashed_user != NULL);
-  char hashed_user_tag[96];
-  snprintf(hashed_user_tag, sizeof hashed_user_tag, "\"user_id\":\"%s\"", hashed_user);
-  mt_string_free(hashed_user);
-  CHECK_SENT(collector, hashed_user_tag);
+  check_sent_hash(collector, "user_id", "alice");
   CHECK_NOT_SENT(collector, "alice");
   collector_stop(collector);
 }

@@ -10,9 +10,10 @@ import json
 import os
 import select
 import subprocess
-import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
+
+from collector import StoredEvents
 
 PROGRAM = Path(
     os.environ.get(
@@ -22,7 +23,7 @@ PROGRAM = Path(
 )
 
 
-class ReferenceCollector:
+class ReferenceCollector(StoredEvents):
     """Listens on a free port of 127.0.0.1; ``ingest_token`` makes it require that bearer token."""
 
     def __init__(self, ingest_token: Optional[str] = None) -> None:
@@ -74,12 +75,3 @@ class ReferenceCollector:
         self._read()
         return [json.loads(line) for line in self._lines]
 
-    def events(self) -> List[Dict[str, Any]]:
-        return [event for body in self.bodies() for event in body["events"]]
-
-    def wait_for_events(self, count: int, timeout: float = 10.0) -> List[Dict[str, Any]]:
-        """Waits until at least ``count`` events were stored, then returns them all."""
-        deadline = time.monotonic() + timeout
-        while len(self.events()) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return self.events()
