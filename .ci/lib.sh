@@ -42,3 +42,16 @@ build_fault_collector() {
     cargo build --release --quiet --manifest-path "$repo/tests/tools/fault_collector/Cargo.toml" \
         --target-dir "$repo/target/fault_collector"
 }
+
+# Brings <repo>/target/reference_collector/debug/mycelium-collector up to date: the reference
+# collector (collector/) that the tests checking only what arrived start with in-memory SQLite
+# and --print-stored. A debug build (built once, then a no-op; the tests send little) in a target
+# directory of its own: next to the library, its dependencies' features would differ from the
+# library's own tests' and each build would rebuild the library for the other.
+build_reference_collector() {
+    local repo
+    repo=$(mt_repo_root)
+    command -v cargo >/dev/null || { echo "setup: cargo is needed to build the reference collector (https://rustup.rs)" >&2; return 1; }
+    (cd "$repo" && cargo build --quiet -p mycelium-collector --bin mycelium-collector \
+        --target-dir "$repo/target/reference_collector")
+}

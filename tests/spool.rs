@@ -9,6 +9,8 @@
 mod child;
 #[path = "../examples/support/collector.rs"]
 mod collector;
+#[path = "support/reference_collector.rs"]
+mod reference_collector;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -16,6 +18,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use collector::Collector;
+use reference_collector::ReferenceCollector;
 use serde_json::Value;
 
 const APP: &str = "spooltool";
@@ -144,20 +147,15 @@ fn stored_once(collector: &Collector) -> (usize, usize) {
     (batches.len(), events)
 }
 
-#[test]
-fn a_hundred_processes_exit_at_once_and_the_next_run_delivers_every_event_once() {
-    let home = Home::new("hundred");
-    let collector = down_collector();
+/// A hundred processes, ten groups of ten at once, each tracking 10 events and exiting with
+/// shutdown(0) while nothing answers at `url`; every event must be spooled, one batch each.
+fn spool_a_hundred_processes(home: &Home, url: &str) {
     let mut spooled = 0;
-    // Ten groups of ten concurrent processes, each tracking 10 events and exiting with
-    // shutdown(0) while the collector is down.
     for group in 0..10 {
         let children: Vec<Child> = (0..10)
             .map(|n| {
                 let label = [("MT_SPOOL_LABEL", format!("p{group}-{n}"))];
-                home.child("spool", &collector.url(), &label)
-                    .spawn()
-                    .unwrap()
+                home.child("spool", url, &label).spawn().unwrap()
             })
             .collect();
         for child in children {
@@ -173,11 +171,18 @@ fn a_hundred_processes_exit_at_once_and_the_next_run_delivers_every_event_once()
         }
     }
     assert_eq!(spooled, 1000, "every event spooled");
+    assert_eq!(home.batches().len(), 100, "one batch per process");
+}
+
+#[test]
+fn a_hundred_processes_exit_at_once_and_the_next_run_delivers_every_event_once() {
+    let home = Home::new("hundred");
+    let collector = down_collector();
+    spool_a_hundred_processes(&home, &collector.url());
     assert!(
         collector.requests().is_empty(),
         "nothing reached the network"
     );
-    assert_eq!(home.batches().len(), 100, "one batch per process");
 
     collector.restart();
     let replay = run(home.child(
@@ -197,6 +202,63 @@ fn a_hundred_processes_exit_at_once_and_the_next_run_delivers_every_event_once()
         home.batches().is_empty(),
         "the spool is empty once delivered"
     );
+}
+
+/// The same against the real reference collector (`mycelium-collector`, in-memory SQLite): its
+/// own counters must agree with the client's, and a batch replayed again (a process that died
+/// after sending it, before removing its file) is stored once and counted as a duplicate.
+#[test]
+fn the_reference_collector_stores_every_spooled_event_once() {
+    let home = Home::new("reference");
+    let port = reference_collector::free_port();
+    spool_a_hundred_processes(&home, &reference_collector::endpoint(port));
+    let survivor = home.batches().remove(0);
+    let survivor_text = std::fs::read(&survivor).unwrap();
+
+    let collector = ReferenceCollector::start_on(port);
+    let replay = run(home.child(
+        "replay",
+        &collector.url(),
+        &[("MT_SPOOL_EXPECT", "1000".into())],
+    ));
+    assert_eq!(total(&replay, "replayed"), 1000, "{replay:?}");
+    assert_eq!(total(&replay, "failed"), 0, "{replay:?}");
+    assert!(
+        home.batches().is_empty(),
+        "the spool is empty once delivered"
+    );
+    let stored = collector.wait_stored(100, Duration::from_secs(10));
+    let operations: std::collections::BTreeSet<&str> = stored
+        .iter()
+        .flat_map(|batch| batch["events"].as_array().unwrap())
+        .map(|event| event["operation"].as_str().unwrap())
+        .collect();
+    assert_eq!(stored.len(), 100, "one stored batch per process");
+    assert_eq!(operations.len(), 1000, "each event once, none missing");
+    let counted = |name: &str| collector.metric(&format!("mycelium_collector_{name}_total"));
+    assert_eq!(counted("batches_accepted"), 100);
+    assert_eq!(counted("events_accepted"), 1000);
+    assert_eq!(counted("duplicate_batches"), 0);
+
+    // Put the sent batch back, as a process killed between sending and removing leaves it.
+    std::fs::write(&survivor, survivor_text).unwrap();
+    let again = run(home.child("replay", &collector.url(), &[]));
+    assert_eq!(
+        total(&again, "replayed"),
+        10,
+        "the client sent it again: {again:?}"
+    );
+    assert!(
+        home.batches().is_empty(),
+        "an answered duplicate is removed"
+    );
+    assert_eq!(
+        counted("duplicate_batches"),
+        1,
+        "the collector saw it again"
+    );
+    assert_eq!(counted("events_accepted"), 1000, "and stored nothing twice");
+    assert_eq!(collector.stored().len(), 100);
 }
 
 #[test]

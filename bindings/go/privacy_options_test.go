@@ -18,7 +18,7 @@ const goTrace = "panic: bad input from alice@example.com\n\ngoroutine 1 [running
 	"main.handler(0xc000012345)\n\t/home/alice/go/src/app/handler.go:42 +0x1d"
 
 func TestTypedKeysKeepRightTypedValuesAndDropTheRest(t *testing.T) {
-	collector := startCollector(t, http.StatusOK)
+	collector := startStoredCollector(t)
 	cfg := enabledConfig(collector.url())
 	cfg.MetadataFields = map[string]telemetry.ValueType{
 		"output_count": telemetry.ValueNonNegativeInteger,
@@ -61,7 +61,7 @@ func TestEachErrorDetailLevelChangesWhatArrives(t *testing.T) {
 		{telemetry.ErrorDetailType, "", ""},
 	}
 	for _, tc := range cases {
-		collector := startCollector(t, http.StatusOK)
+		collector := startStoredCollector(t)
 		cfg := enabledConfig(collector.url())
 		cfg.ErrorDetail = tc.detail
 		client := newClient(t, cfg)

@@ -15,6 +15,7 @@ export GOTOOLCHAIN=local CGO_ENABLED=1
 echo "using $(go version)"
 build_release_library
 build_fault_collector
+build_reference_collector
 
 cd "$here"
 unformatted="$(gofmt -l .)"

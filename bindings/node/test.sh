@@ -10,6 +10,7 @@ source "$repo/.ci/lib.sh"
 bash "$repo/.ci/setup.sh" node
 build_release_library
 build_fault_collector
+build_reference_collector
 
 cd "$here"
 # The build output, not a library the environment happens to name, is what is under test.

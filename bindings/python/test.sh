@@ -13,6 +13,7 @@ python3 -c 'import sys; sys.exit(sys.version_info < (3, 8))' \
     || { echo "test.sh: the binding needs Python 3.8 or newer, found $(python3 --version)" >&2; exit 1; }
 build_release_library
 build_fault_collector
+build_reference_collector
 
 cd "$binding_dir"
 export PYTHONPATH="$binding_dir${PYTHONPATH:+:$PYTHONPATH}"

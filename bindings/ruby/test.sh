@@ -10,6 +10,7 @@ source "$repo_dir/.ci/lib.sh"
 bash "$repo_dir/.ci/setup.sh" ruby
 build_release_library
 build_fault_collector
+build_reference_collector
 
 cd "$binding_dir"
 exec ruby -w -Ilib -Itest -e 'Dir.glob("test/*_test.rb").sort.each { |file| require File.expand_path(file) }'

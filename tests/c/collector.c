@@ -1,8 +1,10 @@
 /*
- * The C side of the repository's one test collector: starts tests/tools/fault_collector (a real
- * HTTP/1.1 server on 127.0.0.1, written once in Rust) as a child process and asks it, one command
- * line at a time over pipes, what it recorded. Nothing is mocked: the library under test talks to
- * it over TCP.
+ * The C side of the repository's two test collectors, both real HTTP servers on 127.0.0.1 run as
+ * child processes. tests/tools/fault_collector (scriptable statuses, hangs, drops) is asked, one
+ * command line at a time over pipes, what it recorded. The reference collector (collector/,
+ * mycelium-collector with in-memory SQLite and --print-stored) prints each batch it stored as one
+ * JSON line, which is read from its standard output. Nothing is mocked: the library under test
+ * talks to them over TCP.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -10,17 +12,23 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef MT_FAULT_COLLECTOR
 #error "MT_FAULT_COLLECTOR must name the fault_collector program (tests/c/CMakeLists.txt does)"
+#endif
+#ifndef MT_REFERENCE_COLLECTOR
+#error "MT_REFERENCE_COLLECTOR must name the mycelium-collector program (tests/c/CMakeLists.txt does)"
 #endif
 
 extern char **environ;
@@ -44,11 +52,22 @@ struct mt_test_collector {
    * strings stay valid until collector_stop. */
   recorded_request *requests;
   size_t count;
+  /* The reference collector: its standard output, and a line read only in part so far. */
+  bool reference;
+  int stored_fd;
+  char *partial;
+  size_t partial_length;
 };
 
 static void fail(const char *what) {
   fprintf(stderr, "test collector: %s: %s\n", what, errno ? strerror(errno) : "failed");
   exit(2);
+}
+
+static double now_ms(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (double)now.tv_sec * 1000.0 + (double)now.tv_nsec / 1e6;
 }
 
 static void *checked(void *pointer) {
@@ -164,8 +183,14 @@ static char *field(mt_test_collector *collector, size_t index, const char *name)
   return value;
 }
 
+static void read_stored(mt_test_collector *collector, int timeout_ms);
+
 /* Fetches the requests that arrived since the last call. */
 static void refresh(mt_test_collector *collector) {
+  if (collector->reference) {
+    read_stored(collector, 0);
+    return;
+  }
   char *answer = command(collector, "count");
   size_t count = (size_t)number_value(answer, "count");
   free(answer);
@@ -244,7 +269,12 @@ size_t collector_count(mt_test_collector *collector) {
   return collector->count;
 }
 
+static bool wait_stored(mt_test_collector *collector, size_t count, int timeout_ms);
+
 bool collector_wait(mt_test_collector *collector, size_t count, int timeout_ms) {
+  if (collector->reference) {
+    return wait_stored(collector, count, timeout_ms);
+  }
   char line[64];
   snprintf(line, sizeof line, "wait %zu %d", count, timeout_ms < 0 ? 0 : timeout_ms);
   char *answer = command(collector, line);
@@ -264,24 +294,33 @@ static recorded_request *request_at(mt_test_collector *collector, size_t index) 
   return &collector->requests[index];
 }
 
+/* What the reference collector stores is the batch, not the request that carried it. */
+static const char *request_part(const char *part, const char *name) {
+  if (part == NULL) {
+    fprintf(stderr, "test collector: the reference collector does not record the %s\n", name);
+    exit(2);
+  }
+  return part;
+}
+
 const char *collector_method(mt_test_collector *collector, size_t index) {
-  return request_at(collector, index)->method;
+  return request_part(request_at(collector, index)->method, "method");
 }
 
 const char *collector_path(mt_test_collector *collector, size_t index) {
-  return request_at(collector, index)->path;
+  return request_part(request_at(collector, index)->path, "path");
 }
 
 const char *collector_content_type(mt_test_collector *collector, size_t index) {
-  return request_at(collector, index)->content_type;
+  return request_part(request_at(collector, index)->content_type, "content type");
 }
 
 const char *collector_user_agent(mt_test_collector *collector, size_t index) {
-  return request_at(collector, index)->user_agent;
+  return request_part(request_at(collector, index)->user_agent, "user agent");
 }
 
 const char *collector_authorization(mt_test_collector *collector, size_t index) {
-  return request_at(collector, index)->authorization;
+  return request_part(request_at(collector, index)->authorization, "authorization");
 }
 
 const char *collector_body(mt_test_collector *collector, size_t index) {
@@ -314,9 +353,15 @@ void collector_stop(mt_test_collector *collector) {
   if (collector == NULL) {
     return;
   }
-  fputs("quit\n", collector->to);
-  fclose(collector->to);
-  fclose(collector->from);
+  if (collector->reference) {
+    kill(collector->pid, SIGTERM);
+    close(collector->stored_fd);
+    free(collector->partial);
+  } else {
+    fputs("quit\n", collector->to);
+    fclose(collector->to);
+    fclose(collector->from);
+  }
   int status = 0;
   while (waitpid(collector->pid, &status, 0) < 0 && errno == EINTR) {
   }
@@ -331,4 +376,114 @@ void collector_stop(mt_test_collector *collector) {
   }
   free(collector->requests);
   free(collector);
+}
+
+/* Reads what the reference collector printed within `timeout_ms` (0: what is there now) and
+ * records each whole line: the first announces the address, every other one is a stored batch.
+ * Returns false when nothing came in time. */
+static bool read_printed(mt_test_collector *collector, int timeout_ms) {
+  struct pollfd ready = {.fd = collector->stored_fd, .events = POLLIN};
+  int polled;
+  while ((polled = poll(&ready, 1, timeout_ms)) < 0 && errno == EINTR) {
+  }
+  if (polled <= 0) {
+    return false;
+  }
+  char chunk[65536];
+  ssize_t got = read(collector->stored_fd, chunk, sizeof chunk);
+  if (got <= 0) {
+    fail("mycelium-collector stopped (or could not start: build_reference_collector in "
+         ".ci/lib.sh builds " MT_REFERENCE_COLLECTOR ")");
+  }
+  collector->partial = checked(realloc(collector->partial, collector->partial_length + (size_t)got + 1));
+  memcpy(collector->partial + collector->partial_length, chunk, (size_t)got);
+  collector->partial_length += (size_t)got;
+  collector->partial[collector->partial_length] = '\0';
+  char *newline;
+  while ((newline = strchr(collector->partial, '\n')) != NULL) {
+    *newline = '\0';
+    if (collector->port == 0) {
+      const char *colon = strrchr(collector->partial, ':');
+      if (strstr(collector->partial, "listening on") == NULL || colon == NULL) {
+        fprintf(stderr, "test collector: unexpected first line: %s\n", collector->partial);
+        exit(2);
+      }
+      collector->port = atoi(colon + 1);
+    } else {
+      collector->requests =
+          checked(realloc(collector->requests, (collector->count + 1) * sizeof *collector->requests));
+      collector->requests[collector->count] =
+          (recorded_request){.body = checked(strdup(collector->partial))};
+      collector->count++;
+    }
+    size_t rest = collector->partial_length - (size_t)(newline + 1 - collector->partial);
+    memmove(collector->partial, newline + 1, rest + 1);
+    collector->partial_length = rest;
+  }
+  return true;
+}
+
+static void read_stored(mt_test_collector *collector, int timeout_ms) {
+  while (read_printed(collector, timeout_ms)) {
+    timeout_ms = 0;
+  }
+}
+
+static bool wait_stored(mt_test_collector *collector, size_t count, int timeout_ms) {
+  double deadline = now_ms() + (timeout_ms < 0 ? 0 : timeout_ms);
+  read_stored(collector, 0);
+  while (collector->count < count) {
+    double left = deadline - now_ms();
+    if (left <= 0) {
+      return false;
+    }
+    read_printed(collector, (int)left + 1);
+  }
+  return true;
+}
+
+mt_test_collector *collector_start_reference(const char *ingest_token) {
+  int from_child[2];
+  if (pipe(from_child) != 0) {
+    fail("pipe");
+  }
+  fcntl(from_child[0], F_SETFD, FD_CLOEXEC);
+  /* No rate limits: a test may send many batches at once from one address. */
+  char *arguments[] = {(char *)MT_REFERENCE_COLLECTOR, "--listen", "127.0.0.1:0", "--storage",
+                       "sqlite::memory:", "--print-stored", "--rate-per-address", "0",
+                       "--rate-per-token", "0", NULL, NULL, NULL};
+  if (ingest_token != NULL) {
+    arguments[10] = "--ingest-token";
+    arguments[11] = (char *)ingest_token;
+  }
+  mt_test_collector *collector = checked(calloc(1, sizeof *collector));
+  collector->reference = true;
+  pid_t parent = getpid();
+  /* fork and exec rather than posix_spawn: the collector must die with a test that exits on a
+   * failed check (nothing else would stop it, and ctest would wait for its output to close).
+   * Between fork and exec only async-signal-safe calls. */
+  collector->pid = fork();
+  if (collector->pid < 0) {
+    fail("fork");
+  }
+  if (collector->pid == 0) {
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent ||
+        dup2(from_child[1], STDOUT_FILENO) < 0) {
+      _exit(127);
+    }
+    execve(MT_REFERENCE_COLLECTOR, arguments, environ);
+    _exit(127);
+  }
+  close(from_child[1]);
+  collector->stored_fd = from_child[0];
+  double deadline = now_ms() + 60000.0;
+  while (collector->port == 0) {
+    if (now_ms() > deadline) {
+      fail("mycelium-collector did not say where it listens");
+    }
+    read_printed(collector, 1000);
+  }
+  snprintf(collector->endpoint, sizeof collector->endpoint, "http://127.0.0.1:%d/v1/events",
+           collector->port);
+  return collector;
 }

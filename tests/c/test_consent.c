@@ -244,7 +244,7 @@ int main(void) {
   refusals();
   explained();
   links();
-  mt_test_collector *collector = collector_start();
+  mt_test_collector *collector = collector_start_reference(NULL);
   recorded_choice_decides(collector);
   collector_stop(collector);
 

@@ -64,7 +64,7 @@ int main(void) {
   test_clear_telemetry_env();
   nothing_set();
 
-  mt_test_collector *collector = collector_start();
+  mt_test_collector *collector = collector_start_reference(NULL);
   int baseline_threads = test_thread_count();
   CHECK(setenv("TELEMETRY_ENDPOINT", collector_endpoint(collector), 1) == 0);
   CHECK(setenv("TELEMETRY_FLUSH_INTERVAL_MS", "50", 1) == 0);

@@ -187,12 +187,7 @@ static void embedded_nul(mt_client *client, mt_test_collector *collector) {
   CHECK(enqueued(client) == before + 3);
   CHECK_STATUS(mt_flush(client, FLUSH_MS), MT_OK);
 
-  char *hash = mt_hash_identifier("test-salt", "nul-agent");
-  CHECK(hash != NULL);
-  char hash_field[96];
-  snprintf(hash_field, sizeof hash_field, "\"agent_id_hash\":\"%s\"", hash);
-  mt_string_free(hash);
-  CHECK_SENT(collector, hash_field);
+  check_sent_hash(collector, "agent_id_hash", "nul-agent");
   CHECK_SENT(collector, "\"operation\":\"nul-op\"");
   CHECK_SENT(collector, "\"metadata\":{\"duration_ms\":7}");
   CHECK_SENT(collector, "\"metric_name\":\"nul-metric\"");

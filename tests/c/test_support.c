@@ -22,6 +22,15 @@ void check_sent(mt_test_collector *collector, const char *needle, bool wanted, c
   exit(1);
 }
 
+void check_sent_hash(mt_test_collector *collector, const char *key, const char *identifier) {
+  char *hash = mt_hash_identifier("test-salt", identifier);
+  CHECK(hash != NULL);
+  char field[160];
+  snprintf(field, sizeof field, "\"%s\":\"%s\"", key, hash);
+  mt_string_free(hash);
+  CHECK_SENT(collector, field);
+}
+
 mt_config *test_enabled_config(const mt_test_collector *collector) {
   mt_config *config = mt_config_new();
   CHECK(config != NULL);

@@ -52,6 +52,9 @@
 void check_sent(mt_test_collector *collector, const char *needle, bool wanted, const char *file,
                 int line);
 
+/* Checks that `"<key>":"<sha256(identifier + "test-salt")>"` reached `collector`. */
+void check_sent_hash(mt_test_collector *collector, const char *key, const char *identifier);
+
 /* Enabled, posting to `collector`, salt "test-salt", partial batches sent after 50 ms. */
 mt_config *test_enabled_config(const mt_test_collector *collector);
 

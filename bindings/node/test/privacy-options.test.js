@@ -6,7 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 
 const { Client, Config } = require('..');
-const { startCollector, enabledOptions } = require('./support');
+const { startCollector, startReferenceCollector, enabledOptions } = require('./support');
 
 const TRACE = [
   'TypeError: bad input from alice@example.com',
@@ -15,7 +15,7 @@ const TRACE = [
 ].join('\n');
 
 test('typed keys keep right-typed values and drop the rest', async (t) => {
-  const collector = await startCollector();
+  const collector = await startReferenceCollector();
   t.after(collector.close);
   const metadataFields = new Map([
     ['output_count', 'nonNegativeInteger'],
@@ -40,7 +40,7 @@ for (const [errorDetail, message, trace] of [
   ['type', '', undefined],
 ]) {
   test(`errorDetail '${errorDetail}' changes what arrives`, async (t) => {
-    const collector = await startCollector();
+    const collector = await startReferenceCollector();
     t.after(collector.close);
     const client = new Client(enabledOptions(collector.endpoint, { errorDetail }));
     client.trackError('TypeError', 'bad input from alice@example.com', TRACE, { retry_count: 1 });

@@ -68,6 +68,62 @@ async function startCollector({ delayMs = 0, script = [] } = {}) {
   };
 }
 
+const REFERENCE_COLLECTOR =
+  process.env.MYCELIUM_REFERENCE_COLLECTOR ||
+  path.join(REPO_ROOT, 'target', 'reference_collector', 'debug', 'mycelium-collector');
+
+/**
+ * Starts the reference collector (collector/, mycelium-collector) with in-memory SQLite and
+ * --print-stored, for tests that only check what arrived: `events()` and `bodies()` are what it
+ * stored, read from the JSON line it prints for each batch before answering. It does not record
+ * requests (headers, hangs): fault tests use startCollector.
+ */
+async function startReferenceCollector() {
+  if (!fs.existsSync(REFERENCE_COLLECTOR)) {
+    throw new Error(
+      `${REFERENCE_COLLECTOR} is missing: build it with build_reference_collector from .ci/lib.sh (test.sh does) ` +
+        'or name it in MYCELIUM_REFERENCE_COLLECTOR',
+    );
+  }
+  // No rate limits: a test may send many batches at once from one address.
+  const args = ['--listen', '127.0.0.1:0', '--storage', 'sqlite::memory:', '--print-stored'];
+  const child = spawn(REFERENCE_COLLECTOR, [...args, '--rate-per-address', '0', '--rate-per-token', '0'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const lines = readline.createInterface({ input: child.stdout });
+  const stored = [];
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const listening = new Promise((resolve, reject) => {
+    exited.then((code) => reject(new Error(`mycelium-collector exited (${code})`)));
+    lines.on('line', (line) => {
+      const address = /listening on (http:\/\/\S+)/.exec(line);
+      if (address) resolve(address[1]);
+      else stored.push(JSON.parse(line));
+    });
+  });
+  const origin = await listening;
+  // A flushed batch is already in the pipe; a few turns of the event loop let readline see it.
+  const settle = async () => {
+    for (let turn = 0; turn < 3; turn++) await new Promise(setImmediate);
+  };
+  const bodies = async () => {
+    await settle();
+    return [...stored];
+  };
+  return {
+    endpoint: `${origin}/v1/events`,
+    bodies,
+    /** Every event of every batch stored so far. */
+    events: async () => (await bodies()).flatMap((batch) => batch.events),
+    close: async () => {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
+}
+
 /** Options for a client that sends to `endpoint` at once, with the test salt. */
 function enabledOptions(endpoint, extra = {}) {
   return { enabled: true, endpoint, salt: SALT, flushIntervalMs: 50, ...extra };
@@ -102,4 +158,4 @@ function runChild(script, env = {}) {
   });
 }
 
-module.exports = { BINDING, REPO_ROOT, SALT, sha256Hex, startCollector, enabledOptions, runChild };
+module.exports = { BINDING, REPO_ROOT, SALT, sha256Hex, startCollector, startReferenceCollector, enabledOptions, runChild };

@@ -34,7 +34,24 @@ def _header_name(name: str) -> str:
     return "-".join(part.capitalize() for part in name.split("-"))
 
 
-class Collector:
+class StoredEvents:
+    """What both test collectors give: ``bodies()`` (each batch as JSON) and the events in them."""
+
+    def bodies(self) -> List[Dict[str, Any]]:
+        raise NotImplementedError
+
+    def events(self) -> List[Dict[str, Any]]:
+        return [event for body in self.bodies() for event in body["events"]]
+
+    def wait_for_events(self, count: int, timeout: float = 10.0) -> List[Dict[str, Any]]:
+        """Waits until at least ``count`` events arrived, then returns them all."""
+        deadline = time.monotonic() + timeout
+        while len(self.events()) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.events()
+
+
+class Collector(StoredEvents):
     """Listens on 127.0.0.1 (``port=0`` picks a free port) in its own process.
 
     The first ``hang_first_requests`` POSTs are read and kept in ``hung_requests`` but never
@@ -101,16 +118,6 @@ class Collector:
 
     def bodies(self) -> List[Dict[str, Any]]:
         return [json.loads(request.body) for request in self.requests]
-
-    def events(self) -> List[Dict[str, Any]]:
-        return [event for body in self.bodies() for event in body["events"]]
-
-    def wait_for_events(self, count: int, timeout: float = 10.0) -> List[Dict[str, Any]]:
-        """Waits until at least ``count`` events arrived, then returns them all."""
-        deadline = time.monotonic() + timeout
-        while len(self.events()) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return self.events()
 
     def wait_for_hung_requests(self, count: int, timeout: float = 10.0) -> bool:
         """Waits until ``count`` requests are being left unanswered; False if they never came."""

@@ -14,6 +14,7 @@ from typing import Dict, Iterator, NamedTuple, Optional
 import pytest
 
 from collector import Collector
+from reference_collector import ReferenceCollector
 
 BINDING_DIR = Path(__file__).resolve().parent.parent
 REPOSITORY = BINDING_DIR.parent.parent
@@ -92,4 +93,11 @@ def private_ca(tmp_path: Path) -> PrivateCa:
 @pytest.fixture
 def collector() -> Iterator[Collector]:
     with Collector() as running:
+        yield running
+
+
+@pytest.fixture
+def stored() -> Iterator[ReferenceCollector]:
+    """The reference collector, for tests that only check what arrived."""
+    with ReferenceCollector() as running:
         yield running

@@ -14,14 +14,14 @@ from mycelium_telemetry import DataAnonymizer, TelemetryClient, TelemetryConfig,
 HEX_64 = re.compile(r"[0-9a-f]{64}")
 
 
-def _sent_agent_hash(collector, client: TelemetryClient, agent_id: str) -> str:
+def _sent_agent_hash(stored, client: TelemetryClient, agent_id: str) -> str:
     client.track_agent_usage(agent_id, "run")
     assert client.flush(timeout=10) is True
-    return collector.wait_for_events(1)[-1]["agent_id_hash"]
+    return stored.wait_for_events(1)[-1]["agent_id_hash"]
 
 
-def test_explicit_salt_and_rules_are_the_clients(collector):
-    config = enabled_config(collector.url, metadata_fields={"output_count": ValueType.NON_NEGATIVE_INTEGER})
+def test_explicit_salt_and_rules_are_the_clients(stored):
+    config = enabled_config(stored.url, metadata_fields={"output_count": ValueType.NON_NEGATIVE_INTEGER})
     with TelemetryClient(config) as client:
         anonymizer = client.anonymizer
         assert client.anonymizer is anonymizer
@@ -29,13 +29,13 @@ def test_explicit_salt_and_rules_are_the_clients(collector):
         assert anonymizer.salt == SALT
         assert anonymizer.hash_identifier("agent-9") == sha256_hex("agent-9" + SALT)
         assert anonymizer.anonymize_agent_usage("a", "run", {"output_count": 2})["metadata"] == {"output_count": 2}
-        assert _sent_agent_hash(collector, client, "agent-9") == anonymizer.hash_identifier("agent-9")
+        assert _sent_agent_hash(stored, client, "agent-9") == anonymizer.hash_identifier("agent-9")
 
 
-def test_installation_salt_hashes_as_the_client_sends(collector, tmp_path):
+def test_installation_salt_hashes_as_the_client_sends(stored, tmp_path):
     salt_file = tmp_path / "telemetry_salt"
-    with TelemetryClient(enabled_config(collector.url, salt=None, salt_file=salt_file)) as client:
-        sent = _sent_agent_hash(collector, client, "agent-9")
+    with TelemetryClient(enabled_config(stored.url, salt=None, salt_file=salt_file)) as client:
+        sent = _sent_agent_hash(stored, client, "agent-9")
         anonymizer = client.anonymizer
         assert anonymizer.salt is None  # kept by the library, never read into Python
         assert anonymizer.hash_identifier("agent-9") == sent
@@ -43,16 +43,16 @@ def test_installation_salt_hashes_as_the_client_sends(collector, tmp_path):
     assert sent == sha256_hex("agent-9" + salt_file.read_text().strip())
 
 
-def test_environment_salt_is_used_for_a_client_from_the_environment(monkeypatch, collector):
+def test_environment_salt_is_used_for_a_client_from_the_environment(monkeypatch, stored):
     monkeypatch.setenv("TELEMETRY_ENABLED", "1")
-    monkeypatch.setenv("TELEMETRY_ENDPOINT", collector.url)
+    monkeypatch.setenv("TELEMETRY_ENDPOINT", stored.url)
     monkeypatch.setenv("TELEMETRY_SALT", "salt-from-the-environment")
     monkeypatch.setenv("TELEMETRY_FLUSH_INTERVAL_MS", "50")
     monkeypatch.delenv("DO_NOT_TRACK", raising=False)
     with TelemetryClient() as client:
         expected = sha256_hex("agent-9salt-from-the-environment")
         assert client.anonymizer.hash_identifier("agent-9") == expected
-        assert _sent_agent_hash(collector, client, "agent-9") == expected
+        assert _sent_agent_hash(stored, client, "agent-9") == expected
 
 
 def test_a_disabled_client_without_salt_uses_a_random_one_and_writes_no_salt_file(tmp_path):

@@ -13,16 +13,16 @@ from test_delivery import enabled_config
 from mycelium_telemetry import DataAnonymizer, TelemetryClient
 
 
-def _only_event(collector, track) -> dict:
-    with TelemetryClient(enabled_config(collector.url)) as client:
+def _only_event(stored, track) -> dict:
+    with TelemetryClient(enabled_config(stored.url)) as client:
         track(client)
         assert client.flush(timeout=10) is True
-    events = collector.wait_for_events(1)
+    events = stored.wait_for_events(1)
     assert len(events) == 1, events
     return events[0]
 
 
-def test_agent_usage_event_carries_no_personal_data(collector):
+def test_agent_usage_event_carries_no_personal_data(stored):
     sensitive_metadata = {
         "user_id": "user-123",
         "email": "user@example.com",
@@ -33,14 +33,14 @@ def test_agent_usage_event_carries_no_personal_data(collector):
         "file_content": "SECRET_API_KEY=xyz123",
         "duration_ms": 100,
     }
-    event = _only_event(collector, lambda c: c.track_agent_usage("agent-1", "test", sensitive_metadata))
+    event = _only_event(stored, lambda c: c.track_agent_usage("agent-1", "test", sensitive_metadata))
     assert event["metadata"] == {"duration_ms": 100}
     sent = json.dumps(event)
     for term in ("user@example.com", "john_doe", "192.168.1.1", "What is my password?", "SECRET_API_KEY"):
         assert term not in sent
 
 
-def test_agent_usage_event_carries_no_code(collector):
+def test_agent_usage_event_carries_no_code(stored):
     code_metadata = {
         "code": "def hack(): return 'secret'",
         "file_content": "API_KEY = 'secret123'",
@@ -48,14 +48,14 @@ def test_agent_usage_event_carries_no_code(collector):
         "patch": "- removed line\n+ added line",
         "success": True,
     }
-    event = _only_event(collector, lambda c: c.track_agent_usage("agent-1", "test", code_metadata))
+    event = _only_event(stored, lambda c: c.track_agent_usage("agent-1", "test", code_metadata))
     sent = json.dumps(event)
     for term in ("def hack()", "API_KEY", "secret"):
         assert term not in sent
     assert event["metadata"] == {"success": True}
 
 
-def test_agent_usage_event_carries_no_prompts(collector):
+def test_agent_usage_event_carries_no_prompts(stored):
     sensitive_data = {
         "user_prompt": "Help me hack into this system",
         "user_input": "My password is abc123",
@@ -64,20 +64,20 @@ def test_agent_usage_event_carries_no_prompts(collector):
         "message": "User message",
         "retry_count": 2,
     }
-    event = _only_event(collector, lambda c: c.track_agent_usage("agent-1", "test", sensitive_data))
+    event = _only_event(stored, lambda c: c.track_agent_usage("agent-1", "test", sensitive_data))
     sent = json.dumps(event)
     for term in ("Help me hack", "abc123", "credit card", "AI response", "User message"):
         assert term not in sent
     assert event["metadata"] == {"retry_count": 2}
 
 
-def test_error_event_is_scrubbed(collector):
+def test_error_event_is_scrubbed(stored):
     message = (
         "Failed to connect to database at postgresql://user:password@host/db "
         "for user john@example.com"
     )
     event = _only_event(
-        collector,
+        stored,
         lambda c: c.track_error("ConnectionError", message, stack_trace='File "/home/john/app.py", line 10'),
     )
     sent = json.dumps(event)
@@ -89,7 +89,7 @@ def test_error_event_is_scrubbed(collector):
     assert "app.py" in event["stack_trace"] and "line 10" in event["stack_trace"]
 
 
-def test_agent_usage_event_keeps_only_success(collector):
+def test_agent_usage_event_keeps_only_success(stored):
     never_collect = {
         "user_prompt": "What's my password?",
         "user_response": "My password is abc123",
@@ -103,7 +103,7 @@ def test_agent_usage_event_keeps_only_success(collector):
         "credentials": {"user": "admin", "pass": "secret"},
         "success": True,
     }
-    event = _only_event(collector, lambda c: c.track_agent_usage("test-agent", "test", never_collect))
+    event = _only_event(stored, lambda c: c.track_agent_usage("test-agent", "test", never_collect))
     sent = json.dumps(event)
     for term in ("password", "abc123", "def secret", "API_KEY", "user@example.com", "john_doe",
                  "192.168.1.1", "xyz123", "bearer_abc"):

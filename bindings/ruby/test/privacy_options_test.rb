@@ -8,7 +8,7 @@ class PrivacyOptionsTest < TelemetryTest
           "\tfrom /home/alice/app/bin/run.rb:3:in '<main>'"
 
   def test_typed_keys_keep_right_typed_values_and_drop_the_rest
-    collector = start_collector
+    collector = start_reference_collector
     fields = { output_count: :non_negative_integer, "streamed" => :boolean, model: :any }
     client = MyceliumTelemetry::Client.new(enabled_config(collector, metadata_fields: fields))
     client.track_agent_usage("a", "right", { output_count: 7, streamed: true, model: "m by alice@example.com",
@@ -32,7 +32,7 @@ class PrivacyOptionsTest < TelemetryTest
       type: ["", nil]
     }
     expected.each do |detail, (message, trace)|
-      collector = start_collector
+      collector = start_reference_collector
       client = MyceliumTelemetry::Client.new(enabled_config(collector, error_detail: detail))
       client.track_error("ArgumentError", "bad input from alice@example.com",
                          stack_trace: TRACE, context: { retry_count: 1 })

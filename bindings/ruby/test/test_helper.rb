@@ -11,6 +11,7 @@ require "rbconfig"
 require "tmpdir"
 require "mycelium_telemetry"
 require_relative "support/collector"
+require_relative "support/reference_collector"
 
 # Base of the binding's tests: collectors and temporary homes are cleaned up after each test.
 class TelemetryTest < Minitest::Test
@@ -24,6 +25,13 @@ class TelemetryTest < Minitest::Test
 
   def start_collector(**options)
     collector = Collector.new(**options)
+    @collectors = (@collectors || []) << collector
+    collector
+  end
+
+  # The reference collector, for tests that only check what arrived.
+  def start_reference_collector
+    collector = ReferenceCollector.new
     @collectors = (@collectors || []) << collector
     collector
   end
